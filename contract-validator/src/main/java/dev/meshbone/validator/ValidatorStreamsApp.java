@@ -1,0 +1,53 @@
+package dev.meshbone.validator;
+
+import dev.meshbone.runtime.StreamsApp;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.TopicSpec;
+import jakarta.inject.Singleton;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/** contract-validator as the shared runtime runs it. */
+@Singleton
+public class ValidatorStreamsApp implements StreamsApp {
+  private final MeshTopics topics;
+
+  public ValidatorStreamsApp(MeshTopics topics) {
+    this.topics = topics;
+  }
+
+  @Override
+  public String name() {
+    return "contract-validator";
+  }
+
+  @Override
+  public String applicationId() {
+    return "meshbone-contract-validator";
+  }
+
+  @Override
+  public Topology topology() {
+    return ValidatorTopology.build(topics);
+  }
+
+  @Override
+  public Collection<? extends TopicSpec<?, ?>> topics() {
+    return topics.all();
+  }
+
+  @Override
+  public Map<String, Object> streamsDefaults() {
+    return Map.of(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        StreamsConfig.EXACTLY_ONCE_V2,
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        20,
+        // Pattern subscriptions see a new domain's topics at the next metadata refresh.
+        StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+        10_000);
+  }
+}

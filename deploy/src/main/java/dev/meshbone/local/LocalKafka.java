@@ -1,0 +1,94 @@
+package dev.meshbone.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A single-node KRaft Kafka (broker and controller in one process) on fixed ports, with its log in
+ * a folder kept between runs: the first start formats the folder, later starts reuse it, so
+ * products and contracts survive a restart of the local mesh.
+ */
+public final class LocalKafka implements AutoCloseable {
+  private final KafkaRaftServer server;
+  private final int port;
+
+  private LocalKafka(KafkaRaftServer server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Formats {@code dataDir} if it is new, then starts the node and returns once it is serving. */
+  public static LocalKafka start(Path dataDir, int port, int controllerPort) throws Exception {
+    Files.createDirectories(dataDir);
+    String dir = dataDir.toAbsolutePath().toString();
+    if (!Files.exists(dataDir.resolve("meta.properties"))) {
+      new Formatter()
+          .setNodeId(1)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setDirectories(List.of(dir))
+          .setMetadataLogDirectory(dir)
+          .setControllerListenerName("CONTROLLER")
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+          .run();
+    }
+    var server =
+        new KafkaRaftServer(new KafkaConfig(config(dir, port, controllerPort), false), Time.SYSTEM);
+    server.startup();
+    return new LocalKafka(server, port);
+  }
+
+  static Properties config(String dir, int port, int controllerPort) {
+    var props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    props.put(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("log.dirs", dir);
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("num.partitions", "3");
+    // Topics are created by the mesh with their declared configs, never by accident.
+    props.put("auto.create.topics.enable", "false");
+    return props;
+  }
+
+  public String bootstrapServers() {
+    return "localhost:" + port;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  /** Deletes the data folder; the next start formats a new, empty cluster. */
+  public static void wipe(Path dataDir) throws IOException {
+    if (!Files.exists(dataDir)) {
+      return;
+    }
+    try (var paths = Files.walk(dataDir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dev.meshbone.local;
+
+import dev.meshbone.quality.QualityApp;
+import dev.meshbone.registry.RegistryApp;
+import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+
+/**
+ * The one-command local mesh: a single-node KRaft broker and contract-validator, mesh-registry and
+ * quality-monitor in one JVM, each in its own Micronaut application context with its own Kafka
+ * Streams application id, as they would run on a cluster.
+ */
+public final class LocalMesh implements AutoCloseable {
+  /** A service of the mesh: its name, port and how to start it. */
+  record Service(String name, int port, Function<Map<String, Object>, ApplicationContext> start) {}
+
+  private final LocalMeshOptions options;
+  private LocalKafka kafka;
+  private final List<ApplicationContext> contexts = new ArrayList<>();
+
+  public LocalMesh(LocalMeshOptions options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) {
+    LocalMeshOptions options;
+    try {
+      options = LocalMeshOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(LocalMeshOptions.USAGE);
+      return;
+    }
+    var mesh = new LocalMesh(options);
+    var stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nstopping the local mesh...");
+                  mesh.close();
+                  System.out.println("stopped; data kept in " + options.dataDir().toAbsolutePath());
+                  stopped.countDown();
+                },
+                "local-mesh-shutdown"));
+    try {
+      mesh.start();
+    } catch (PortTakenException e) {
+      System.err.println(e.getMessage());
+      Runtime.getRuntime().halt(2);
+    } catch (Exception e) {
+      System.err.println("the local mesh failed to start: " + e.getMessage());
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  /** Starts the broker and the services and waits until every health endpoint says UP. */
+  public void start() throws Exception {
+    long begin = System.nanoTime();
+    List<Service> services = services();
+    checkPorts(services);
+
+    Path dataDir = options.dataDir().toAbsolutePath();
+    if (options.wipe()) {
+      LocalKafka.wipe(dataDir);
+      System.out.println("wiped " + dataDir);
+    }
+    kafka =
+        LocalKafka.start(dataDir.resolve("kafka"), options.kafkaPort(), options.controllerPort());
+    System.out.printf(
+        "Kafka broker up at %s (%d ms)%n", kafka.bootstrapServers(), millisSince(begin));
+
+    for (Service service : services) {
+      var properties = new LinkedHashMap<String, Object>();
+      properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+      properties.put("micronaut.server.port", service.port());
+      properties.put("meshbone.state-dir", dataDir.resolve("streams").toString());
+      properties.put("meshbone.replication-factor", 1);
+      contexts.add(service.start().apply(properties));
+    }
+    for (Service service : services) {
+      awaitHealthy(service, Duration.ofSeconds(60));
+    }
+    long ms = millisSince(begin);
+    System.out.println();
+    System.out.println("meshbone local mesh is up (" + ms + " ms)");
+    String row = "  %-27s %s%n";
+    System.out.printf(row, "Kafka", kafka.bootstrapServers());
+    System.out.printf(
+        row, "registry API", "http://localhost:" + options.registryPort() + "/products");
+    System.out.printf(
+        row,
+        "schema registry API",
+        "http://localhost:" + options.registryPort() + " (Confluent-compatible)");
+    System.out.printf(row, "quality dashboard", "http://localhost:" + options.qualityPort() + "/");
+    for (Service service : services) {
+      System.out.printf(
+          row, service.name() + " health", "http://localhost:" + service.port() + "/health");
+    }
+    System.out.printf(row, "data", dataDir);
+    System.out.println("Ctrl-C stops everything.");
+  }
+
+  List<Service> services() {
+    return List.of(
+        new Service("contract-validator", options.validatorPort(), ValidatorApp::start),
+        new Service("mesh-registry", options.registryPort(), RegistryApp::start),
+        new Service("quality-monitor", options.qualityPort(), QualityApp::start));
+  }
+
+  private void checkPorts(List<Service> services) {
+    var ports = new LinkedHashMap<String, int[]>();
+    ports.put("Kafka", new int[] {options.kafkaPort()});
+    ports.put("Kafka controller", new int[] {options.controllerPort()});
+    for (Service s : services) {
+      ports.put(s.name(), new int[] {s.port()});
+    }
+    Map<String, String> flags =
+        Map.of(
+            "Kafka", "--kafka-port",
+            "Kafka controller", "--controller-port",
+            "contract-validator", "--validator-port",
+            "mesh-registry", "--registry-port",
+            "quality-monitor", "--quality-port");
+    for (var entry : ports.entrySet()) {
+      int port = entry.getValue()[0];
+      if (!isFree(port)) {
+        throw new PortTakenException(
+            String.format(
+                "port %d, wanted by %s, is taken by another program (an earlier local mesh still"
+                    + " running?). Stop that program, or pick another port: bin/local-mesh %s %d",
+                port,
+                entry.getKey(),
+                flags.get(entry.getKey()),
+                port + 10000 > 65535 ? port - 1000 : port + 10000));
+      }
+    }
+  }
+
+  private static boolean isFree(int port) {
+    try (var socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress("localhost", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void awaitHealthy(Service service, Duration timeout) throws InterruptedException {
+    var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    var request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/health"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
+          return;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(
+        service.name() + " did not become healthy within " + timeout + ": " + last);
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  /** Stops the services in reverse order, then the broker. */
+  @Override
+  public synchronized void close() {
+    for (int i = contexts.size() - 1; i >= 0; i--) {
+      try {
+        contexts.get(i).close();
+      } catch (RuntimeException e) {
+        System.err.println("stopping a service failed: " + e);
+      }
+    }
+    contexts.clear();
+    if (kafka != null) {
+      kafka.close();
+      kafka = null;
+    }
+  }
+
+  /** The contexts of the running services, in start order (for tests). */
+  List<ApplicationContext> contexts() {
+    return List.copyOf(contexts);
+  }
+
+  static final class PortTakenException extends IllegalStateException {
+    PortTakenException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.meshbone.registry;
+
+import dev.meshbone.runtime.ServiceLauncher;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import java.util.Map;
+
+/** Runs mesh-registry on its own: {@code java -jar mesh-registry.jar}. */
+public final class RegistryApp {
+  /** The Micronaut environment that switches this service's beans and settings on. */
+  public static final String ENVIRONMENT = "registry";
+
+  private RegistryApp() {}
+
+  public static void main(String[] args) {
+    Micronaut.build(args).mainClass(RegistryApp.class).environments(ENVIRONMENT).start();
+  }
+
+  /** Starts the service in this JVM with extra properties; the caller closes the context. */
+  public static ApplicationContext start(Map<String, Object> properties) {
+    return ServiceLauncher.start(ENVIRONMENT, properties);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.meshbone.runtime;
+
+import dev.meshbone.topics.TopicSpec;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * What a service tells the shared runtime about its Kafka Streams application. Each service defines
+ * exactly one bean of this type; {@link MeshStreams} makes sure its topics exist, then runs its
+ * topology and reports its state to the health endpoint.
+ */
+public interface StreamsApp {
+
+  /**
+   * The service's name, e.g. {@code contract-validator}: used for logs, health and the state
+   * folder.
+   */
+  String name();
+
+  /**
+   * The Kafka Streams {@code application.id} unless {@code kafka.streams.application.id} overrides
+   * it; instances with the same id share the work.
+   */
+  String applicationId();
+
+  /** The topology, built by the service's one pure topology function. */
+  Topology topology();
+
+  /** The topics that must exist before the topology starts (its sources and sinks). */
+  Collection<? extends TopicSpec<?, ?>> topics();
+
+  /**
+   * Streams settings of the service's own (exactly-once, commit interval...); user settings win.
+   */
+  default Map<String, Object> streamsDefaults() {
+    return Map.of();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.meshbone.runtime.health;
+
+import dev.meshbone.runtime.MeshStreams;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import org.apache.kafka.streams.KafkaStreams;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reports the service's Kafka Streams state under {@code kafka-streams}: UP while RUNNING or
+ * REBALANCING (the app is alive and will resume by itself), DOWN before it started and after it
+ * stopped or failed.
+ */
+@Singleton
+@Requires(beans = MeshStreams.class)
+public class StreamsHealthIndicator implements HealthIndicator {
+  private final MeshStreams mesh;
+
+  public StreamsHealthIndicator(MeshStreams mesh) {
+    this.mesh = mesh;
+  }
+
+  @Override
+  public Publisher<HealthResult> getResult() {
+    KafkaStreams.State state = mesh.streams().state();
+    HealthStatus status =
+        switch (state) {
+          case RUNNING, REBALANCING -> HealthStatus.UP;
+          default -> HealthStatus.DOWN;
+        };
+    var details = new LinkedHashMap<String, Object>();
+    details.put("applicationId", mesh.applicationId());
+    details.put("state", state.name());
+    details.put(
+        "threads",
+        mesh.streams().metadataForLocalThreads().stream()
+            .map(t -> t.threadName() + ":" + t.threadState())
+            .toList());
+    return Mono.just(HealthResult.builder("kafka-streams", status).details(details).build());
+  }
+}

@@ -1,0 +1,27 @@
+package dev.meshbone.runtime.http;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import jakarta.inject.Singleton;
+
+/** Answers an {@link ApiException} with its status and an {@link ApiError} body. */
+@Produces
+@Singleton
+public class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpResponse<?>> {
+  private final ErrorResponseProcessor<?> processor;
+
+  public ApiExceptionHandler(ErrorResponseProcessor<?> processor) {
+    this.processor = processor;
+  }
+
+  @Override
+  public HttpResponse<?> handle(HttpRequest request, ApiException exception) {
+    return processor.processResponse(
+        ErrorContext.builder(request).cause(exception).errorMessage(exception.getMessage()).build(),
+        HttpResponse.status(exception.status()));
+  }
+}
