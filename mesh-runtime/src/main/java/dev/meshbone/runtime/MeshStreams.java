@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -39,6 +40,7 @@ public class MeshStreams {
   private final KafkaStreams streams;
   private final String applicationId;
   private static final int MAX_REPLACEMENTS = 3;
+  private volatile boolean hasBeenRunning;
   private final java.util.ArrayDeque<Long> recentDeaths = new java.util.ArrayDeque<>();
 
   public MeshStreams(StreamsApp app, KafkaSettings kafka, MeshSettings settings) {
@@ -49,6 +51,20 @@ public class MeshStreams {
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     this.streams = new KafkaStreams(app.topology(), props);
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
+    this.streams.setStateListener(
+        (newState, oldState) -> {
+          if (newState == KafkaStreams.State.RUNNING) {
+            hasBeenRunning = true;
+          }
+        });
+  }
+
+  /**
+   * Whether the app has reached RUNNING at least once: until then a REBALANCING app is still
+   * starting (restoring state, waiting for its tasks); after, a rebalance is routine.
+   */
+  public boolean hasBeenRunning() {
+    return hasBeenRunning;
   }
 
   /**
@@ -155,7 +171,11 @@ public class MeshStreams {
   void close() {
     if (streams.state() != KafkaStreams.State.NOT_RUNNING) {
       LOG.info("{}: closing Kafka Streams", app.name());
-      streams.close(Duration.ofSeconds(30));
+      // Leave the group so a restarted instance gets its tasks at once instead of waiting out the
+      // session timeout of this one.
+      streams.close(
+          CloseOptions.timeout(Duration.ofSeconds(30))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
   }
 

@@ -12,9 +12,9 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
- * Reports the service's Kafka Streams state under {@code kafka-streams}: UP while RUNNING or
- * REBALANCING (the app is alive and will resume by itself), DOWN before it started and after it
- * stopped or failed.
+ * Reports the service's Kafka Streams state under {@code kafka-streams}: UP while RUNNING, and
+ * while REBALANCING once it has been running (a routine rebalance heals by itself); DOWN while it
+ * starts (until its first RUNNING, so "UP" means its stores answer) and after it stopped or failed.
  */
 @Singleton
 @Requires(beans = MeshStreams.class)
@@ -30,7 +30,8 @@ public class StreamsHealthIndicator implements HealthIndicator {
     KafkaStreams.State state = mesh.streams().state();
     HealthStatus status =
         switch (state) {
-          case RUNNING, REBALANCING -> HealthStatus.UP;
+          case RUNNING -> HealthStatus.UP;
+          case REBALANCING -> mesh.hasBeenRunning() ? HealthStatus.UP : HealthStatus.DOWN;
           default -> HealthStatus.DOWN;
         };
     var details = new LinkedHashMap<String, Object>();
