@@ -1,29 +1,27 @@
 package dev.meshbone.registry;
 
+import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.topics.MeshTopics;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 
 /**
- * The registry's topology: the mesh's compacted state topics materialized into named stores that
- * the HTTP API queries.
+ * The registry's one topology: the mesh's state topics materialized into named stores that the HTTP
+ * API queries. Two independent sections, each in its own package:
  *
- * <p>Foundation slice: {@code mesh.products} into {@value #PRODUCTS_STORE}.
+ * <ul>
+ *   <li>{@link ContractsView}: the contract log, for the schema registry API
+ *   <li>{@link ProductCatalog}: products, subscriptions, health and notifications
+ * </ul>
  */
 public final class RegistryTopology {
-  public static final String PRODUCTS_STORE = "products";
-
   private RegistryTopology() {}
 
   public static Topology build(MeshTopics topics) {
     var builder = new StreamsBuilder();
-    builder.table(
-        topics.products.name(),
-        Consumed.with(topics.products.keySerde(), topics.products.valueSerde())
-            .withName("products-source"),
-        Materialized.as(PRODUCTS_STORE));
+    ContractsView.addTo(builder, topics);
+    ProductCatalog.addTo(builder, topics);
     return builder.build();
   }
 }
