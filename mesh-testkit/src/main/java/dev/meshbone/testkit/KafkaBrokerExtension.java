@@ -32,18 +32,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     synchronized (LOCK) {
       if (shared == null) {
         shared = startBroker();
-        if (shared instanceof AutoCloseable closeable) {
+        if (shared instanceof AutoCloseable) {
           Runtime.getRuntime()
               .addShutdownHook(
-                  new Thread(
-                      () -> {
-                        try {
-                          closeable.close();
-                        } catch (Exception e) {
-                          LOG.warn("stopping the test broker failed", e);
-                        }
-                      },
-                      "test-broker-shutdown"));
+                  new Thread(KafkaBrokerExtension::closeShared, "test-broker-shutdown"));
         }
       }
       return shared;
@@ -70,7 +62,38 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    shared();
+    KafkaBroker broker = shared();
+    if (broker instanceof AutoCloseable closeable) {
+      // Closed when the whole test plan ends, before the JVM's shutdown hooks run (where the test
+      // kit deletes its folders, which races with a broker still stopping).
+      context
+          .getRoot()
+          .getStore(ExtensionContext.Namespace.create(KafkaBrokerExtension.class))
+          .getOrComputeIfAbsent(
+              "broker", k -> new SharedBrokerResource(closeable), SharedBrokerResource.class);
+    }
+  }
+
+  /** Stops the shared broker once, whether JUnit or the shutdown hook gets there first. */
+  private record SharedBrokerResource(AutoCloseable broker)
+      implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() throws Exception {
+      closeShared();
+    }
+  }
+
+  private static void closeShared() {
+    synchronized (LOCK) {
+      if (shared instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          LOG.warn("stopping the test broker failed", e);
+        }
+      }
+      shared = null;
+    }
   }
 
   @Override
