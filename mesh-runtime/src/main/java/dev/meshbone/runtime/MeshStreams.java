@@ -2,6 +2,8 @@ package dev.meshbone.runtime;
 
 import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.topics.TopicContradictionException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -11,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
@@ -43,7 +46,8 @@ public class MeshStreams {
   private volatile boolean hasBeenRunning;
   private final java.util.ArrayDeque<Long> recentDeaths = new java.util.ArrayDeque<>();
 
-  public MeshStreams(StreamsApp app, KafkaSettings kafka, MeshSettings settings) {
+  public MeshStreams(
+      StreamsApp app, KafkaSettings kafka, MeshSettings settings, Optional<MeterRegistry> meters) {
     this.app = app;
     this.kafka = kafka;
     this.settings = settings;
@@ -51,6 +55,8 @@ public class MeshStreams {
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
     this.streams = new KafkaStreams(app.topology(), props);
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
+    // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
+    meters.ifPresent(registry -> new KafkaStreamsMetrics(streams).bindTo(registry));
     this.streams.setStateListener(
         (newState, oldState) -> {
           if (newState == KafkaStreams.State.RUNNING) {
