@@ -2,10 +2,14 @@ package dev.meshbone.runtime;
 
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
+import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Kafka client settings, read from the {@code kafka.*} properties with Kafka's own names, as
@@ -24,7 +28,38 @@ public final class KafkaSettings {
   private final Map<String, Object> all;
 
   public KafkaSettings(Environment environment) {
-    this(environment.getProperties("kafka", StringConvention.RAW));
+    this(resolve(environment, System.getenv()));
+  }
+
+  /**
+   * Every {@code kafka.*} setting with Micronaut's precedence (properties given in code, system
+   * properties, environment variables, then configuration files). Micronaut resolves an environment
+   * variable such as {@code KAFKA_STREAMS_NUM_STREAM_THREADS} when asked for {@code
+   * kafka.streams.num.stream.threads} but does not list it among the {@code kafka} properties, so
+   * the names are gathered from both the listed properties and the {@code KAFKA_*} variables
+   * (underscores become dots, as in Confluent's and micronaut-kafka's images).
+   */
+  static Map<String, Object> resolve(PropertyResolver resolver, Map<String, String> environment) {
+    var names = new TreeMap<String, String>();
+    resolver.getProperties("kafka", StringConvention.RAW).keySet().forEach(n -> names.put(n, null));
+    environment.forEach(
+        (variable, value) -> {
+          if (variable.startsWith("KAFKA_") && variable.length() > 6) {
+            names.putIfAbsent(
+                variable.substring(6).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+          }
+        });
+    var settings = new HashMap<String, Object>();
+    names.forEach(
+        (name, fromVariable) -> {
+          Optional<String> value = resolver.getProperty("kafka." + name, String.class);
+          if (value.isPresent()) {
+            settings.put(name, value.get());
+          } else if (fromVariable != null) {
+            settings.put(name, fromVariable);
+          }
+        });
+    return settings;
   }
 
   /**
