@@ -1,0 +1,173 @@
+package dev.meshbone.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.TopicSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The manifests for real clusters ({@code deploy/kubernetes}, {@code deploy/compose}) say what the
+ * code declares: the topics of the catalogue with their partitions and configs, each service's
+ * port, and only setting names the services read.
+ */
+class DeployManifestsTest {
+  private static final Path KUBERNETES = Path.of("kubernetes");
+  private static final Path COMPOSE = Path.of("compose", "docker-compose.yml");
+
+  @Test
+  void shouldDeclareEveryMeshTopicAsTheCatalogueDoes() throws IOException {
+    Map<String, Map<String, Object>> declared = new HashMap<>();
+    for (Map<String, Object> doc : documents(KUBERNETES.resolve("topics.yaml"))) {
+      assertThat(doc.get("kind")).isEqualTo("KafkaTopic");
+      Map<String, Object> spec = map(doc.get("spec"));
+      assertThat(declared.put((String) spec.get("topicName"), spec)).as("declared twice").isNull();
+    }
+
+    MeshTopics topics = MeshTopics.defaults();
+    assertThat(declared.keySet())
+        .containsExactlyInAnyOrderElementsOf(topics.all().stream().map(TopicSpec::name).toList());
+    for (TopicSpec<?, ?> topic : topics.all()) {
+      Map<String, Object> spec = declared.get(topic.name());
+      assertThat(spec.get("partitions")).as(topic.name()).isEqualTo(topic.partitions());
+      Map<String, Object> config = map(spec.get("config"));
+      topic
+          .configs()
+          .forEach(
+              (name, value) ->
+                  assertThat(String.valueOf(config.get(name)))
+                      .as(topic.name() + " " + name)
+                      .isEqualTo(value));
+      assertThat(config.keySet())
+          .as(topic.name() + ": only declared configs, plus the cluster's durability setting")
+          .containsExactlyInAnyOrderElementsOf(
+              union(topic.configs().keySet(), Set.of("min.insync.replicas")));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "contract-validator, validator",
+    "mesh-registry, registry",
+    "quality-monitor, quality"
+  })
+  void shouldRunEachServiceOnItsOwnPortWithSettingsItReads(String service, String environment)
+      throws IOException {
+    int port = defaultPort(environment);
+    List<Map<String, Object>> docs = documents(KUBERNETES.resolve(service + ".yaml"));
+    Map<String, Object> deployment = kind(docs, "Deployment");
+    Map<String, Object> container =
+        map(
+            ((List<?>)
+                    map(map(map(deployment.get("spec")).get("template")).get("spec"))
+                        .get("containers"))
+                .get(0));
+    assertThat(map(((List<?>) container.get("ports")).get(0)).get("containerPort")).isEqualTo(port);
+    assertThat(
+            map(((List<?>) map(kind(docs, "Service").get("spec")).get("ports")).get(0)).get("port"))
+        .isEqualTo(port);
+
+    Map<String, String> env = new HashMap<>();
+    for (Object e : (List<?>) container.get("env")) {
+      Map<String, Object> var = map(e);
+      env.put((String) var.get("name"), String.valueOf(var.get("value")));
+    }
+    assertThat(env)
+        .containsKey("KAFKA_BOOTSTRAP_SERVERS")
+        .containsEntry("MICRONAUT_SERVER_PORT", String.valueOf(port));
+    env.keySet().forEach(DeployManifestsTest::assertKnownSetting);
+
+    Map<String, Object> compose = map(map(documents(COMPOSE).get(0).get("services")).get(service));
+    Map<String, Object> composeEnv = map(compose.get("environment"));
+    assertThat(String.valueOf(composeEnv.get("MICRONAUT_SERVER_PORT")))
+        .isEqualTo(String.valueOf(port));
+    composeEnv.keySet().forEach(DeployManifestsTest::assertKnownSetting);
+  }
+
+  @Test
+  void shouldApplyEveryManifestFromTheKustomization() throws IOException {
+    List<String> resources =
+        ((List<?>) documents(KUBERNETES.resolve("kustomization.yaml")).get(0).get("resources"))
+            .stream().map(String::valueOf).toList();
+    try (var files = Files.list(KUBERNETES)) {
+      assertThat(resources)
+          .containsExactlyInAnyOrderElementsOf(
+              files
+                  .map(p -> p.getFileName().toString())
+                  .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                  .toList());
+    }
+  }
+
+  /** A variable is a Kafka client setting, a meshbone setting that exists, or Micronaut's port. */
+  private static void assertKnownSetting(String variable) {
+    if (variable.startsWith("KAFKA_")
+        || variable.equals("MICRONAUT_SERVER_PORT")
+        || variable.equals("POD_IP")) {
+      return;
+    }
+    assertThat(variable).startsWith("MESHBONE_");
+    String property =
+        variable.substring("MESHBONE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+    Set<String> meshSettings =
+        Arrays.stream(MeshSettings.class.getMethods())
+            .filter(m -> m.getName().startsWith("set"))
+            .map(
+                m ->
+                    m.getName()
+                        .substring(3)
+                        .replaceAll("([a-z])([A-Z])", "$1-$2")
+                        .toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
+    assertThat(meshSettings).as(variable + " names no meshbone setting").contains(property);
+  }
+
+  private static int defaultPort(String environment) throws IOException {
+    try (InputStream in =
+        DeployManifestsTest.class.getResourceAsStream("/application-" + environment + ".yml")) {
+      Map<String, Object> yaml = new Yaml().load(in);
+      return (Integer) map(map(yaml.get("micronaut")).get("server")).get("port");
+    }
+  }
+
+  private static Map<String, Object> kind(List<Map<String, Object>> docs, String kind) {
+    return docs.stream().filter(d -> kind.equals(d.get("kind"))).findFirst().orElseThrow();
+  }
+
+  private static List<Map<String, Object>> documents(Path file) throws IOException {
+    List<Map<String, Object>> docs = new ArrayList<>();
+    for (Object doc : new Yaml().loadAll(Files.readString(file))) {
+      if (doc != null) {
+        docs.add(map(doc));
+      }
+    }
+    return docs;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    var all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+}
