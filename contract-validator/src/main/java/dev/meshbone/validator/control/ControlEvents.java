@@ -2,14 +2,14 @@ package dev.meshbone.validator.control;
 
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DataProductEvent;
-import dev.meshbone.events.ViolationCode;
-import dev.meshbone.events.ViolationReason;
+import dev.meshbone.events.QualityEvent;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
+import dev.meshbone.topics.TopicSpec;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -17,109 +17,244 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The control-event section of the validator's topology: the domains' product and quality events.
+ * The control-event section of the validator's topology: every domain's {@code
+ * <domain>.mesh.product-events} and {@code <domain>.mesh.quality-events}, checked, to {@code
+ * mesh.products} (merged and versioned), {@code mesh.quality} and {@code mesh.violations}.
  *
- * <p>Foundation slice: a domain's product events are accepted onto {@code mesh.products} when the
- * domain that owns the topic is the event's domain and the product's; the rest become {@link
- * ContractViolation}s. Descriptor and lifecycle checks and quality events are built on this.
+ * <pre>
+ * &lt;d&gt;.mesh.product-events ─ intake ─┬─ refused ─────────────────────────────────────▶ mesh.violations
+ *   (pattern, bytes)           └─ by product id ─▶ lifecycle check ─┬─ accepted ▶ mesh.products
+ *                                 (repartition)     (store)         └─ refused  ▶ mesh.violations
+ * &lt;d&gt;.mesh.quality-events ─ intake ─┬─ refused ─────────────────────────────────────▶ mesh.violations
+ *   (pattern, bytes)           └─ by product id ─▶ quality check  ─┬─ accepted ▶ mesh.quality
+ *                                 (repartition)   (same store, read) └─ refused  ▶ mesh.violations
+ * </pre>
+ *
+ * <h2>Sources</h2>
+ *
+ * Both topics are read by pattern, so a new domain's topics are picked up without a restart, at the
+ * consumer's next metadata refresh ({@code metadata.max.age.ms}, which the validator sets to 10 s).
+ * Values are read as bytes and decoded by {@link ControlIntake}, so a record that does not decode,
+ * or a null, becomes a violation with the reason instead of reaching the deserialization handler:
+ * no record is lost and none stops the stream. See {@link ControlIntake} for what is refused before
+ * any state is consulted.
+ *
+ * <h2>Why repartition by product id</h2>
+ *
+ * A product's lifecycle state must live in exactly one task, or two tasks could each accept a
+ * CREATED for it. The control topics are keyed by product id, but the validator cannot make
+ * producers honour that: a plain Kafka client may key by something else, pick partitions itself, or
+ * a domain may create its topics with another partition count. Checking {@code key == productId}
+ * and refusing otherwise would not be enough either: a record with the right key sent to another
+ * partition (a custom partitioner) would still reach the wrong task's state. So the intake re-keys
+ * every event with standing by its product id and repartitions it through a named repartition topic
+ * ({@value #PRODUCT_REPARTITION}, {@value #QUALITY_REPARTITION}) with the default partitioner and
+ * the partition count of {@code mesh.products}: the product's events then meet its state whatever
+ * key or partition they arrived with, and a key that is not the product id is not a violation. The
+ * cost is one more write and read per control event; control events are lifecycle changes and check
+ * results, not the records of a product, so it is small. Order is kept: a product's events from one
+ * source partition reach its repartition partition in that order.
+ *
+ * <h2>Why quality events share the lifecycle store</h2>
+ *
+ * A quality event is accepted only for a product that exists and is not RETIRED. It reads that from
+ * the same {@value #LIFECYCLE_STORE} store the product events write, rather than from a view of
+ * {@code mesh.products}: the view would see the validator's own decisions only after their
+ * transaction commits and is read back, so a quality result sent right after its product's CREATED
+ * could be refused as an unknown product, and a GlobalKTable is not synchronised with the stream at
+ * all. Sharing the store puts both repartitioned streams in one sub-topology, whose task {@code p}
+ * reads partition {@code p} of both repartition topics: that is why both are declared with the same
+ * partition count and the same (default) partitioner over the same key, which co-partitions them.
+ * Within a task Kafka Streams takes records in timestamp order across the two, so a quality event
+ * is judged against the lifecycle as of its time.
+ *
+ * <h2>State</h2>
+ *
+ * {@value #LIFECYCLE_STORE}: product id to {@link LifecycleState} (the product as last written to
+ * {@code mesh.products}, plus the ids of its recently accepted events), a persistent store with a
+ * changelog, so exactly-once processing makes the state, the outputs and the input offsets commit
+ * together.
+ *
+ * <h2>Settings</h2>
+ *
+ * {@link ControlSettings}, from the Streams config.
  */
 public final class ControlEvents {
+  /** Product id to {@link LifecycleState}. */
+  public static final String LIFECYCLE_STORE = "control-product-lifecycle";
+
+  /**
+   * The repartition of product events by product id (topic {@code <app id>-<name>-repartition}).
+   */
+  public static final String PRODUCT_REPARTITION = "control-product-events-by-product";
+
+  /** The repartition of quality events by product id. */
+  public static final String QUALITY_REPARTITION = "control-quality-events-by-product";
+
   private ControlEvents() {}
 
   /** Adds the control-event processing to {@code builder}. */
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
-    var productEvents = MeshEventSerde.of(DataProductEvent.class);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LIFECYCLE_STORE),
+            Serdes.String(),
+            new LifecycleStateSerde()));
+    int partitions = topics.products.partitions();
 
-    KStream<String, Checked> checked =
-        builder.stream(
-                DomainTopics.PRODUCT_EVENTS_PATTERN,
-                Consumed.with(Serdes.String(), productEvents).withName("product-events"))
-            .processValues(OwnershipCheck::new, Named.as("check-ownership"));
+    section(
+        builder,
+        topics,
+        "control-product-events",
+        DomainTopics.PRODUCT_EVENTS_PATTERN,
+        PRODUCTS,
+        PRODUCT_REPARTITION,
+        partitions,
+        ProductLifecycleCheck::new,
+        topics.products);
+    section(
+        builder,
+        topics,
+        "control-quality-events",
+        DomainTopics.QUALITY_EVENTS_PATTERN,
+        QUALITY,
+        QUALITY_REPARTITION,
+        partitions,
+        QualityEventCheck::new,
+        topics.quality);
+  }
 
-    checked
-        .split(Named.as("product-event-"))
+  /** One control topic pattern: intake, repartition, stateful check, routing. */
+  private static <E> void section(
+      StreamsBuilder builder,
+      MeshTopics topics,
+      String name,
+      Pattern pattern,
+      EventKind<E> kind,
+      String repartition,
+      int partitions,
+      FixedKeyProcessorSupplier<String, E, Checked<E>> check,
+      TopicSpec<String, E> accepted) {
+    KStream<String, Checked<E>> intake =
+        builder.stream(pattern, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name))
+            .process(() -> new ControlIntake<>(kind), Named.as(name + "-intake"));
+
+    KStream<String, E> standing =
+        intake
+            .split(Named.as(name + "-intake-"))
+            .branch(
+                (key, checked) -> checked.isRefused(),
+                Branched.withConsumer(s -> toViolations(s, topics, name + "-intake"), "refused"))
+            .defaultBranch(Branched.as("standing"))
+            .get(name + "-intake-standing")
+            .mapValues(Checked::event, Named.as(name + "-standing"));
+
+    standing
+        .repartition(
+            Repartitioned.<String, E>as(repartition)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(kind.serde())
+                .withNumberOfPartitions(partitions))
+        .processValues(check, Named.as(name + "-check"), LIFECYCLE_STORE)
+        .split(Named.as(name + "-check-"))
         .branch(
-            (id, c) -> c.violation() == null,
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(Checked::event, Named.as("accepted-event"))
-                        .to(
-                            topics.products.name(),
-                            Produced.with(topics.products.keySerde(), topics.products.valueSerde())
-                                .withName("to-products")),
-                "accepted"))
+            (key, checked) -> checked.isRefused(),
+            Branched.withConsumer(s -> toViolations(s, topics, name + "-check"), "refused"))
         .defaultBranch(
             Branched.withConsumer(
                 s ->
-                    s.mapValues(Checked::violation, Named.as("violation"))
+                    s.mapValues(Checked::event, Named.as(name + "-accepted"))
                         .to(
-                            topics.violations.name(),
-                            Produced.with(
-                                    topics.violations.keySerde(), topics.violations.valueSerde())
-                                .withName("to-violations")),
-                "refused"));
+                            accepted.name(),
+                            Produced.with(accepted.keySerde(), accepted.valueSerde())
+                                .withName(name + "-to-" + accepted.name())),
+                "accepted"));
   }
 
-  /** An event with the violation it caused, if any. */
-  record Checked(DataProductEvent event, ContractViolation violation) {}
+  private static <E> void toViolations(
+      KStream<String, Checked<E>> refused, MeshTopics topics, String step) {
+    TopicSpec<String, ContractViolation> violations = topics.violations;
+    refused
+        .mapValues(Checked::violation, Named.as(step + "-violation"))
+        .to(
+            violations.name(),
+            Produced.with(violations.keySerde(), violations.valueSerde())
+                .withName(step + "-to-" + violations.name()));
+  }
 
-  /**
-   * Checks that the domain owning the topic speaks for the event's product, and only for its own.
-   */
-  static final class OwnershipCheck
-      implements FixedKeyProcessor<String, DataProductEvent, Checked> {
-    private FixedKeyProcessorContext<String, Checked> context;
+  /** A kind of control event with its serde, for the intake and the repartition topic. */
+  private interface EventKind<E> extends ControlIntake.Kind<E> {
+    Serde<E> serde();
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Checked> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(FixedKeyRecord<String, DataProductEvent> record) {
-      DataProductEvent event = record.value();
-      var meta = context.recordMetadata().orElseThrow();
-      String topicDomain = DomainTopics.domainOfControlTopic(meta.topic()).orElse("?");
-      String expected = topicDomain + ".";
-      if (event != null
-          && topicDomain.equals(event.getDomain())
-          && event.getProductId() != null
-          && event.getProductId().startsWith(expected)) {
-        context.forward(record.withValue(new Checked(event, null)));
-        return;
-      }
-      var reason =
-          ViolationReason.newBuilder()
-              .setCode(ViolationCode.WRONG_DOMAIN)
-              .setField("productId")
-              .setMessage(
-                  event == null
-                      ? "empty event"
-                      : "domain "
-                          + topicDomain
-                          + " published an event for product "
-                          + event.getProductId()
-                          + " of domain "
-                          + event.getDomain()
-                          + "; a domain may only speak for its own products")
-              .build();
-      var violation =
-          ContractViolation.newBuilder()
-              .setViolationId(UUID.randomUUID().toString())
-              .setProductId(event == null ? null : event.getProductId())
-              .setSourceDomain(topicDomain)
-              .setSourceTopic(meta.topic())
-              .setSourcePartition(meta.partition())
-              .setSourceOffset(meta.offset())
-              .setReasons(List.of(reason))
-              .setDetectedAt(Instant.ofEpochMilli(record.timestamp()))
-              .build();
-      context.forward(record.withValue(new Checked(event, violation)));
+    default Deserializer<E> deserializer() {
+      return serde().deserializer();
     }
   }
+
+  private static final EventKind<DataProductEvent> PRODUCTS =
+      new EventKind<>() {
+        private final MeshEventSerde<DataProductEvent> serde =
+            MeshEventSerde.of(DataProductEvent.class);
+
+        @Override
+        public String contract() {
+          return "DataProductEvent";
+        }
+
+        @Override
+        public Serde<DataProductEvent> serde() {
+          return serde;
+        }
+
+        @Override
+        public String productId(DataProductEvent event) {
+          return event.getProductId();
+        }
+
+        @Override
+        public Reasons check(
+            DataProductEvent event,
+            Source source,
+            long recordTimestamp,
+            long now,
+            ControlSettings settings) {
+          return ProductEventChecks.check(event, source, recordTimestamp, now, settings);
+        }
+      };
+
+  private static final EventKind<QualityEvent> QUALITY =
+      new EventKind<>() {
+        private final MeshEventSerde<QualityEvent> serde = MeshEventSerde.of(QualityEvent.class);
+
+        @Override
+        public String contract() {
+          return "QualityEvent";
+        }
+
+        @Override
+        public Serde<QualityEvent> serde() {
+          return serde;
+        }
+
+        @Override
+        public String productId(QualityEvent event) {
+          return event.getProductId();
+        }
+
+        @Override
+        public Reasons check(
+            QualityEvent event,
+            Source source,
+            long recordTimestamp,
+            long now,
+            ControlSettings settings) {
+          return QualityEventChecks.check(event, source, now, settings);
+        }
+      };
 }
