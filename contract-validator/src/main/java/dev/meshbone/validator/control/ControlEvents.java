@@ -70,8 +70,13 @@ import org.apache.kafka.streams.state.Stores;
  * all. Sharing the store puts both repartitioned streams in one sub-topology, whose task {@code p}
  * reads partition {@code p} of both repartition topics: that is why both are declared with the same
  * partition count and the same (default) partitioner over the same key, which co-partitions them.
- * Within a task Kafka Streams takes records in timestamp order across the two, so a quality event
- * is judged against the lifecycle as of its time.
+ * Within a task, Kafka Streams takes the record with the lowest timestamp among what it has fetched
+ * from the two, so a quality result stamped after its product's CREATED is normally judged after
+ * it. That is best effort, not a guarantee (the two streams reach the task through two repartition
+ * topics, and {@code max.task.idle.ms} bounds how long a task waits for the other one): a domain
+ * that must not have its very first results refused waits until the product shows on {@code
+ * mesh.products} (or in the registry) before publishing them. A refused result is never silent: it
+ * is on {@code mesh.violations} as UNKNOWN_PRODUCT.
  *
  * <h2>State</h2>
  *

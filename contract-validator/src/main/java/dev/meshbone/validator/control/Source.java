@@ -1,7 +1,6 @@
 package dev.meshbone.validator.control;
 
 import dev.meshbone.topics.DomainTopics;
-import dev.meshbone.topics.Names;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -57,7 +56,7 @@ record Source(String topic, int partition, long offset) {
 
   /** Whether the topic belongs to a domain at all (the patterns also match reserved names). */
   boolean hasValidDomain() {
-    return DomainTopics.domainOfControlTopic(topic).isPresent() && Names.isValidDomain(domain());
+    return DomainTopics.domainOfControlTopic(topic).isPresent();
   }
 
   /** A violation id that is the same each time this record is refused, so consumers can dedupe. */
