@@ -3,6 +3,7 @@ package dev.meshbone.validator.control;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.QualityEvent;
+import dev.meshbone.events.ViolationCode;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
@@ -213,6 +214,11 @@ public final class ControlEvents {
         }
 
         @Override
+        public ViolationCode invalidEventCode() {
+          return ViolationCode.INVALID_EVENT;
+        }
+
+        @Override
         public Serde<DataProductEvent> serde() {
           return serde;
         }
@@ -240,6 +246,11 @@ public final class ControlEvents {
         @Override
         public String contract() {
           return "QualityEvent";
+        }
+
+        @Override
+        public ViolationCode invalidEventCode() {
+          return ViolationCode.INVALID_QUALITY_EVENT;
         }
 
         @Override

@@ -19,15 +19,22 @@ import org.apache.kafka.streams.processor.api.Record;
  *       headers (and no other headers): the next step repartitions it by product id.
  *   <li>Everything else is refused here, keyed by the product id if it is well formed, else by the
  *       producer's raw key: a null value (NULL_VALUE), bytes that do not decode (DECODE_FAILED),
- *       and events with no standing (a malformed or foreign product id, or a topic of no valid
- *       domain) with every reason the event alone shows. Their state is never consulted: an event
- *       for another domain's product has no business learning or changing that product's state.
+ *       events over {@value #MAX_EVENT_BYTES} bytes, and events with no standing (a malformed or
+ *       foreign product id, or a topic of no valid domain), each with every reason the event alone
+ *       shows. Their product's state is never consulted: an event for another domain's product has
+ *       no business learning or changing that product's state.
  * </ul>
  *
  * Decoding here rather than in the source's serde keeps an undecodable record a violation with the
  * reason, instead of a deserialization-handler log line: nothing is lost and nothing stalls.
  */
 final class ControlIntake<E> implements Processor<String, byte[], String, Checked<E>> {
+  /**
+   * Larger events are refused before they reach the validator's own topics: the product's state
+   * (the event plus its remembered ids) must still fit in one changelog record, or the task could
+   * not commit and the stream would stall on it. A descriptor is metadata; 256 KiB is plenty.
+   */
+  static final int MAX_EVENT_BYTES = 256 * 1024;
 
   /** What differs between product and quality events. */
   interface Kind<E> {
@@ -37,6 +44,9 @@ final class ControlIntake<E> implements Processor<String, byte[], String, Checke
     Deserializer<E> deserializer();
 
     String productId(E event);
+
+    /** The code for a problem with the event's own fields, such as its size. */
+    ViolationCode invalidEventCode();
 
     /** Every reason the event alone shows. */
     Reasons check(E event, Source source, long recordTimestamp, long now, ControlSettings settings);
@@ -101,8 +111,9 @@ final class ControlIntake<E> implements Processor<String, byte[], String, Checke
       return;
     }
     String productId = kind.productId(event);
+    boolean oversized = record.value().length > MAX_EVENT_BYTES;
     Optional<ProductId> standing = Ownership.standing(source, productId);
-    if (standing.isPresent()) {
+    if (standing.isPresent() && !oversized) {
       context.forward(
           record
               .withKey(standing.get().toString())
@@ -113,6 +124,15 @@ final class ControlIntake<E> implements Processor<String, byte[], String, Checke
     Reasons reasons;
     try {
       reasons = kind.check(event, source, record.timestamp(), now, settings);
+      if (oversized) {
+        reasons.add(
+            kind.invalidEventCode(),
+            null,
+            "the event is "
+                + record.value().length
+                + " bytes; a control event may have at most "
+                + MAX_EVENT_BYTES);
+      }
     } catch (RuntimeException e) {
       // A bug in a check must not stop the stream: the event is refused with what went wrong.
       reasons = new Reasons().add(ViolationCode.OTHER, null, "the check failed: " + e);

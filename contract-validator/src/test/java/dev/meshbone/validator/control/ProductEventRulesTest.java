@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
@@ -163,6 +164,30 @@ class ProductEventRulesTest {
       fresh.pipe(TOPIC, PRODUCT, new byte[] {1, 2, 3}, new RecordHeaders(), NOW);
       return fresh.onlyViolation();
     }
+  }
+
+  @Test
+  void shouldRefuseAnOversizedEventWithItsOtherReasons() {
+    var huge = descriptor().setOwner(null).setProperties(Map.of("blob", "x".repeat(300_000)));
+
+    mesh.publish(created(PRODUCT).setDescriptor(huge.build()).build());
+
+    assertThat(codes(mesh.onlyViolation()))
+        .containsExactly(ViolationCode.MISSING_OWNER, ViolationCode.INVALID_EVENT);
+    assertThat(mesh.products()).isEmpty();
+    assertThat(mesh.lifecycleStore().get(PRODUCT)).isNull();
+  }
+
+  @Test
+  void shouldRefuseAMegabyteOfGarbageWithASmallViolation() {
+    byte[] garbage = new byte[1024 * 1024];
+    new Random(11).nextBytes(garbage);
+
+    mesh.pipe(TOPIC, PRODUCT, garbage, new RecordHeaders(), NOW);
+
+    ContractViolation violation = mesh.onlyViolation();
+    assertThat(codes(violation)).containsExactly(ViolationCode.DECODE_FAILED);
+    assertThat(violation.toString()).hasSizeLessThan(2_000);
   }
 
   // --- ownership

@@ -172,6 +172,15 @@ class QualityEventsTest {
   }
 
   @Test
+  void shouldRefuseAnOversizedQualityEvent() {
+    givenProduct();
+
+    mesh.publish(quality(PRODUCT).setMessage("x".repeat(300_000)).build());
+
+    onlyReason(ViolationCode.INVALID_QUALITY_EVENT);
+  }
+
+  @Test
   void shouldRefuseAnEmptyCheckName() {
     givenProduct();
 
