@@ -1,6 +1,5 @@
 package dev.meshbone.validator.control;
 
-import static dev.meshbone.validator.control.Events.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,7 +102,7 @@ class ControlEventsIT {
 
       // The rest of the lifecycle, an event after RETIRED, an event for another domain's product,
       // garbage, and a second product.
-      Instant sunset = NOW.plus(Duration.ofDays(365 * 5));
+      Instant sunset = Instant.now().plus(Duration.ofDays(365)).truncatedTo(ChronoUnit.MILLIS);
       publish(
           producer,
           domain,
@@ -165,7 +165,7 @@ class ControlEventsIT {
       var quality =
           Events.quality(visits)
               .setDomain(domain)
-              .setOccurredAt(Instant.now().plus(Duration.ofDays(1)))
+              .setOccurredAt(Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS))
               .build();
       producer
           .send(
