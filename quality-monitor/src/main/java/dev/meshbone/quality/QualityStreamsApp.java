@@ -3,19 +3,44 @@ package dev.meshbone.quality;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
-/** quality-monitor as the shared runtime runs it. */
+/**
+ * quality-monitor as the shared runtime runs it.
+ *
+ * <p>Exactly-once, so an alert's hysteresis state and the alerts and status it wrote never part
+ * ways across a crash (no second RAISED for one breach). {@code application.server} is this
+ * instance's HTTP address ({@code meshbone.quality.advertised-host}, default {@code localhost}, and
+ * {@code micronaut.server.port}) so that other instances can route interactive queries here; with a
+ * random port ({@code -1}) it stays unset unless {@code kafka.streams.application.server} sets it,
+ * and each instance answers from its own state only.
+ */
 @Singleton
 public class QualityStreamsApp implements StreamsApp {
   private final MeshTopics topics;
+  private final QualitySettings settings;
+  private final MonitorListener listener;
+  private final String advertisedHost;
+  private final int port;
 
-  public QualityStreamsApp(MeshTopics topics) {
+  public QualityStreamsApp(
+      MeshTopics topics,
+      QualitySettings settings,
+      MonitorListener listener,
+      @Value("${meshbone.quality.advertised-host:localhost}") String advertisedHost,
+      @Value("${micronaut.server.port:8083}") int port) {
     this.topics = topics;
+    this.settings = settings;
+    this.listener = listener;
+    this.advertisedHost = advertisedHost;
+    this.port = port;
   }
 
   @Override
@@ -30,16 +55,27 @@ public class QualityStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return QualityTopology.build(topics);
+    return QualityTopology.build(topics, settings, listener);
   }
 
   @Override
   public Collection<? extends TopicSpec<?, ?>> topics() {
-    return topics.all();
+    return List.of(
+        topics.quality,
+        topics.products,
+        topics.productStats,
+        topics.qualityStatus,
+        topics.qualityAlerts);
   }
 
   @Override
   public Map<String, Object> streamsDefaults() {
-    return Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    var defaults = new HashMap<String, Object>();
+    defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    defaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    if (port > 0) {
+      defaults.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + port);
+    }
+    return defaults;
   }
 }
