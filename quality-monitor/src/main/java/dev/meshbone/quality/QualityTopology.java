@@ -190,6 +190,7 @@ public final class QualityTopology {
 
   private static StoreBuilder<KeyValueStore<String, Long>> streamTimeStore() {
     return Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(STREAM_TIME_STORE), Serdes.String(), Serdes.Long());
+            Stores.inMemoryKeyValueStore(STREAM_TIME_STORE), Serdes.String(), Serdes.Long())
+        .withCachingEnabled(); // one changelog record per commit, not one per event
   }
 }

@@ -10,13 +10,15 @@ import dev.meshbone.quality.state.CheckCount;
 import dev.meshbone.quality.state.MonitorState;
 import dev.meshbone.quality.state.Slice;
 import dev.meshbone.quality.state.Slos;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Evaluates one product against its service levels: the figures of the current windows, each SLO
@@ -159,11 +161,13 @@ public final class HealthEvaluator {
     byCheck.forEach((k, c) -> passRateByCheck.put(k, c[0] > 0 ? round((double) c[1] / c[0]) : 0));
     health.setPassRate(passRate).setPassRateByCheck(new java.util.LinkedHashMap<>(passRateByCheck));
 
-    Long volume = null;
+    final Long volume;
     if (state.getStatsSeen()) {
       volume = volumeValid;
     } else if (state.getRecordCountsSeen()) {
       volume = recordsByCheck.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    } else {
+      volume = null;
     }
     health.setVolume(volume);
     Double rejectionRate =
@@ -191,13 +195,14 @@ public final class HealthEvaluator {
                 min,
                 passRate < min,
                 passRate >= Math.min(1.0, min + settings.passRateMargin()),
-                "passRate " + fmt(passRate) + " < minPassRate " + fmt(min),
-                "passRate "
-                    + fmt(passRate)
-                    + " is within "
-                    + fmt(settings.passRateMargin())
-                    + " of minPassRate "
-                    + fmt(min)));
+                () -> "passRate " + fmt(passRate) + " < minPassRate " + fmt(min),
+                () ->
+                    "passRate "
+                        + fmt(passRate)
+                        + " is within "
+                        + fmt(settings.passRateMargin())
+                        + " of minPassRate "
+                        + fmt(min)));
       } else {
         figures.add(Figure.unknown(PASS_RATE, min));
       }
@@ -217,13 +222,14 @@ public final class HealthEvaluator {
                 min,
                 volume < min,
                 volume >= Math.ceil(min * (1 + settings.volumeMargin())),
-                "volume " + volume + " < minVolume " + min + " in " + span + " ms",
-                "volume "
-                    + volume
-                    + " is within "
-                    + fmt(settings.volumeMargin() * 100)
-                    + "% of minVolume "
-                    + min));
+                () -> "volume " + volume + " < minVolume " + min + " in " + span + " ms",
+                () ->
+                    "volume "
+                        + volume
+                        + " is within "
+                        + fmt(settings.volumeMargin() * 100)
+                        + "% of minVolume "
+                        + min));
       } else {
         figures.add(Figure.unknown(VOLUME, min));
       }
@@ -238,23 +244,25 @@ public final class HealthEvaluator {
                 max,
                 rejectionRate > max,
                 rejectionRate <= Math.max(0, max - settings.rejectionRateMargin()),
-                "rejectionRate " + fmt(rejectionRate) + " > maxRejectionRate " + fmt(max),
-                "rejectionRate "
-                    + fmt(rejectionRate)
-                    + " is within "
-                    + fmt(settings.rejectionRateMargin())
-                    + " of maxRejectionRate "
-                    + fmt(max)));
+                () -> "rejectionRate " + fmt(rejectionRate) + " > maxRejectionRate " + fmt(max),
+                () ->
+                    "rejectionRate "
+                        + fmt(rejectionRate)
+                        + " is within "
+                        + fmt(settings.rejectionRateMargin())
+                        + " of maxRejectionRate "
+                        + fmt(max)));
       } else {
         figures.add(Figure.unknown(REJECTION_RATE, max));
       }
     }
     if (slos.getMaxStalenessMs() != null) {
       long max = slos.getMaxStalenessMs();
-      String last =
-          lastSuccess == null
-              ? "none since monitoring began at " + Instant.ofEpochMilli(since)
-              : "last at " + Instant.ofEpochMilli(lastSuccess);
+      java.util.function.Supplier<String> last =
+          () ->
+              lastSuccess == null
+                  ? "none since monitoring began at " + Instant.ofEpochMilli(since)
+                  : "last at " + Instant.ofEpochMilli(lastSuccess);
       if (lastSuccess == null && staleness <= max) {
         // Nothing to judge yet: a new product is not fresh, nor stale before its time is up.
         figures.add(Figure.unknown(FRESHNESS, max));
@@ -266,8 +274,13 @@ public final class HealthEvaluator {
                 max,
                 staleness > max,
                 staleness <= max * (1 - settings.freshnessMargin()),
-                "no successful update within maxStalenessMs " + max + " (" + last + ")",
-                "close to maxStalenessMs " + max + " without a successful update (" + last + ")"));
+                () -> "no successful update within maxStalenessMs " + max + " (" + last.get() + ")",
+                () ->
+                    "close to maxStalenessMs "
+                        + max
+                        + " without a successful update ("
+                        + last.get()
+                        + ")"));
       }
     }
 
@@ -281,7 +294,9 @@ public final class HealthEvaluator {
       if (track == null) {
         track = AlertTrack.newBuilder().build();
       }
-      AlertTrack before = AlertTrack.newBuilder(track).build();
+      boolean wasRaised = track.getRaised();
+      Long wasBreachedSince = track.getBreachedSince();
+      Long wasClearSince = track.getClearSince();
       if (f.evaluable) {
         if (!track.getRaised()) {
           track.setClearSince(null);
@@ -315,7 +330,11 @@ public final class HealthEvaluator {
           }
         }
       }
-      if (!track.equals(before) || !tracks.containsKey(f.slo)) {
+      boolean changed =
+          wasRaised != track.getRaised()
+              || !Objects.equals(wasBreachedSince, track.getBreachedSince())
+              || !Objects.equals(wasClearSince, track.getClearSince());
+      if (changed || !tracks.containsKey(f.slo)) {
         tracks.put(f.slo, track);
         tracksChanged = true;
       }
@@ -347,7 +366,7 @@ public final class HealthEvaluator {
     for (Figure f : figures) {
       AlertTrack track = tracks.get(f.slo);
       if (f.evaluable && f.breached) {
-        reasons.add(f.breachReason);
+        reasons.add(f.breachReason.get());
       } else if (track != null && track.getRaised()) {
         reasons.add(
             f.slo
@@ -357,7 +376,7 @@ public final class HealthEvaluator {
                 + settings.clearAfter().toSeconds()
                 + " s");
       } else if (f.evaluable && !f.clearOk) {
-        reasons.add(f.marginReason);
+        reasons.add(f.marginReason.get());
       }
     }
     List<String> weakChecks = new ArrayList<>();
@@ -396,7 +415,7 @@ public final class HealthEvaluator {
       String alertId = (String) p[2];
       String message =
           alertState == AlertState.RAISED
-              ? productId + ": " + f.breachReason
+              ? productId + ": " + f.breachReason.get()
               : productId
                   + ": "
                   + f.slo
@@ -469,12 +488,17 @@ public final class HealthEvaluator {
   }
 
   static String fmt(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return Double.toString(v);
+    }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    String s = String.format(Locale.ROOT, "%.4f", v);
-    s = s.replaceAll("0+$", "");
-    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    // BigDecimal rather than String.format: no locale lookups on the hot path.
+    return BigDecimal.valueOf(v)
+        .setScale(4, RoundingMode.HALF_UP)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private record Figure(
@@ -483,8 +507,8 @@ public final class HealthEvaluator {
       double threshold,
       boolean breached,
       boolean clearOk,
-      String breachReason,
-      String marginReason,
+      Supplier<String> breachReason,
+      Supplier<String> marginReason,
       boolean evaluable) {
     Figure(
         String slo,
@@ -492,13 +516,13 @@ public final class HealthEvaluator {
         double threshold,
         boolean breached,
         boolean clearOk,
-        String breachReason,
-        String marginReason) {
+        Supplier<String> breachReason,
+        Supplier<String> marginReason) {
       this(slo, observed, threshold, breached, clearOk, breachReason, marginReason, true);
     }
 
     static Figure unknown(String slo, double threshold) {
-      return new Figure(slo, Double.NaN, threshold, false, false, "", "", false);
+      return new Figure(slo, Double.NaN, threshold, false, false, () -> "", () -> "", false);
     }
   }
 }
