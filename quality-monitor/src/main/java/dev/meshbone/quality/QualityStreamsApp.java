@@ -7,7 +7,6 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -60,12 +59,8 @@ public class QualityStreamsApp implements StreamsApp {
 
   @Override
   public Collection<? extends TopicSpec<?, ?>> topics() {
-    return List.of(
-        topics.quality,
-        topics.products,
-        topics.productStats,
-        topics.qualityStatus,
-        topics.qualityAlerts);
+    // Every mesh topic, as each service does: whichever starts first creates them as declared.
+    return topics.all();
   }
 
   @Override
