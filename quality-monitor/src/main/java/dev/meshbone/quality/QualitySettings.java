@@ -104,6 +104,11 @@ public record QualitySettings(
     }
   }
 
+  /** The names of the settings, without the prefix. */
+  public static Set<String> keys() {
+    return KEYS;
+  }
+
   /** The defaults: 5-minute windows hopping by a minute, a minute of grace, 10 s punctuation. */
   public static QualitySettings defaults() {
     return fromMap(Map.of());
