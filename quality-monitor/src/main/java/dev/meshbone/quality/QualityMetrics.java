@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentMap;
 public class QualityMetrics implements MonitorListener {
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> acceptedByTopic = new ConcurrentHashMap<>();
 
   public QualityMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,7 +32,10 @@ public class QualityMetrics implements MonitorListener {
 
   @Override
   public void accepted(String topic) {
-    counter("meshbone.quality.accepted", "topic", topic).increment();
+    // Once per accepted record: looked up by topic alone, no key built.
+    acceptedByTopic
+        .computeIfAbsent(topic, t -> registry.counter("meshbone.quality.accepted", "topic", t))
+        .increment();
   }
 
   @Override
