@@ -286,7 +286,8 @@ public final class HealthEvaluator {
 
     // Alerts, with hysteresis.
     var alerts = new ArrayList<QualityAlert>();
-    var pending = new ArrayList<Object[]>(); // {slo, figure, raised?} to fill in health later
+    // Written once the health state is known, which each alert carries.
+    var pending = new ArrayList<Transition>();
     boolean tracksChanged = false;
     Map<String, AlertTrack> tracks = state.getAlerts();
     for (Figure f : figures) {
@@ -308,7 +309,7 @@ public final class HealthEvaluator {
               track.setRaised(true);
               track.setAlertId(productId + ":" + f.slo + ":" + now);
               track.setBreachedSince(null);
-              pending.add(new Object[] {AlertState.RAISED, f, track.getAlertId()});
+              pending.add(new Transition(AlertState.RAISED, f, track.getAlertId()));
             }
           } else {
             track.setBreachedSince(null);
@@ -320,7 +321,7 @@ public final class HealthEvaluator {
               track.setClearSince(now);
             }
             if (now - track.getClearSince() >= settings.clearAfter().toMillis()) {
-              pending.add(new Object[] {AlertState.CLEARED, f, track.getAlertId()});
+              pending.add(new Transition(AlertState.CLEARED, f, track.getAlertId()));
               track.setRaised(false);
               track.setAlertId(null);
               track.setClearSince(null);
@@ -346,9 +347,8 @@ public final class HealthEvaluator {
       if (figures.stream().noneMatch(f -> f.slo.equals(slo))) {
         if (e.getValue().getRaised()) {
           pending.add(
-              new Object[] {
-                AlertState.CLEARED, Figure.unknown(slo, Double.NaN), e.getValue().getAlertId()
-              });
+              new Transition(
+                  AlertState.CLEARED, Figure.unknown(slo, Double.NaN), e.getValue().getAlertId()));
         }
         it.remove();
         tracksChanged = true;
@@ -409,10 +409,10 @@ public final class HealthEvaluator {
     health.setState(result).setReasons(reasons);
     ProductHealth built = health.build();
 
-    for (Object[] p : pending) {
-      AlertState alertState = (AlertState) p[0];
-      Figure f = (Figure) p[1];
-      String alertId = (String) p[2];
+    for (Transition t : pending) {
+      AlertState alertState = t.state();
+      Figure f = t.figure();
+      String alertId = t.alertId();
       String message =
           alertState == AlertState.RAISED
               ? productId + ": " + f.breachReason.get()
@@ -500,6 +500,9 @@ public final class HealthEvaluator {
         .stripTrailingZeros()
         .toPlainString();
   }
+
+  /** An alert to write: raised or cleared, for which figure, under which id. */
+  private record Transition(AlertState state, Figure figure, String alertId) {}
 
   private record Figure(
       String slo,
