@@ -22,7 +22,10 @@ public enum Refusal {
   FUTURE_TIMESTAMP,
   /** The event's windows all closed (window end plus grace is behind the stream time). */
   LATE,
-  /** A value that cannot be a measurement: NaN, infinite or negative, or a blank check name. */
+  /**
+   * A value that cannot be what it says: a NaN or infinite measurement or threshold, a negative
+   * record count or validator count, a blank check name.
+   */
   INVALID_VALUE,
   /**
    * A declared service level that cannot be evaluated (NaN, negative, a rate above 1); the product

@@ -419,16 +419,25 @@ class QualityTopologyTest {
   }
 
   @Test
-  void shouldRefuseNaNAndNegativeValues() {
+  void shouldRefuseNaNInfiniteAndNegativeCountValues() {
     m.product(P, slos().setMinPassRate(0.5).build());
     m.event(check(P, "c", true, ofMinutes(-1)).setMeasuredValue(Double.NaN));
-    m.event(check(P, "c", true, ofMinutes(-1)).setThreshold(-1.0));
+    m.event(check(P, "c", true, ofMinutes(-1)).setThreshold(Double.NaN));
     m.event(check(P, "c", true, ofMinutes(-1)).setMeasuredValue(Double.POSITIVE_INFINITY));
     m.event(check(P, "c", true, ofMinutes(-1)).setRecordCount(-5L));
     m.event(check(P, " ", true, ofMinutes(-1)));
 
     assertThat(m.listener.refusals(Refusal.INVALID_VALUE)).isEqualTo(5);
     assertThat(m.lastStatus(P).getPassRate()).isNull();
+  }
+
+  @Test
+  void shouldAcceptANegativeMeasurement() {
+    m.product(P, slos().setMinPassRate(0.5).build());
+    m.event(check(P, "drift", true, ofMinutes(-1)).setMeasuredValue(-0.3).setThreshold(0.5));
+
+    assertThat(m.listener.totalRefusals()).isZero();
+    assertThat(m.lastStatus(P).getPassRate()).isEqualTo(1.0);
   }
 
   @Test

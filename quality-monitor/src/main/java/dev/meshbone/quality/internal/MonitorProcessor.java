@@ -211,11 +211,13 @@ public final class MonitorProcessor implements Processor<String, byte[], String,
     if (e.getCheckName().length() > 200) {
       return "checkName longer than 200 characters";
     }
+    // A measurement may be negative (a drift, a temperature), as the validator also allows; it
+    // must be a number.
     if (bad(e.getMeasuredValue())) {
-      return "measuredValue " + e.getMeasuredValue() + " is not a finite, non-negative number";
+      return "measuredValue " + e.getMeasuredValue() + " is not a finite number";
     }
     if (bad(e.getThreshold())) {
-      return "threshold " + e.getThreshold() + " is not a finite, non-negative number";
+      return "threshold " + e.getThreshold() + " is not a finite number";
     }
     if (e.getRecordCount() != null && e.getRecordCount() < 0) {
       return "recordCount " + e.getRecordCount() + " is negative";
@@ -224,7 +226,7 @@ public final class MonitorProcessor implements Processor<String, byte[], String,
   }
 
   private static boolean bad(Double v) {
-    return v != null && (v.isNaN() || v.isInfinite() || v < 0);
+    return v != null && (v.isNaN() || v.isInfinite());
   }
 
   // ---- mesh.products ----
