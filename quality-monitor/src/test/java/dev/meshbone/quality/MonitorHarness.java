@@ -25,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -259,13 +258,5 @@ final class MonitorHarness implements AutoCloseable {
   /** A path-safe product id no other test uses. */
   static String uniqueProduct(String domain, String prefix) {
     return domain + "." + KafkaBroker.unique(prefix);
-  }
-
-  static Path tempDir() {
-    try {
-      return Files.createTempDirectory("quality-it");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
