@@ -2,6 +2,7 @@ package dev.meshbone.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
@@ -45,9 +46,17 @@ class TopicBootstrapperIT {
                   spec(deleted, CleanupPolicy.DELETE, 2, false)));
 
       assertThat(result.created()).containsExactlyInAnyOrder(compacted, deleted);
-      var description = admin.describeTopics(List.of(compacted, deleted)).allTopicNames().get();
-      assertThat(description.get(compacted).partitions()).hasSize(3);
-      assertThat(description.get(deleted).partitions()).hasSize(2);
+      // A new topic's metadata reaches every listener a moment after the create returns.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                var description =
+                    admin.describeTopics(List.of(compacted, deleted)).allTopicNames().get();
+                assertThat(description.get(compacted).partitions()).hasSize(3);
+                assertThat(description.get(deleted).partitions()).hasSize(2);
+              });
       var configs =
           admin
               .describeConfigs(

@@ -68,7 +68,10 @@ public interface KafkaBroker {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** Creates topics (replication factor 1) and waits until they exist. */
+  /**
+   * Creates topics (replication factor 1) and waits until they exist and their metadata can be
+   * described (which lags the create by a moment on a busy machine).
+   */
   default void createTopics(int partitions, String... names) {
     try (Admin admin = admin()) {
       admin
@@ -76,6 +79,18 @@ public interface KafkaBroker {
               List.of(names).stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList())
           .all()
           .get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          admin.describeTopics(List.of(names)).allTopicNames().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (java.util.concurrent.ExecutionException notYet) {
+          if (System.nanoTime() > deadline) {
+            throw notYet;
+          }
+          Thread.sleep(50);
+        }
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topics " + List.of(names), e);
     }
