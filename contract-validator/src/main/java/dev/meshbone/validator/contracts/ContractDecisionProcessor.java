@@ -1,0 +1,176 @@
+package dev.meshbone.validator.contracts;
+
+import dev.meshbone.events.Compatibility;
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.ContractProposal;
+import dev.meshbone.events.ContractVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The named processor ({@value ContractDecisions#PROCESSOR}) that decides each contract proposal
+ * against the validator's contract stores and forwards what the decision writes: contract-log
+ * entries first, then the decision. A proposal that does not decode (garbage bytes, a tombstone)
+ * has no request id to answer; it is logged and skipped, and the stream goes on.
+ */
+final class ContractDecisionProcessor implements Processor<String, byte[], String, Outcome> {
+  private static final Logger LOG = LoggerFactory.getLogger(ContractDecisionProcessor.class);
+
+  /** Decisions are remembered as long as proposals are kept: a retry can only come before that. */
+  static final Duration REQUEST_RETENTION = Duration.ofDays(7);
+
+  private final Deserializer<ContractProposal> proposals;
+  private ProcessorContext<String, Outcome> context;
+  private KeyValueStore<String, ContractVersion> versions;
+  private KeyValueStore<String, Integer> schemaIds;
+  private KeyValueStore<Integer, ContractVersion> schemas;
+  private KeyValueStore<String, Integer> counters;
+  private KeyValueStore<String, String> configs;
+  private KeyValueStore<String, ContractDecision> requests;
+  private ContractDecider decider;
+
+  ContractDecisionProcessor(Deserializer<ContractProposal> proposals) {
+    this.proposals = proposals;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Outcome> context) {
+    this.context = context;
+    versions = context.getStateStore(ContractDecisions.VERSIONS_STORE);
+    schemaIds = context.getStateStore(ContractDecisions.SCHEMA_IDS_STORE);
+    schemas = context.getStateStore(ContractDecisions.SCHEMAS_STORE);
+    counters = context.getStateStore(ContractDecisions.COUNTERS_STORE);
+    configs = context.getStateStore(ContractDecisions.CONFIGS_STORE);
+    requests = context.getStateStore(ContractDecisions.REQUESTS_STORE);
+    decider = new ContractDecider(new StoreState());
+    context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::expireRequests);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    ContractProposal proposal;
+    try {
+      proposal = proposals.deserialize(ContractDecisions.PROCESSOR, record.value());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "skipping a contract proposal that does not decode ({} bytes, key {}): {}",
+          record.value() == null ? 0 : record.value().length,
+          record.key(),
+          e.getMessage());
+      return;
+    }
+    if (proposal == null || proposal.getRequestId() == null || proposal.getRequestId().isEmpty()) {
+      LOG.warn("skipping a contract proposal without a request id (key {})", record.key());
+      return;
+    }
+    Changes changes = decider.decide(proposal, record.timestamp());
+    apply(changes);
+    for (Outcome outcome : changes.outcomes) {
+      context.forward(new Record<>(outcome.key(), outcome, record.timestamp()));
+    }
+  }
+
+  private void apply(Changes changes) {
+    changes.versions.forEach(
+        (ref, version) -> {
+          String key = versionKey(ref.subject(), ref.version());
+          if (version == null) {
+            versions.delete(key);
+          } else {
+            versions.put(key, version);
+          }
+        });
+    changes.schemaIds.forEach(schemaIds::put);
+    changes.schemas.forEach(schemas::put);
+    if (changes.nextId != null) {
+      counters.put(NEXT_ID, changes.nextId);
+    }
+    changes.configs.forEach(
+        (subject, level) -> {
+          if (level == null) {
+            configs.delete(subject);
+          } else {
+            configs.put(subject, level.name());
+          }
+        });
+    if (changes.requestId != null) {
+      requests.put(changes.requestId, changes.decision);
+    }
+  }
+
+  private void expireRequests(long now) {
+    Instant cutoff = Instant.ofEpochMilli(now).minus(REQUEST_RETENTION);
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, ContractDecision> all = requests.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, ContractDecision> entry = all.next();
+        if (entry.value == null || entry.value.getDecidedAt().isBefore(cutoff)) {
+          expired.add(entry.key);
+        }
+      }
+    }
+    expired.forEach(requests::delete);
+  }
+
+  static final String NEXT_ID = "next-id";
+
+  /**
+   * The key of one version in the versions store: the subject, a NUL (never in a subject) and the
+   * version zero-padded, so a prefix scan returns a subject's versions in order.
+   */
+  static String versionKey(String subject, int version) {
+    return subject + '\u0000' + String.format("%010d", version);
+  }
+
+  private final class StoreState implements ContractState {
+    @Override
+    public List<ContractVersion> versions(String subject) {
+      List<ContractVersion> result = new ArrayList<>();
+      try (KeyValueIterator<String, ContractVersion> it =
+          versions.prefixScan(subject + '\u0000', new StringSerializer())) {
+        while (it.hasNext()) {
+          ContractVersion v = it.next().value;
+          if (v != null) {
+            result.add(v);
+          }
+        }
+      }
+      return result;
+    }
+
+    @Override
+    public Integer schemaId(String identity) {
+      return schemaIds.get(identity);
+    }
+
+    @Override
+    public int nextId() {
+      Integer next = counters.get(NEXT_ID);
+      return next == null ? 1 : next;
+    }
+
+    @Override
+    public Compatibility config(String subjectOrGlobal) {
+      String level = configs.get(subjectOrGlobal);
+      return level == null ? null : Compatibility.valueOf(level);
+    }
+
+    @Override
+    public ContractDecision decision(String requestId) {
+      return requests.get(requestId);
+    }
+  }
+}

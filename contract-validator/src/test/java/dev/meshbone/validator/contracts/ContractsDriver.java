@@ -1,0 +1,179 @@
+package dev.meshbone.validator.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshbone.events.Compatibility;
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.ContractEntry;
+import dev.meshbone.events.ContractProposal;
+import dev.meshbone.events.DecisionOutcome;
+import dev.meshbone.events.ProposalType;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.validator.ValidatorTopology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The validator's real topology in a TopologyTestDriver, with the contract topics at hand: propose
+ * something, get the decision that answers it, see what was written to the contract log.
+ */
+final class ContractsDriver implements AutoCloseable {
+  private final MeshTopics topics = MeshTopics.defaults();
+  private final TopologyTestDriver driver;
+  private final TestInputTopic<String, ContractProposal> proposals;
+  private final TestInputTopic<String, byte[]> rawProposals;
+  private final TestOutputTopic<String, ContractEntry> log;
+  private final TestOutputTopic<String, ContractDecision> decisions;
+  private final List<KeyValue<String, ContractEntry>> entries = new ArrayList<>();
+
+  ContractsDriver() {
+    var props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-decisions-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(ValidatorTopology.build(topics), props);
+    proposals =
+        driver.createInputTopic(
+            topics.contractProposals.name(),
+            new StringSerializer(),
+            topics.contractProposals.valueSerde().serializer());
+    rawProposals =
+        driver.createInputTopic(
+            topics.contractProposals.name(), new StringSerializer(), new ByteArraySerializer());
+    log =
+        driver.createOutputTopic(
+            topics.contracts.name(),
+            topics.contracts.keySerde().deserializer(),
+            topics.contracts.valueSerde().deserializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.contractDecisions.name(),
+            topics.contractDecisions.keySerde().deserializer(),
+            topics.contractDecisions.valueSerde().deserializer());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+
+  ContractDecision register(String subject, String schema) {
+    return register(subject, schema, null, null);
+  }
+
+  ContractDecision register(String subject, String schema, String metadata, String ruleSet) {
+    var proposal = proposal(ProposalType.REGISTER, subject);
+    proposal.setSchema$(schema);
+    proposal.setMetadataJson(metadata);
+    proposal.setRuleSetJson(ruleSet);
+    return propose(proposal);
+  }
+
+  ContractDecision setConfig(String subject, Compatibility level, String acting) {
+    var proposal = proposal(ProposalType.SET_CONFIG, subject);
+    proposal.setCompatibility(level);
+    proposal.setActingDomain(acting);
+    return propose(proposal);
+  }
+
+  ContractDecision deleteSubject(String subject, boolean permanent) {
+    var proposal = proposal(ProposalType.DELETE_SUBJECT, subject);
+    proposal.setPermanent(permanent);
+    return propose(proposal);
+  }
+
+  ContractDecision deleteVersion(String subject, int version, boolean permanent) {
+    var proposal = proposal(ProposalType.DELETE_VERSION, subject);
+    proposal.setVersion(version);
+    proposal.setPermanent(permanent);
+    return propose(proposal);
+  }
+
+  /** A proposal with a fresh request id, made by the domain that owns the subject. */
+  static ContractProposal.Builder proposal(ProposalType type, String subject) {
+    String acting =
+        subject == null ? "mesh" : subject.substring(0, Math.max(0, subject.indexOf('.')));
+    return ContractProposal.newBuilder()
+        .setRequestId(UUID.randomUUID().toString())
+        .setType(type)
+        .setSubject(subject)
+        .setActingDomain(acting)
+        .setProposedAt(Instant.parse("2025-01-01T00:00:00Z"));
+  }
+
+  /** Proposes and returns the decision answering it (failing if there is none). */
+  ContractDecision propose(ContractProposal.Builder builder) {
+    ContractProposal proposal = builder.build();
+    proposals.pipeInput(proposal.getSubject(), proposal);
+    ContractDecision answer = null;
+    for (KeyValue<String, ContractDecision> decision : decisions.readKeyValuesToList()) {
+      if (decision.key.equals(proposal.getRequestId())) {
+        answer = decision.value;
+      }
+    }
+    assertThat(answer).as("decision for request %s", proposal.getRequestId()).isNotNull();
+    entries.addAll(log.readKeyValuesToList());
+    return answer;
+  }
+
+  /** Pipes raw bytes (garbage, a tombstone) onto the proposals topic. */
+  void pipeRaw(byte[] value) {
+    rawProposals.pipeInput("sales.orders-value", value);
+  }
+
+  /** Pipes a proposal without waiting for a decision. */
+  void pipe(ContractProposal.Builder proposal) {
+    proposals.pipeInput(proposal.getSubject(), proposal.build());
+  }
+
+  boolean noDecisions() {
+    return decisions.isEmpty();
+  }
+
+  /** The entries written to the contract log since the last {@link #drainLog()}, in order. */
+  List<KeyValue<String, ContractEntry>> entries() {
+    entries.addAll(log.readKeyValuesToList());
+    return entries;
+  }
+
+  void drainLog() {
+    entries();
+    entries.clear();
+  }
+
+  /** The latest entry written under {@code key} since the last drain. */
+  ContractEntry entry(String key) {
+    Map<String, ContractEntry> latest = new LinkedHashMap<>();
+    entries().forEach(kv -> latest.put(kv.key, kv.value));
+    assertThat(latest).containsKey(key);
+    return latest.get(key);
+  }
+
+  static String canonical(String schema) {
+    return new org.apache.avro.Schema.Parser().parse(schema).toString();
+  }
+
+  static void assertAccepted(ContractDecision decision) {
+    assertThat(decision.getOutcome())
+        .as("%s", decision.getMessage())
+        .isEqualTo(DecisionOutcome.ACCEPTED);
+    assertThat(decision.getErrorCode()).isZero();
+  }
+
+  static void assertRejected(ContractDecision decision, int errorCode, String messagePart) {
+    assertThat(decision.getOutcome()).isEqualTo(DecisionOutcome.REJECTED);
+    assertThat(decision.getErrorCode()).as("%s", decision.getMessage()).isEqualTo(errorCode);
+    assertThat(decision.getMessage()).contains(messagePart);
+  }
+}
