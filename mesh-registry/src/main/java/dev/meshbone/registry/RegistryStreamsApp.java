@@ -6,6 +6,7 @@ import dev.meshbone.topics.TopicSpec;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
@@ -40,6 +41,12 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public Map<String, Object> streamsDefaults() {
-    return Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    return Map.of(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        100,
+        // The validator writes the mesh topics in transactions: read only what it committed (the
+        // global contract store included), never a write a crash rolled back.
+        StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+        "read_committed");
   }
 }

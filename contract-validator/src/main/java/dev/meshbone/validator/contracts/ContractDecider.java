@@ -3,6 +3,7 @@ package dev.meshbone.validator.contracts;
 import dev.meshbone.contracts.AvroContracts;
 import dev.meshbone.contracts.CompatibilityRules;
 import dev.meshbone.contracts.InvalidContractException;
+import dev.meshbone.contracts.References;
 import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.Compatibility;
@@ -13,11 +14,9 @@ import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.SchemaReference;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
@@ -32,7 +31,6 @@ import org.apache.avro.Schema;
  * a product's ingest-topic subject is an alias of its canonical subject ({@link Subjects}).
  */
 final class ContractDecider {
-  private static final int MAX_REFERENCE_DEPTH = 32;
   private static final int PARSED_CACHE_SIZE = 512;
 
   private final ContractState state;
@@ -147,9 +145,9 @@ final class ContractDecider {
       ruleSet = ruleSet != null ? ruleSet : latest.getRuleSetJson();
     }
 
-    references = concrete(references);
+    references = References.concrete(references, state::versions);
     AvroContracts.Parsed candidate =
-        AvroContracts.parse(text, resolve(references, 0, new HashSet<>()));
+        AvroContracts.parse(text, References.resolve(references, state::versions));
     String identity = AvroContracts.identity(candidate.canonical(), references, metadata, ruleSet);
     Integer existingId = state.schemaId(identity);
     if (existingId != null) {
@@ -225,81 +223,13 @@ final class ContractDecider {
         .build();
   }
 
-  /**
-   * The references with {@code version: -1} ("the latest") replaced by the version that is the
-   * latest now, so a stored version always means the same schema.
-   */
-  private List<SchemaReference> concrete(List<SchemaReference> references) {
-    List<SchemaReference> concrete = new ArrayList<>();
-    for (SchemaReference reference : references) {
-      if (reference.getVersion() != -1) {
-        concrete.add(reference);
-        continue;
-      }
-      String subject = Subjects.canonical(reference.getSubject());
-      int latest = -1;
-      for (ContractVersion v : state.versions(subject == null ? "" : subject)) {
-        if (!v.getDeleted()) {
-          latest = v.getVersion();
-        }
-      }
-      concrete.add(
-          latest == -1
-              ? reference
-              : SchemaReference.newBuilder(reference).setVersion(latest).build());
-    }
-    return concrete;
-  }
-
-  /**
-   * The texts of the schemas {@code references} name, each after its own references, so a parser
-   * that reads them in order knows every named type before it is used.
-   */
-  private List<String> resolve(List<SchemaReference> references, int depth, Set<String> seen) {
-    if (references.isEmpty()) {
-      return List.of();
-    }
-    if (depth > MAX_REFERENCE_DEPTH) {
-      throw refuse(
-          RegistryErrors.INVALID_SCHEMA,
-          "Invalid schema: references are nested more than " + MAX_REFERENCE_DEPTH + " deep");
-    }
-    List<String> texts = new ArrayList<>();
-    for (SchemaReference reference : references) {
-      String subject = Subjects.canonical(reference.getSubject());
-      ContractVersion target = null;
-      for (ContractVersion v : state.versions(subject == null ? "" : subject)) {
-        if (reference.getVersion() == -1
-            ? !v.getDeleted()
-            : v.getVersion() == reference.getVersion()) {
-          target = v;
-        }
-      }
-      if (target == null) {
-        throw refuse(
-            RegistryErrors.INVALID_SCHEMA,
-            "Invalid schema: reference '"
-                + reference.getName()
-                + "' names subject '"
-                + reference.getSubject()
-                + "' version "
-                + reference.getVersion()
-                + ", which does not exist");
-      }
-      if (seen.add(subject + ":" + target.getVersion())) {
-        texts.addAll(resolve(target.getReferences(), depth + 1, seen));
-        texts.add(target.getSchema$());
-      }
-    }
-    return texts;
-  }
-
   private Schema parsedSchema(ContractVersion version) {
     Schema schema = parsed.get(version.getSchemaId());
     if (schema == null) {
       schema =
           AvroContracts.parse(
-                  version.getSchema$(), resolve(version.getReferences(), 0, new HashSet<>()))
+                  version.getSchema$(),
+                  References.resolve(version.getReferences(), state::versions))
               .schema();
       parsed.put(version.getSchemaId(), schema);
     }

@@ -1,0 +1,313 @@
+package dev.meshbone.registry.schema;
+
+import dev.meshbone.contracts.RegistryErrors;
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.ContractProposal;
+import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.topics.MeshTopics;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of the schema registry API: request/reply over Kafka with contract-validator.
+ *
+ * <p>A write becomes a {@link ContractProposal} on {@code mesh.contracts.proposals} (an idempotent
+ * producer, acks=all) and waits for the {@link ContractDecision} with the same request id on {@code
+ * mesh.contracts.decisions}. One consumer per registry instance reads every partition of the
+ * decisions topic from the end (positions fixed before the first proposal is sent, so no answer is
+ * missed), read_committed, and completes the waiting request.
+ *
+ * <p>While waiting, the same proposal is sent again every {@code schema-write-resend} (the
+ * validator answers a repeated request id with its first decision); after {@code
+ * schema-write-timeout} the write fails with 50002. A proposal that got no answer is not lost: it
+ * stays on the topic and the validator decides it when it runs again.
+ */
+@Singleton
+public class ContractWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ContractWriter.class);
+
+  private final KafkaSettings kafka;
+  private final MeshTopics topics;
+  private final SchemaApiSettings settings;
+  private final Map<String, CompletableFuture<ContractDecision>> pending =
+      new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final Deserializer<ContractDecision> decisions;
+  private volatile boolean running = true;
+  private KafkaProducer<String, ContractProposal> producer;
+  private KafkaConsumer<String, byte[]> consumer;
+  private Thread listener;
+
+  public ContractWriter(KafkaSettings kafka, MeshTopics topics, SchemaApiSettings settings) {
+    this.kafka = kafka;
+    this.topics = topics;
+    this.settings = settings;
+    this.decisions = topics.contractDecisions.valueSerde().deserializer();
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    start();
+  }
+
+  /** Starts the producer and the decision listener; idempotent. */
+  synchronized void start() {
+    if (listener != null) {
+      return;
+    }
+    Map<String, Object> producerConfig = new HashMap<>(kafka.producer());
+    producerConfig.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producerConfig.putIfAbsent(
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.getSchemaWriteResend().toMillis());
+    producer =
+        new KafkaProducer<>(
+            producerConfig,
+            new StringSerializer(),
+            topics.contractProposals.valueSerde().serializer());
+
+    Map<String, Object> consumerConfig = new HashMap<>(kafka.consumer());
+    consumerConfig.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // The validator writes decisions in transactions; an aborted one must never answer a request.
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+    listener = new Thread(this::listen, "contract-decisions-listener");
+    listener.setDaemon(true);
+    listener.start();
+  }
+
+  private void listen() {
+    try {
+      while (running && !assign()) {
+        pause(Duration.ofMillis(200));
+      }
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          answer(record);
+        }
+      }
+    } catch (WakeupException stopping) {
+      // close() woke the consumer up
+    } catch (RuntimeException e) {
+      LOG.error("the contract decision listener stopped; schema writes will time out", e);
+      ready.completeExceptionally(e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Assigns every partition of the decisions topic at its end; false if it does not exist yet. */
+  private boolean assign() {
+    List<PartitionInfo> partitions;
+    try {
+      partitions = consumer.partitionsFor(topics.contractDecisions.name(), Duration.ofSeconds(5));
+    } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+      return false;
+    }
+    if (partitions == null || partitions.isEmpty()) {
+      return false;
+    }
+    List<TopicPartition> assignment =
+        partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(assignment);
+    consumer.seekToEnd(assignment);
+    // seekToEnd is lazy: fix the positions now, before any proposal is sent.
+    assignment.forEach(consumer::position);
+    ready.complete(null);
+    LOG.info("listening for contract decisions on {}", assignment);
+    return true;
+  }
+
+  private void answer(ConsumerRecord<String, byte[]> record) {
+    if (record.key() == null) {
+      return;
+    }
+    CompletableFuture<ContractDecision> waiting = pending.get(record.key());
+    if (waiting == null) {
+      return;
+    }
+    try {
+      waiting.complete(decisions.deserialize(record.topic(), record.value()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "a decision for request {} does not decode ({}); the request will time out",
+          record.key(),
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Sends {@code proposal} and returns the validator's decision.
+   *
+   * @throws SchemaRegistryException 50002 if no decision comes within the write timeout, 50001 if
+   *     the proposal cannot be written to Kafka
+   */
+  public ContractDecision propose(ContractProposal proposal) {
+    long deadline = System.nanoTime() + settings.getSchemaWriteTimeout().toNanos();
+    String requestId = proposal.getRequestId();
+    CompletableFuture<ContractDecision> answer = new CompletableFuture<>();
+    CompletableFuture<ContractDecision> earlier = pending.putIfAbsent(requestId, answer);
+    if (earlier != null) {
+      answer = earlier;
+    }
+    try {
+      awaitReady(deadline);
+      while (true) {
+        send(proposal, deadline);
+        long wait = Math.min(settings.getSchemaWriteResend().toNanos(), remaining(deadline));
+        try {
+          return answer.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException noAnswerYet) {
+          if (remaining(deadline) <= 0) {
+            throw timeout(requestId);
+          }
+          LOG.info("no decision yet for request {}; sending the proposal again", requestId);
+        } catch (ExecutionException e) {
+          throw storeError("the decision listener failed", e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw timeout(requestId);
+    } finally {
+      pending.remove(requestId, answer);
+    }
+  }
+
+  private void awaitReady(long deadline) throws InterruptedException {
+    try {
+      ready.get(Math.max(remaining(deadline), 0), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new SchemaRegistryException(
+          RegistryErrors.OPERATION_TIMEOUT,
+          "the registry is not connected to the contract decisions topic yet; retry shortly");
+    } catch (ExecutionException e) {
+      throw storeError("the decision listener failed", e.getCause());
+    }
+  }
+
+  private void send(ContractProposal proposal, long deadline) throws InterruptedException {
+    String key = proposal.getSubject() == null ? "" : proposal.getSubject();
+    try {
+      producer
+          .send(new ProducerRecord<>(topics.contractProposals.name(), key, proposal))
+          .get(Math.max(remaining(deadline), 0), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw timeout(proposal.getRequestId());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RecordTooLargeException) {
+        throw new SchemaRegistryException(
+            RegistryErrors.SCHEMA_TOO_LARGE,
+            "Write failed because schema is too large: " + e.getCause().getMessage());
+      }
+      throw storeError("cannot write the proposal to Kafka", e.getCause());
+    } catch (RuntimeException e) {
+      throw storeError("cannot write the proposal to Kafka", e);
+    }
+  }
+
+  /**
+   * Waits until {@code visible} holds (this instance's copy of the contract log shows what was just
+   * decided), at most {@code schema-read-your-writes-timeout}; returns whether it did.
+   */
+  boolean awaitVisible(BooleanSupplier visible) {
+    long deadline = System.nanoTime() + settings.getSchemaReadYourWritesTimeout().toNanos();
+    long pauseMillis = 1;
+    while (true) {
+      try {
+        if (visible.getAsBoolean()) {
+          return true;
+        }
+      } catch (SchemaRegistryException storeNotReady) {
+        // keep waiting; the store comes back after a rebalance
+      }
+      if (System.nanoTime() > deadline) {
+        LOG.warn("an accepted contract write did not show in the local store in time");
+        return false;
+      }
+      pause(Duration.ofMillis(pauseMillis));
+      pauseMillis = Math.min(pauseMillis * 2, 20);
+    }
+  }
+
+  private static long remaining(long deadline) {
+    return deadline - System.nanoTime();
+  }
+
+  private SchemaRegistryException timeout(String requestId) {
+    return new SchemaRegistryException(
+        RegistryErrors.OPERATION_TIMEOUT,
+        "contract-validator did not decide this write within "
+            + settings.getSchemaWriteTimeout().toSeconds()
+            + " s (request "
+            + requestId
+            + "); it may be down or catching up. The proposal stays queued and will be decided"
+            + " when the validator runs, so retrying is safe and returns the same schema id.");
+  }
+
+  private static SchemaRegistryException storeError(String what, Throwable cause) {
+    return new SchemaRegistryException(
+        RegistryErrors.STORE_ERROR,
+        "Error while writing to the contract log: " + what + ": " + cause.getMessage());
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    if (listener != null) {
+      try {
+        listener.join(Duration.ofSeconds(10).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}
