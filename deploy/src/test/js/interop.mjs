@@ -1,0 +1,187 @@
+// Confluent's own JavaScript schema-registry clients against meshbone, driven by deploy's
+// JsClientsInteropIT. Usage: node interop.mjs <scenario> '<json arguments>'.
+// Each scenario prints one line "RESULT <json>" on success; any failure exits non-zero with the
+// error on stderr.
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  RestError,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel } from 'kafkajs';
+
+const [scenario, rawArgs] = process.argv.slice(2);
+const args = JSON.parse(rawArgs ?? '{}');
+
+/** What the registry refused: the error's HTTP status and Confluent error code. */
+async function refusal(promise) {
+  try {
+    await promise;
+    return { refused: false };
+  } catch (e) {
+    if (e instanceof RestError) {
+      return { refused: true, status: e.status, errorCode: e.errorCode };
+    }
+    return { refused: true, status: e.status, errorCode: e.errorCode, message: String(e) };
+  }
+}
+
+function confluentClient() {
+  return new SchemaRegistryClient({ baseURLs: [args.registryUrl], cacheCapacity: 100 });
+}
+
+const scenarios = {
+  /** The client API of @confluentinc/schemaregistry, call by call. */
+  async confluentClient() {
+    const client = confluentClient();
+    const { subject, schema, evolved, incompatible } = args;
+    const id = await client.register(subject, { schemaType: 'AVRO', schema }, false);
+    const lookedUp = await client.getId(subject, { schemaType: 'AVRO', schema }, false);
+    const latest = await client.getLatestSchemaMetadata(subject);
+    const byId = await client.getBySubjectAndId(subject, id);
+    const compatible = await client.testCompatibility(subject, 1, { schemaType: 'AVRO', schema: evolved });
+    const notCompatible = await client.testSubjectCompatibility(subject, { schemaType: 'AVRO', schema: incompatible });
+    const evolvedId = await client.register(subject, { schemaType: 'AVRO', schema: evolved }, false);
+    const rejected = await refusal(client.register(subject, { schemaType: 'AVRO', schema: incompatible }, false));
+    const versions = await client.getAllVersions(subject);
+    const version2 = await client.getSchemaMetadata(subject, 2);
+    const level = await client.updateCompatibility(subject, 'FULL');
+    const levelRead = await client.getCompatibility(subject);
+    const unknownSubject = await refusal(client.getLatestSchemaMetadata(args.unknownSubject));
+    const subjects = await client.getAllSubjects();
+    return {
+      id,
+      lookedUp,
+      latest: { id: latest.id, version: latest.version, subject: latest.subject, schema: latest.schema },
+      byIdSchema: byId.schema,
+      compatible,
+      notCompatible,
+      evolvedId,
+      rejected,
+      versions,
+      version2: { id: version2.id, version: version2.version },
+      level,
+      levelRead,
+      unknownSubject,
+      hasSubject: subjects.includes(subject),
+    };
+  },
+
+  /**
+   * Confluent's Avro serializer for a product's ingest topic: it asks for the topic's association
+   * (404), falls back to <topic>-value, which meshbone aliases to the product's subject; then the
+   * deserializer reads it back by id.
+   */
+  async confluentSerde() {
+    const client = confluentClient();
+    const { topic, record, autoRegisterTopic, autoRegisterRecord } = args;
+    const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+    const bytes = await serializer.serialize(topic, record);
+    const deserializer = new AvroDeserializer(confluentClient(), SerdeType.VALUE, {});
+    const decoded = await deserializer.deserialize(topic, bytes);
+    // With auto-registration the serializer derives a schema from the record and registers it.
+    const autoSerializer = new AvroSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: true });
+    const autoBytes = await autoSerializer.serialize(autoRegisterTopic, autoRegisterRecord);
+    const autoDecoded = await new AvroDeserializer(confluentClient(), SerdeType.VALUE, {}).deserialize(
+      autoRegisterTopic,
+      autoBytes,
+    );
+    return {
+      magic: bytes[0],
+      id: bytes.readInt32BE(1),
+      decoded,
+      autoId: autoBytes.readInt32BE(1),
+      autoDecoded,
+    };
+  },
+
+  /** @kafkajs/confluent-schema-registry: register (with its config calls), encode, decode. */
+  async kafkajsClient() {
+    const registry = new SchemaRegistry({ host: args.registryUrl });
+    const { subject, schema, evolved, record } = args;
+    const first = await registry.register({ type: SchemaType.AVRO, schema }, { subject });
+    // A second registration reads the subject's level back and checks it matches BACKWARD.
+    const second = await registry.register({ type: SchemaType.AVRO, schema: evolved }, { subject });
+    const again = await registry.register({ type: SchemaType.AVRO, schema: evolved }, { subject });
+    const latestId = await registry.getLatestSchemaId(subject);
+    const version1Id = await registry.getRegistryId(subject, 1);
+    const encoded = await registry.encode(second.id, record);
+    const decoded = await new SchemaRegistry({ host: args.registryUrl }).decode(encoded);
+    const byId = await new SchemaRegistry({ host: args.registryUrl }).getSchema(first.id);
+    return {
+      firstId: first.id,
+      secondId: second.id,
+      againId: again.id,
+      latestId,
+      version1Id,
+      magic: encoded[0],
+      encodedId: encoded.readInt32BE(1),
+      decoded,
+      schemaName: byId.name,
+    };
+  },
+
+  /** Serializes records with Confluent's serializer and produces them to a real broker. */
+  async produce() {
+    const client = confluentClient();
+    const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+    const kafka = new Kafka({ clientId: 'meshbone-interop', brokers: args.brokers, logLevel: logLevel.ERROR });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const messages = [];
+      for (const record of args.records) {
+        messages.push({ key: record.id, value: await serializer.serialize(args.topic, record) });
+      }
+      await producer.send({ topic: args.topic, messages });
+    } finally {
+      await producer.disconnect();
+    }
+    return { produced: args.records.length };
+  },
+
+  /** Consumes records another client wrote and decodes them with Confluent's deserializer. */
+  async consume() {
+    const deserializer = new AvroDeserializer(confluentClient(), SerdeType.VALUE, {});
+    const kafka = new Kafka({ clientId: 'meshbone-interop', brokers: args.brokers, logLevel: logLevel.ERROR });
+    const consumer = kafka.consumer({ groupId: args.groupId });
+    const decoded = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: args.topic, fromBeginning: true });
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${decoded.length} of ${args.count} records within 60 s`)), 60_000);
+        consumer
+          .run({
+            eachMessage: async ({ message }) => {
+              decoded.push(await deserializer.deserialize(args.topic, message.value));
+              if (decoded.length >= args.count) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return { decoded };
+  },
+};
+
+const run = scenarios[scenario];
+if (!run) {
+  console.error(`unknown scenario '${scenario}'; one of ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+try {
+  const result = await run();
+  console.log('RESULT ' + JSON.stringify(result, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+  process.exit(0);
+} catch (e) {
+  console.error(e?.stack ?? String(e));
+  process.exit(1);
+}
