@@ -190,7 +190,15 @@ public class ContractWriter {
         send(proposal, deadline);
         long wait = Math.min(settings.getSchemaWriteResend().toNanos(), remaining(deadline));
         try {
-          return answer.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+          ContractDecision decision = answer.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+          if (LOG.isDebugEnabled()) {
+            LOG.debug(
+                "request {} decided in {} ms",
+                requestId,
+                (System.nanoTime() - deadline + settings.getSchemaWriteTimeout().toNanos())
+                    / 1_000_000);
+          }
+          return decision;
         } catch (TimeoutException noAnswerYet) {
           if (remaining(deadline) <= 0) {
             throw timeout(requestId);
@@ -245,11 +253,14 @@ public class ContractWriter {
    * decided), at most {@code schema-read-your-writes-timeout}; returns whether it did.
    */
   boolean awaitVisible(BooleanSupplier visible) {
-    long deadline = System.nanoTime() + settings.getSchemaReadYourWritesTimeout().toNanos();
+    long start = System.nanoTime();
+    long deadline = start + settings.getSchemaReadYourWritesTimeout().toNanos();
     long pauseMillis = 1;
     while (true) {
       try {
         if (visible.getAsBoolean()) {
+          LOG.debug(
+              "visible in the local store after {} ms", (System.nanoTime() - start) / 1_000_000);
           return true;
         }
       } catch (SchemaRegistryException storeNotReady) {
