@@ -9,7 +9,8 @@ import io.micronaut.http.annotation.Produces;
 /**
  * Confluent's {@code /associations} (topic-to-subject associations) and {@code /mode}, as far as
  * Confluent's clients need them: meshbone has no associations, so a lookup is 404 and Confluent's
- * JS serializer falls back to the topic-name subject; the registry is always read-write.
+ * JS serializer falls back to the topic-name subject; the registry is always read-write and has one
+ * context.
  */
 @Produces({SchemaJson.MEDIA_TYPE, "application/vnd.schemaregistry+json", "application/json"})
 @Controller
@@ -21,6 +22,12 @@ public class AssociationsController {
         "Association for '"
             + SchemaJson.abbreviate(path)
             + "' not found: meshbone maps topics to subjects by name (<topic>-value, <topic>-key)");
+  }
+
+  /** meshbone has one context, Confluent's default. */
+  @Get("/contexts")
+  HttpResponse<String> contexts() {
+    return SchemaJson.ok(java.util.List.of("."));
   }
 
   @Get("/mode")
