@@ -353,6 +353,29 @@ class SchemaRegistryIT {
     assertThat(refused.json().get("message").asText()).contains("<domain>.");
   }
 
+  @Test
+  void shouldTakeTheDomainFromTheBasicAuthUserAsConfluentClientsSendIt() {
+    String credentials =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                ("someone-else:secret").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    var refused = http.with("Authorization", "Basic " + credentials).register(subject, v1());
+
+    assertThat(refused.status()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldAnswerARetryWithTheSameRequestIdAsTheFirstAttempt() {
+    var client = http.with(SchemaRegistryApi.REQUEST_ID_HEADER, KafkaBroker.unique("request"));
+    int first = client.register(subject, v1()).json().get("id").asInt();
+
+    var retried = client.register(subject, v2());
+
+    assertThat(retried.json().get("id").asInt()).isEqualTo(first);
+    assertThat(http.get("/subjects/" + subject + "/versions").json().toString()).isEqualTo("[1]");
+  }
+
   // ---- concurrency ----
 
   @Test
