@@ -123,6 +123,15 @@ public class ContractReader {
     return cached != null && stillThere(cached) ? Optional.of(cached) : Optional.empty();
   }
 
+  /**
+   * The schema with {@code id} if the index already holds it and it is still in the log; empty
+   * means "not known without a rebuild", not "absent". Cheap enough for an event-loop thread.
+   */
+  public Optional<ContractVersion> cachedSchemaById(int id) {
+    ContractVersion cached = byId.get(id);
+    return cached != null && stillThere(cached) ? Optional.of(cached) : Optional.empty();
+  }
+
   /** Remembers a version this instance just saw accepted, so its id resolves at once. */
   void remember(ContractVersion version) {
     byId.putIfAbsent(version.getSchemaId(), version);

@@ -12,8 +12,12 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Confluent's {@code /schemas} resource: schemas by id (what a deserializer asks for every new id
@@ -21,12 +25,14 @@ import java.util.Map;
  */
 @Produces({SchemaJson.MEDIA_TYPE, "application/vnd.schemaregistry+json", "application/json"})
 @Controller("/schemas")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class SchemasController {
   private final ContractReader reader;
+  private final ExecutorService blocking;
 
-  public SchemasController(SchemaRegistryApi api) {
+  public SchemasController(
+      SchemaRegistryApi api, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.reader = api.reader();
+    this.blocking = blocking;
   }
 
   /**
@@ -34,22 +40,39 @@ public class SchemasController {
    * means one schema everywhere, so neither changes the answer.
    */
   @Get("/ids/{id}")
-  HttpResponse<String> byId(
+  CompletableFuture<HttpResponse<String>> byId(
       @PathVariable String id,
       @Nullable @QueryValue String subject,
       @QueryValue(defaultValue = "false") boolean fetchMaxId) {
-    ObjectNode body = SchemaJson.schema(find(id));
-    if (fetchMaxId) {
-      body.put("maxId", reader.maxId());
+    // The common case, an id this instance has seen, is a map lookup and one store read: answered
+    // on the event loop. A miss rebuilds the id index, which blocks: that goes to a worker.
+    try {
+      var hit =
+          fetchMaxId ? Optional.<ContractVersion>empty() : reader.cachedSchemaById(parseId(id));
+      if (hit.isPresent()) {
+        return CompletableFuture.completedFuture(SchemaJson.ok(SchemaJson.schema(hit.get())));
+      }
+    } catch (SchemaRegistryException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return SchemaJson.ok(body);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          ObjectNode body = SchemaJson.schema(find(id));
+          if (fetchMaxId) {
+            body.put("maxId", reader.maxId());
+          }
+          return SchemaJson.ok(body);
+        },
+        blocking);
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get("/ids/{id}/schema")
   HttpResponse<String> rawById(@PathVariable String id) {
     return SchemaJson.raw(find(id).getSchema$());
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get("/ids/{id}/subjects")
   HttpResponse<String> subjectsOf(
       @PathVariable String id, @QueryValue(defaultValue = "false") boolean deleted) {
@@ -62,6 +85,7 @@ public class SchemasController {
     return SchemaJson.ok(subjects);
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get("/ids/{id}/versions")
   HttpResponse<String> versionsOf(
       @PathVariable String id, @QueryValue(defaultValue = "false") boolean deleted) {
@@ -78,6 +102,7 @@ public class SchemasController {
   }
 
   /** Every version of every subject, or the latest of each with {@code latestOnly}. */
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get
   HttpResponse<String> list(
       @QueryValue(defaultValue = "") String subjectPrefix,
