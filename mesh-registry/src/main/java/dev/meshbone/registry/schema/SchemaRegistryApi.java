@@ -44,6 +44,8 @@ public class SchemaRegistryApi {
     this.writer = writer;
     this.actingDomains = actingDomains;
     this.settings = settings;
+    // A misspelt policy stops the service at start, not the first anonymous write.
+    settings.anonymousWritesPolicy();
   }
 
   ContractReader reader() {
