@@ -13,8 +13,8 @@ import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.events.SchemaReference;
 import dev.meshbone.runtime.http.ActingDomainResolver;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
-import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +23,10 @@ import java.util.UUID;
 /**
  * What the schema registry controllers share: finding a schema under a subject as Confluent does,
  * and turning a write into a proposal for contract-validator with the right acting domain and
- * request id, then waiting until this instance can read what was decided.
+ * request id, then waiting until this instance can read what was decided. Created with the context,
+ * so a bad setting stops the service at start.
  */
-@Singleton
+@Context
 public class SchemaRegistryApi {
   /** A client may name its own request id, so that its retries are answered idempotently. */
   public static final String REQUEST_ID_HEADER = "X-Mesh-Request-Id";
