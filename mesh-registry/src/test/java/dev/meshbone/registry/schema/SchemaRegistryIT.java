@@ -1,6 +1,7 @@
 package dev.meshbone.registry.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -374,6 +375,19 @@ class SchemaRegistryIT {
 
     assertThat(retried.json().get("id").asInt()).isEqualTo(first);
     assertThat(http.get("/subjects/" + subject + "/versions").json().toString()).isEqualTo("[1]");
+  }
+
+  @Test
+  void shouldRefuseToStartWithAnUnknownAnonymousWritePolicy(KafkaBroker broker) {
+    assertThatThrownBy(
+            () ->
+                SchemaServices.registry(
+                    broker,
+                    stateDir.resolve("bad"),
+                    KafkaBroker.unique("registry"),
+                    Map.of("meshbone.registry.anonymous-writes", "sometimes")))
+        .rootCause()
+        .hasMessageContaining("use subject-owner or deny");
   }
 
   // ---- concurrency ----
