@@ -271,7 +271,7 @@ public class ContractWriter {
         return false;
       }
       pause(Duration.ofMillis(pauseMillis));
-      pauseMillis = Math.min(pauseMillis * 2, 20);
+      pauseMillis = Math.min(pauseMillis * 2, 5);
     }
   }
 
