@@ -49,7 +49,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
   private boolean ownsClient;
   private AvroSerdeConfig config = AvroSerdeConfig.defaults();
   private boolean isKey;
-  private GenericData genericModel = AvroModels.genericWithConversions();
+  private final GenericData genericModel = AvroModels.genericWithConversions();
 
   private volatile Entry last;
   private volatile IdentityHashMap<Schema, Entry[]> entries = new IdentityHashMap<>();

@@ -348,6 +348,21 @@ class KafkaAvroSerdeTest {
     assertThat(back.get("country").toString()).isEqualTo("NL");
   }
 
+  @Test
+  void shouldAskForTheLatestVersionAgainAfterItsTimeToLive() {
+    registry.register("sales.orders-value", USER.toString());
+    var serializer =
+        serializer(
+            "auto.register.schemas", false, "use.latest.version", true, "latest.cache.ttl.sec", 0);
+    assertThat(ConfluentWireFormat.schemaId(serializer.serialize(TOPIC, user("a", 1))))
+        .isEqualTo(1);
+
+    int newer = registry.register("sales.orders-value", USER_V2.toString());
+
+    assertThat(ConfluentWireFormat.schemaId(serializer.serialize(TOPIC, user("a", 1))))
+        .isEqualTo(newer);
+  }
+
   // --- schema evolution on read ---
 
   @Test
@@ -580,6 +595,42 @@ class KafkaAvroSerdeTest {
     assertThat(registry.requests())
         .extracting(FakeSchemaRegistry.Request::path)
         .containsExactly("/subjects/a-value/versions", "/subjects/b-value/versions");
+  }
+
+  @Test
+  void shouldBeSafeToShareAcrossThreads() throws Exception {
+    var serializer = serializer();
+    var deserializer =
+        deserializer(
+            "specific.avro.reader", true, "specific.avro.trusted.packages", "com.example.orders");
+    var genericDeserializer = deserializer();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    Order order = Order.newBuilder(order()).setId("o-" + thread + "-" + i).build();
+                    String topic = "t" + (i % 3);
+                    assertThat(deserializer.deserialize(topic, serializer.serialize(topic, order)))
+                        .isEqualTo(order);
+                    GenericRecord user = user("u" + i, i);
+                    assertThat(
+                            genericDeserializer.deserialize(
+                                topic, serializer.serialize(topic + "u", user)))
+                        .hasToString(user.toString());
+                  }
+                }));
+      }
+      for (var future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // --- Kafka Streams serdes ---
