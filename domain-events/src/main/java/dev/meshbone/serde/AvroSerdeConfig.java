@@ -101,8 +101,8 @@ public record AvroSerdeConfig(
   public static final String AVRO_USE_LOGICAL_TYPE_CONVERTERS_CONFIG =
       "avro.use.logical.type.converters";
   public static final String AVRO_USE_LOGICAL_TYPE_CONVERTERS_DOC =
-      "Generic records: read logical types as Java objects (Instant, LocalDate, BigDecimal, UUID)."
-          + " Default false. Writing accepts both forms either way.";
+      "Generic records: logical types as Java objects (Instant, LocalDate, BigDecimal, UUID), on"
+          + " write and read. Default false: their underlying long, int, bytes or string.";
 
   /** The defaults: auto-register, TopicNameStrategy, generic records. */
   public static AvroSerdeConfig defaults() {

@@ -49,7 +49,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
   private boolean ownsClient;
   private AvroSerdeConfig config = AvroSerdeConfig.defaults();
   private boolean isKey;
-  private final GenericData genericModel = AvroModels.genericWithConversions();
+  private GenericData genericModel = GenericData.get();
 
   private volatile Entry last;
   private volatile IdentityHashMap<Schema, Entry[]> entries = new IdentityHashMap<>();
@@ -76,6 +76,9 @@ public class KafkaAvroSerializer implements Serializer<Object> {
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.config = AvroSerdeConfig.fromMap(configs);
     this.isKey = isKey;
+    // As Confluent's: generic records carry logical types as Java objects only when told to.
+    this.genericModel =
+        config.useLogicalTypeConverters() ? AvroModels.genericWithConversions() : GenericData.get();
     if (client == null) {
       client = RestSchemaRegistryClient.fromConfig(configs);
       ownsClient = true;
