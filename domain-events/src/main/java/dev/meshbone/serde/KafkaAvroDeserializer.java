@@ -17,6 +17,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -146,7 +147,29 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
     if (data == null) {
       return null;
     }
+    return decode(topic, ConfluentWireFormat.schemaId(data), data, 0, data.length);
+  }
+
+  /**
+   * As {@link #deserialize(String, byte[])}, reading a heap buffer in place (the Kafka consumer
+   * hands values over as buffers; the default would copy each into a new array first).
+   */
+  @Override
+  public Object deserialize(String topic, Headers headers, ByteBuffer data) {
+    if (data == null) {
+      return null;
+    }
     int id = ConfluentWireFormat.schemaId(data);
+    if (data.hasArray()) {
+      return decode(
+          topic, id, data.array(), data.arrayOffset() + data.position(), data.remaining());
+    }
+    byte[] copy = new byte[data.remaining()];
+    data.duplicate().get(copy);
+    return decode(topic, id, copy, 0, copy.length);
+  }
+
+  private Object decode(String topic, int id, byte[] data, int offset, int length) {
     Reader reader = reader(topic, id);
     if (reader.kind == Kind.FAILED) {
       throw new SerializationException(reader.failure);
@@ -156,8 +179,8 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
         DecoderFactory.get()
             .binaryDecoder(
                 data,
-                ConfluentWireFormat.HEADER_SIZE,
-                data.length - ConfluentWireFormat.HEADER_SIZE,
+                offset + ConfluentWireFormat.HEADER_SIZE,
+                length - ConfluentWireFormat.HEADER_SIZE,
                 holder[0]);
     // Taken out while in use, so a nested call on this thread (a conversion that deserializes)
     // gets its own decoder.
@@ -174,7 +197,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
                 + " ("
                 + name(reader.writer)
                 + "): the value is longer than one record ("
-                + data.length
+                + length
                 + " bytes in all)");
       }
     } catch (WireFormatException e) {
@@ -186,7 +209,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
               + " ("
               + name(reader.writer)
               + ") ends early ("
-              + (data.length - ConfluentWireFormat.HEADER_SIZE)
+              + (length - ConfluentWireFormat.HEADER_SIZE)
               + " payload bytes)",
           e);
     } catch (Exception e) {
@@ -196,7 +219,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
               + " ("
               + name(reader.writer)
               + ", "
-              + (data.length - ConfluentWireFormat.HEADER_SIZE)
+              + (length - ConfluentWireFormat.HEADER_SIZE)
               + " payload bytes): "
               + e,
           e);

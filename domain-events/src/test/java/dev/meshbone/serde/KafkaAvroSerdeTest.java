@@ -207,6 +207,26 @@ class KafkaAvroSerdeTest {
   }
 
   @Test
+  void shouldReadAValueInPlaceFromABuffer() {
+    byte[] bytes = serializer().serialize(TOPIC, order());
+    byte[] padded = new byte[bytes.length + 7];
+    System.arraycopy(bytes, 0, padded, 3, bytes.length);
+    ByteBuffer buffer = ByteBuffer.wrap(padded, 3, bytes.length).slice();
+    var deserializer =
+        deserializer(
+            "specific.avro.reader", true, "specific.avro.trusted.packages", "com.example.orders");
+
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+
+    assertThat(deserializer.deserialize(TOPIC, null, buffer)).isEqualTo(order());
+    assertThat(deserializer.deserialize(TOPIC, null, direct)).isEqualTo(order());
+    assertThat(deserializer.deserialize(TOPIC, null, (ByteBuffer) null)).isNull();
+    assertThatThrownBy(() -> deserializer.deserialize(TOPIC, null, ByteBuffer.allocate(0)))
+        .isInstanceOf(WireFormatException.class)
+        .hasMessageContaining("empty");
+  }
+
+  @Test
   void shouldKeepNullAsNull() {
     assertThat(serializer().serialize(TOPIC, null)).isNull();
     assertThat(deserializer().deserialize(TOPIC, null)).isNull();
