@@ -340,6 +340,34 @@ class KafkaAvroSerdeTest {
   }
 
   @Test
+  void shouldProjectAGeneratedRecordOntoALatestVersionWithOtherFieldOrder() {
+    Schema latest =
+        new Schema.Parser()
+            .parse(
+                """
+                {"type":"record","name":"Order","namespace":"com.example.orders","fields":[
+                  {"name":"channel","type":"string","default":"web"},
+                  {"name":"status","type":{"type":"enum","name":"OrderStatus",
+                      "symbols":["SHIPPED","PLACED","UNKNOWN"],"default":"UNKNOWN"}},
+                  {"name":"placedAt","type":{"type":"long","logicalType":"timestamp-millis"}},
+                  {"name":"amountCents","type":"long"},
+                  {"name":"id","type":"string"}]}
+                """);
+    int id = registry.register("sales.orders-value", latest.toString());
+    var serializer = serializer("auto.register.schemas", false, "use.latest.version", true);
+
+    byte[] bytes = serializer.serialize(TOPIC, order());
+
+    assertThat(ConfluentWireFormat.schemaId(bytes)).isEqualTo(id);
+    GenericRecord back = (GenericRecord) deserializer().deserialize(TOPIC, bytes);
+    assertThat(back.get("channel").toString()).isEqualTo("web");
+    assertThat(back.get("status").toString()).isEqualTo("PLACED");
+    assertThat(back.get("placedAt")).isEqualTo(1_700_000_000_000L);
+    assertThat(back.get("amountCents")).isEqualTo(1250L);
+    assertThat(back.get("id").toString()).isEqualTo("o-1");
+  }
+
+  @Test
   void shouldRefuseARecordTheLatestVersionCannotRead() {
     Schema strict =
         new Schema.Parser()
