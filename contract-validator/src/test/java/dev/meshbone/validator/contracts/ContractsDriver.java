@@ -41,6 +41,9 @@ final class ContractsDriver implements AutoCloseable {
   ContractsDriver() {
     var props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-decisions-test");
+    // A folder of its own: the default /tmp/kafka-streams/<app id> is shared with every other
+    // test JVM on the machine running the same topology.
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dev.meshbone.testkit.TestDirs.newStateDir());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     driver = new TopologyTestDriver(ValidatorTopology.build(topics), props);
     proposals =

@@ -63,6 +63,9 @@ final class ControlDriver implements AutoCloseable {
     }
     var props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "control-events-test");
+    // A folder of its own: the default /tmp/kafka-streams/<app id> is shared with every other
+    // test JVM on the machine running the same topology.
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dev.meshbone.testkit.TestDirs.newStateDir());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
