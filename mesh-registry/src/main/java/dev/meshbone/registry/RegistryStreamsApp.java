@@ -1,5 +1,6 @@
 package dev.meshbone.registry;
 
+import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
@@ -9,14 +10,17 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /** mesh-registry as the shared runtime runs it. */
 @Singleton
 public class RegistryStreamsApp implements StreamsApp {
   private final MeshTopics topics;
+  private final InstanceAddress address;
 
-  public RegistryStreamsApp(MeshTopics topics) {
+  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address) {
     this.topics = topics;
+    this.address = address;
   }
 
   @Override
@@ -39,14 +43,29 @@ public class RegistryStreamsApp implements StreamsApp {
     return topics.all();
   }
 
+  /**
+   * Exactly-once, so a product change and the notifications it causes commit together: a crash
+   * between them neither loses nor repeats a notification. A record on a mesh topic that does not
+   * decode is logged and skipped (the mesh's writers are the validator and this registry, so it
+   * would be a bug or a foreign writer, not a reason to stop serving). {@code application.server}
+   * is this instance's HTTP address, through which the others forward queries for the products it
+   * holds.
+   */
   @Override
   public Map<String, Object> streamsDefaults() {
     return Map.of(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        StreamsConfig.EXACTLY_ONCE_V2,
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
         100,
         // The validator writes the mesh topics in transactions: read only what it committed (the
-        // global contract store included), never a write a crash rolled back.
+        // global contract store included), never a write a crash rolled back. Exactly-once implies
+        // it for the stream threads; saying it covers the global thread whatever the guarantee.
         StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
-        "read_committed");
+        "read_committed",
+        StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class,
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        address.applicationServer());
   }
 }

@@ -1,25 +1,337 @@
 package dev.meshbone.registry.products;
 
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.ContractViolation;
+import dev.meshbone.events.DecisionOutcome;
+import dev.meshbone.events.Notification;
+import dev.meshbone.registry.products.catalog.CatalogOutput;
+import dev.meshbone.registry.products.catalog.CatalogProcessor;
+import dev.meshbone.registry.products.catalog.CatalogUpdate;
+import dev.meshbone.registry.products.catalog.Codecs;
+import dev.meshbone.registry.products.catalog.Link;
+import dev.meshbone.registry.products.catalog.Notices;
+import dev.meshbone.registry.products.catalog.NotificationRecorder;
+import dev.meshbone.registry.products.catalog.ProductLinks;
+import dev.meshbone.registry.products.catalog.ProductSubscriptions;
+import dev.meshbone.registry.products.catalog.RecentNotifications;
+import dev.meshbone.registry.products.catalog.SubjectIndex;
+import dev.meshbone.registry.products.catalog.SubscriptionChange;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.Names;
+import dev.meshbone.topics.ProductId;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * Products, subscriptions, health and notifications, materialized for the registry API.
+ * Products, subscriptions, health, stats, lineage and notifications, materialized for the registry
+ * API. The section has three sub-topologies:
  *
- * <p>Foundation slice: {@code mesh.products} into {@value #PRODUCTS_STORE}.
+ * <ol>
+ *   <li><b>catalog</b>, keyed by product id: {@code mesh.products}, {@code mesh.quality.status},
+ *       {@code mesh.products.stats}, {@code mesh.quality.alerts}, and three repartitioned inputs
+ *       (subscriptions by product, downstream lineage edges, new contract versions by product) all
+ *       meet in one processor. One task per partition therefore holds every store about a product:
+ *       the instance that owns a product id answers every question about it, and notifying a
+ *       product's subscribers is a local read.
+ *   <li><b>subjects</b>, keyed by schema subject: which products have their contract under a
+ *       subject, joined with accepted versions from {@code mesh.contracts.decisions} (the global
+ *       store already consumes {@code mesh.contracts}, which a topology cannot stream twice).
+ *   <li><b>notifications</b>, keyed by recipient domain: each domain's latest notifications, read
+ *       back from {@code mesh.notifications}; and {@code mesh.violations} turned into notices to
+ *       the product's owner.
+ * </ol>
+ *
+ * <p>Cross-partition indexes: a product's downstream lineage is the reverse of the other products'
+ * inputs, which live on other partitions; {@link ProductLinks} emits an edge under each input's id
+ * ({@value #LINEAGE_REPARTITION}), so the downstream index lands beside the upstream product.
+ * Subscriptions are keyed {@code <productId>|<consumerDomain>} on their topic and re-keyed by
+ * product ({@value #SUBSCRIPTIONS_REPARTITION}). Every repartition has the product topics'
+ * partition count so the catalog inputs stay co-partitioned.
  */
 public final class ProductCatalog {
+  /** Product id → its latest accepted {@code DataProductEvent} (status and version filled). */
   public static final String PRODUCTS_STORE = "products";
+
+  /** Product id → its {@code ProductHealth} from quality-monitor. */
+  public static final String HEALTH_STORE = "product-health";
+
+  /** Product id → its {@code ProductStats} from contract-validator. */
+  public static final String STATS_STORE = "product-stats";
+
+  /** Product id → {@link ProductSubscriptions}, every consumer's subscription to it. */
+  public static final String SUBSCRIPTIONS_STORE = "product-subscriptions";
+
+  /** Product id → the ids of the products that list it as an input, sorted. */
+  public static final String DOWNSTREAM_STORE = "product-downstream";
+
+  /** Product id → {@code [contract subject, input ids...]} as last indexed. */
+  public static final String LINKS_STORE = "product-links";
+
+  /** Schema subject → the ids of the products whose contract is under it. */
+  public static final String SUBJECT_PRODUCTS_STORE = "subject-products";
+
+  /** Schema subject → the highest contract version announced to subscribers. */
+  public static final String SUBJECT_VERSIONS_STORE = "subject-versions";
+
+  /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
+  public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
+
+  /** The stores that live in the catalog sub-topology, co-located per product id. */
+  public static final List<String> CATALOG_STORES =
+      List.of(PRODUCTS_STORE, HEALTH_STORE, STATS_STORE, SUBSCRIPTIONS_STORE, DOWNSTREAM_STORE);
+
+  public static final String SUBSCRIPTIONS_REPARTITION = "subscriptions-by-product";
+  public static final String LINEAGE_REPARTITION = "lineage-edges";
+  public static final String SUBJECT_REPARTITION = "subject-links";
+  public static final String DECISIONS_REPARTITION = "decisions-by-subject";
+  public static final String CONTRACT_VERSIONS_REPARTITION = "contract-versions-by-product";
 
   private ProductCatalog() {}
 
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
-    builder.table(
-        topics.products.name(),
-        Consumed.with(topics.products.keySerde(), topics.products.valueSerde())
-            .withName("products-source"),
-        Materialized.as(PRODUCTS_STORE));
+    int partitions = topics.products.partitions();
+    Serde<String> keys = Serdes.String();
+    addStore(builder, PRODUCTS_STORE, topics.products.valueSerde());
+    addStore(builder, HEALTH_STORE, topics.qualityStatus.valueSerde());
+    addStore(builder, STATS_STORE, topics.productStats.valueSerde());
+    addStore(builder, SUBSCRIPTIONS_STORE, ProductSubscriptions.SERDE);
+    addStore(builder, DOWNSTREAM_STORE, Codecs.stringList());
+    addStore(builder, LINKS_STORE, Codecs.stringList());
+    addStore(builder, SUBJECT_PRODUCTS_STORE, Codecs.stringList());
+    addStore(builder, SUBJECT_VERSIONS_STORE, Serdes.Integer());
+    addStore(builder, RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
+
+    // Products, and the index links they imply on other partitions.
+    var products =
+        builder.stream(
+            topics.products.name(),
+            Consumed.with(keys, topics.products.valueSerde()).withName("products-source"));
+    var links =
+        products
+            .process(ProductLinks::new, Named.as("product-links"), LINKS_STORE)
+            .split(Named.as("links-"))
+            .branch((subject, link) -> link.kind() == Link.Kind.SUBJECT, Branched.as("subject"))
+            .defaultBranch(Branched.as("lineage"));
+    KStream<String, Link> lineageEdges =
+        links
+            .get("links-lineage")
+            .repartition(
+                Repartitioned.<String, Link>as(LINEAGE_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(Link.SERDE)
+                    .withNumberOfPartitions(partitions));
+    KStream<String, Link> subjectLinks =
+        links
+            .get("links-subject")
+            .repartition(
+                Repartitioned.<String, Link>as(SUBJECT_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(Link.SERDE)
+                    .withNumberOfPartitions(partitions));
+
+    // Subjects: accepted new versions, announced once per product under the subject.
+    KStream<String, ContractDecision> decisions =
+        builder.stream(
+                topics.contractDecisions.name(),
+                Consumed.with(keys, topics.contractDecisions.valueSerde())
+                    .withName("decisions-source"))
+            .filter((requestId, d) -> isNewVersion(d), Named.as("accepted-versions"))
+            .selectKey((requestId, d) -> d.getSubject(), Named.as("decision-subject"))
+            .repartition(
+                Repartitioned.<String, ContractDecision>as(DECISIONS_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(topics.contractDecisions.valueSerde())
+                    .withNumberOfPartitions(partitions));
+    KStream<String, ContractDecision> versionsByProduct =
+        subjectLinks
+            .<SubjectIndex.Input>mapValues(SubjectIndex.LinkInput::new, Named.as("subject-link"))
+            .merge(
+                decisions.mapValues(SubjectIndex.DecisionInput::new, Named.as("subject-decision")),
+                Named.as("subject-inputs"))
+            .process(
+                SubjectIndex::new,
+                Named.as("subject-index"),
+                SUBJECT_PRODUCTS_STORE,
+                SUBJECT_VERSIONS_STORE)
+            .repartition(
+                Repartitioned.<String, ContractDecision>as(CONTRACT_VERSIONS_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(topics.contractDecisions.valueSerde())
+                    .withNumberOfPartitions(partitions));
+
+    // Subscriptions, re-keyed from <productId>|<consumerDomain> to the product id.
+    KStream<String, SubscriptionChange> subscriptions =
+        builder.stream(
+                topics.subscriptions.name(),
+                Consumed.with(keys, topics.subscriptions.valueSerde())
+                    .withName("subscriptions-source"))
+            .flatMap(
+                (key, sub) -> {
+                  var change = subscriptionChange(key, sub);
+                  return change == null ? List.of() : List.of(change);
+                },
+                Named.as("subscription-by-product"))
+            .repartition(
+                Repartitioned.<String, SubscriptionChange>as(SUBSCRIPTIONS_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(SubscriptionChange.SERDE)
+                    .withNumberOfPartitions(partitions));
+
+    // The catalog: every input about a product in one processor.
+    KStream<String, CatalogUpdate> updates =
+        products
+            .<CatalogUpdate>mapValues(CatalogUpdate.ProductChanged::new, Named.as("product-update"))
+            .merge(
+                builder.stream(
+                        topics.qualityStatus.name(),
+                        Consumed.with(keys, topics.qualityStatus.valueSerde())
+                            .withName("health-source"))
+                    .mapValues(CatalogUpdate.HealthChanged::new, Named.as("health-update")),
+                Named.as("merge-health"))
+            .merge(
+                builder.stream(
+                        topics.productStats.name(),
+                        Consumed.with(keys, topics.productStats.valueSerde())
+                            .withName("stats-source"))
+                    .mapValues(CatalogUpdate.StatsChanged::new, Named.as("stats-update")),
+                Named.as("merge-stats"))
+            .merge(
+                builder.stream(
+                        topics.qualityAlerts.name(),
+                        Consumed.with(keys, topics.qualityAlerts.valueSerde())
+                            .withName("alerts-source"))
+                    .mapValues(CatalogUpdate.AlertChanged::new, Named.as("alert-update")),
+                Named.as("merge-alerts"))
+            .merge(
+                subscriptions.mapValues(
+                    CatalogUpdate.SubscriptionChanged::new, Named.as("subscription-update")),
+                Named.as("merge-subscriptions"))
+            .merge(
+                lineageEdges.mapValues(
+                    CatalogUpdate.DownstreamChanged::new, Named.as("downstream-update")),
+                Named.as("merge-downstream"))
+            .merge(
+                versionsByProduct.mapValues(
+                    CatalogUpdate.ContractAdded::new, Named.as("contract-update")),
+                Named.as("merge-contracts"));
+
+    var outputs =
+        updates
+            .process(
+                CatalogProcessor::new,
+                Named.as("catalog"),
+                PRODUCTS_STORE,
+                HEALTH_STORE,
+                STATS_STORE,
+                SUBSCRIPTIONS_STORE,
+                DOWNSTREAM_STORE)
+            .split(Named.as("catalog-"))
+            .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
+            .defaultBranch(Branched.as("notices"));
+    outputs
+        .get("catalog-grants")
+        .mapValues(out -> ((CatalogOutput.Grant) out).grant(), Named.as("grant"))
+        .to(
+            topics.accessGrants.name(),
+            Produced.with(keys, topics.accessGrants.valueSerde()).withName("to-access-grants"));
+    outputs
+        .get("catalog-notices")
+        .mapValues(out -> ((CatalogOutput.Notice) out).notification(), Named.as("notice"))
+        .to(
+            topics.notifications.name(),
+            Produced.with(keys, topics.notifications.valueSerde()).withName("to-notifications"));
+
+    // Owners hear of refused events about their products.
+    builder.stream(
+            topics.violations.name(),
+            Consumed.with(keys, topics.violations.valueSerde()).withName("violations-source"))
+        .flatMap(
+            (key, violation) -> violationNotices(key, violation), Named.as("violation-notices"))
+        .to(
+            topics.notifications.name(),
+            Produced.with(keys, topics.notifications.valueSerde())
+                .withName("violations-to-notifications"));
+
+    // Each domain's latest notifications, read back from the topic every instance writes.
+    builder.stream(
+            topics.notifications.name(),
+            Consumed.with(keys, topics.notifications.valueSerde()).withName("notifications-source"))
+        .process(
+            NotificationRecorder::new,
+            Named.as("recent-notifications"),
+            RECENT_NOTIFICATIONS_STORE);
+  }
+
+  private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values));
+  }
+
+  /** An accepted decision that names a version of a subject: a registration, not a config. */
+  static boolean isNewVersion(ContractDecision d) {
+    return d != null
+        && d.getOutcome() == DecisionOutcome.ACCEPTED
+        && d.getSubject() != null
+        && d.getVersion() != null
+        && d.getSchemaId() != null
+        && d.getDeletedVersions().isEmpty();
+  }
+
+  /**
+   * The subscription record re-keyed by its product, or null when neither its key nor its value
+   * says which product and consumer it is about.
+   */
+  static KeyValue<String, SubscriptionChange> subscriptionChange(
+      String key, dev.meshbone.events.Subscription sub) {
+    String productId = null;
+    String consumer = null;
+    if (key != null) {
+      int bar = key.lastIndexOf('|');
+      if (bar > 0 && bar < key.length() - 1) {
+        productId = key.substring(0, bar);
+        consumer = key.substring(bar + 1);
+      }
+    }
+    if ((productId == null || consumer == null) && sub != null) {
+      productId = sub.getProductId();
+      consumer = sub.getConsumerDomain();
+    }
+    if (productId == null || consumer == null) {
+      return null;
+    }
+    return KeyValue.pair(productId, new SubscriptionChange(consumer, sub));
+  }
+
+  /**
+   * The notices of a refused control event: to the domain that owns the product it named, or, when
+   * it named no valid product, to the domain that published it.
+   */
+  static List<KeyValue<String, Notification>> violationNotices(
+      String key, ContractViolation violation) {
+    if (violation == null) {
+      return List.of();
+    }
+    String productId = violation.getProductId() != null ? violation.getProductId() : key;
+    String recipient;
+    if (ProductId.isValid(productId)) {
+      recipient = ProductId.parse(productId).domain();
+    } else if (Names.isValidDomain(violation.getSourceDomain())) {
+      recipient = violation.getSourceDomain();
+    } else {
+      return List.of();
+    }
+    String about = productId == null ? "(no product)" : productId;
+    long ts = violation.getDetectedAt() == null ? 0 : violation.getDetectedAt().toEpochMilli();
+    return List.of(KeyValue.pair(recipient, Notices.violation(recipient, about, violation, ts)));
   }
 }

@@ -1,0 +1,230 @@
+package dev.meshbone.registry.products.catalog;
+
+import dev.meshbone.events.AccessGrant;
+import dev.meshbone.events.AccessOperation;
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.NotificationType;
+import dev.meshbone.events.ProductHealth;
+import dev.meshbone.events.ProductStats;
+import dev.meshbone.events.Subscription;
+import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.AlertChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.ContractAdded;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.DownstreamChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.HealthChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.ProductChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.StatsChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.SubscriptionChanged;
+import dev.meshbone.topics.ProductId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry's view of each product, keyed by product id: keeps the product, its health, stats,
+ * subscriptions and downstream lineage in their stores, and turns what changes into notifications
+ * for the product's APPROVED subscribers and its owner, and subscription approvals and revocations
+ * into access grants. Because the subscriptions of a product sit in the same task as the product,
+ * the fan-out is a local read, not a join across partitions.
+ */
+public final class CatalogProcessor
+    implements Processor<String, CatalogUpdate, String, CatalogOutput> {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogProcessor.class);
+
+  private ProcessorContext<String, CatalogOutput> context;
+  private KeyValueStore<String, DataProductEvent> products;
+  private KeyValueStore<String, ProductHealth> health;
+  private KeyValueStore<String, ProductStats> stats;
+  private KeyValueStore<String, ProductSubscriptions> subscriptions;
+  private KeyValueStore<String, List<String>> downstream;
+
+  @Override
+  public void init(ProcessorContext<String, CatalogOutput> context) {
+    this.context = context;
+    this.products = context.getStateStore(ProductCatalog.PRODUCTS_STORE);
+    this.health = context.getStateStore(ProductCatalog.HEALTH_STORE);
+    this.stats = context.getStateStore(ProductCatalog.STATS_STORE);
+    this.subscriptions = context.getStateStore(ProductCatalog.SUBSCRIPTIONS_STORE);
+    this.downstream = context.getStateStore(ProductCatalog.DOWNSTREAM_STORE);
+  }
+
+  @Override
+  public void process(Record<String, CatalogUpdate> record) {
+    String productId = record.key();
+    CatalogUpdate update = record.value();
+    if (productId == null || update == null) {
+      LOG.warn("skipping a catalog update without a product id: {}", update);
+      return;
+    }
+    if (update instanceof ProductChanged p) {
+      onProduct(record, productId, p.event());
+    } else if (update instanceof HealthChanged h) {
+      putOrDelete(health, productId, h.health());
+    } else if (update instanceof StatsChanged s) {
+      putOrDelete(stats, productId, s.stats());
+    } else if (update instanceof SubscriptionChanged s) {
+      onSubscription(record, productId, s.change());
+    } else if (update instanceof DownstreamChanged d) {
+      onDownstream(productId, d.link());
+    } else if (update instanceof AlertChanged a) {
+      if (a.alert() != null) {
+        for (String consumer : approvedConsumers(productId)) {
+          notify(record, Notices.qualityAlert(consumer, a.alert(), record.timestamp()));
+        }
+      }
+    } else if (update instanceof ContractAdded c) {
+      for (String consumer : approvedConsumers(productId)) {
+        notify(
+            record, Notices.contractVersion(consumer, productId, c.decision(), record.timestamp()));
+      }
+    }
+  }
+
+  private void onProduct(
+      Record<String, CatalogUpdate> record, String productId, DataProductEvent e) {
+    DataProductEvent before = products.get(productId);
+    if (e == null) {
+      products.delete(productId);
+      if (before != null && before.getStatus() != LifecycleStatus.RETIRED) {
+        for (String consumer : approvedConsumers(productId)) {
+          notify(record, Notices.productRemoved(consumer, productId, before, record.timestamp()));
+        }
+      }
+      return;
+    }
+    DataProductEvent now = ProductState.normalize(before, e);
+    products.put(productId, now);
+    if (before == null || Objects.equals(before.getEventId(), now.getEventId())) {
+      // A new product has no subscribers yet; the same event again (a replay) changes nothing.
+      return;
+    }
+    NotificationType type = null;
+    List<String> changed = List.of();
+    if (now.getStatus() == LifecycleStatus.RETIRED
+        && before.getStatus() != LifecycleStatus.RETIRED) {
+      type = NotificationType.PRODUCT_RETIRED;
+    } else if (now.getStatus() == LifecycleStatus.DEPRECATED
+        && before.getStatus() != LifecycleStatus.DEPRECATED) {
+      type = NotificationType.PRODUCT_DEPRECATED;
+    } else {
+      changed = ProductState.changedFields(before.getDescriptor(), now.getDescriptor());
+      if (!changed.isEmpty()) {
+        type = NotificationType.DESCRIPTOR_CHANGED;
+      }
+    }
+    if (type == null) {
+      return;
+    }
+    for (String consumer : approvedConsumers(productId)) {
+      notify(
+          record,
+          Notices.productChange(consumer, type, productId, now, changed, record.timestamp()));
+    }
+  }
+
+  private void onSubscription(
+      Record<String, CatalogUpdate> record, String productId, SubscriptionChange change) {
+    ProductSubscriptions current = subscriptions.get(productId);
+    if (current == null) {
+      current = ProductSubscriptions.EMPTY;
+    }
+    String consumer = change.consumerDomain();
+    Subscription before = current.get(consumer);
+    Subscription after = change.subscription();
+    ProductSubscriptions next = current.with(consumer, after);
+    if (next.isEmpty()) {
+      subscriptions.delete(productId);
+    } else {
+      subscriptions.put(productId, next);
+    }
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    SubscriptionState was = before == null ? SubscriptionState.UNKNOWN : before.getState();
+    SubscriptionState is = after == null ? SubscriptionState.UNKNOWN : after.getState();
+    if (was == is) {
+      return;
+    }
+    long ts = record.timestamp();
+    if (is == SubscriptionState.APPROVED) {
+      grant(record, productId, after, AccessOperation.GRANT);
+    } else if (was == SubscriptionState.APPROVED) {
+      grant(record, productId, before, AccessOperation.REVOKE);
+    }
+    if (after == null) {
+      return;
+    }
+    if (is == SubscriptionState.REQUESTED) {
+      String owner = ownerDomain(productId);
+      if (owner != null) {
+        notify(record, Notices.subscription(owner, productId, after, ts));
+      }
+    } else if (is == SubscriptionState.APPROVED
+        || is == SubscriptionState.REJECTED
+        || is == SubscriptionState.REVOKED) {
+      notify(record, Notices.subscription(consumer, productId, after, ts));
+    }
+  }
+
+  private void onDownstream(String productId, Link link) {
+    List<String> current = downstream.get(productId);
+    var next = new ArrayList<>(current == null ? List.<String>of() : current);
+    next.remove(link.productId());
+    if (link.added()) {
+      next.add(link.productId());
+      next.sort(null);
+    }
+    if (next.isEmpty()) {
+      downstream.delete(productId);
+    } else {
+      downstream.put(productId, next);
+    }
+  }
+
+  private List<String> approvedConsumers(String productId) {
+    ProductSubscriptions subs = subscriptions.get(productId);
+    return subs == null ? List.of() : subs.approvedConsumers();
+  }
+
+  private void grant(
+      Record<String, CatalogUpdate> record,
+      String productId,
+      Subscription sub,
+      AccessOperation operation) {
+    AccessGrant grant =
+        AccessGrant.newBuilder()
+            .setProductId(productId)
+            .setConsumerDomain(sub.getConsumerDomain())
+            .setPrincipal(sub.getPrincipal())
+            .setOperation(operation)
+            .setTopic(productId)
+            .setAt(Instant.ofEpochMilli(Math.max(0, record.timestamp())))
+            .build();
+    context.forward(record.withKey(productId).withValue(new CatalogOutput.Grant(grant)));
+  }
+
+  private void notify(Record<String, CatalogUpdate> record, dev.meshbone.events.Notification n) {
+    context.forward(record.withKey(n.getRecipientDomain()).withValue(new CatalogOutput.Notice(n)));
+  }
+
+  private static String ownerDomain(String productId) {
+    return ProductId.isValid(productId) ? ProductId.parse(productId).domain() : null;
+  }
+
+  private static <V> void putOrDelete(KeyValueStore<String, V> store, String key, V value) {
+    if (value == null) {
+      store.delete(key);
+    } else {
+      store.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.meshbone.registry.products.http;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry API's JSON shapes. Times are ISO-8601 instants ({@code 2026-05-01T10:00:00Z}); enums
+ * are their names. The mesh's Avro records never go on the wire: these are the API's own contract,
+ * which {@code openapi/registry-api.yml} documents.
+ */
+public final class Dto {
+  private Dto() {}
+
+  @Serdeable
+  public record OwnerDto(String team, @Nullable String contact) {}
+
+  @Serdeable
+  public record SlosDto(
+      @Nullable Long maxStalenessMs,
+      @Nullable Double minPassRate,
+      @Nullable Long minVolume,
+      @Nullable Long volumeWindowMs,
+      @Nullable Double maxRejectionRate) {}
+
+  @Serdeable
+  public record DescriptorDto(
+      String name,
+      @Nullable String description,
+      @Nullable OwnerDto owner,
+      @Nullable List<String> tags,
+      @Nullable List<String> glossaryTerms,
+      @Nullable String classification,
+      @Nullable SlosDto slos,
+      @Nullable List<String> inputs,
+      @Nullable String contractSubject,
+      @Nullable String subscriptionPolicy,
+      @Nullable String sunsetAt,
+      @Nullable Map<String, String> properties) {}
+
+  /** A product in a list: enough to choose it. */
+  @Serdeable
+  public record ProductSummary(
+      String id,
+      String domain,
+      @Nullable String name,
+      @Nullable String description,
+      @Nullable String ownerTeam,
+      List<String> tags,
+      @Nullable String classification,
+      String status,
+      long version,
+      @Nullable String subscriptionPolicy,
+      @Nullable String updatedAt) {}
+
+  /**
+   * One page of products in id order. {@code nextCursor} is there when more may follow: pass it as
+   * {@code cursor} for the next page.
+   */
+  @Serdeable
+  public record ProductPage(
+      List<ProductSummary> items,
+      int limit,
+      @Nullable Integer offset,
+      @Nullable String nextCursor) {}
+
+  @Serdeable
+  public record LifecycleDto(
+      String status,
+      long version,
+      @Nullable String lastChange,
+      @Nullable String lastEventId,
+      @Nullable String changedAt,
+      @Nullable String sunsetAt,
+      @Nullable String reason,
+      @Nullable String actor) {}
+
+  @Serdeable
+  public record ContractVersionDto(
+      int version,
+      int schemaId,
+      String schemaType,
+      String schema,
+      @Nullable String registeredAt,
+      @Nullable String registeredBy) {}
+
+  @Serdeable
+  public record ContractDto(
+      String subject, @Nullable Integer latestVersion, List<ContractVersionDto> versions) {}
+
+  @Serdeable
+  public record HealthDto(
+      String state,
+      @Nullable String evaluatedAt,
+      @Nullable String windowStart,
+      @Nullable String windowEnd,
+      @Nullable Double passRate,
+      Map<String, Double> passRateByCheck,
+      @Nullable Long volume,
+      @Nullable Double rejectionRate,
+      @Nullable String lastUpdateAt,
+      @Nullable Long stalenessMs,
+      List<String> reasons) {}
+
+  @Serdeable
+  public record TopicsDto(
+      String records,
+      String ingest,
+      String deadLetters,
+      String productEvents,
+      String qualityEvents) {}
+
+  /** One product with everything the registry knows about it. */
+  @Serdeable
+  public record ProductDetail(
+      String id,
+      String domain,
+      @Nullable DescriptorDto descriptor,
+      LifecycleDto lifecycle,
+      ContractDto contract,
+      @Nullable HealthDto health,
+      TopicsDto topics,
+      long subscriberCount,
+      long pendingSubscriptionRequests) {}
+
+  @Serdeable
+  public record StatsDto(
+      String productId,
+      long valid,
+      long invalid,
+      Map<String, Long> invalidByReason,
+      @Nullable Double rejectionRate,
+      @Nullable String lastRecordAt,
+      @Nullable String lastValidAt,
+      @Nullable String updatedAt) {}
+
+  @Serdeable
+  public record SubscriptionDto(
+      String productId,
+      String consumerDomain,
+      String state,
+      @Nullable String purpose,
+      @Nullable String principal,
+      @Nullable String requestedAt,
+      @Nullable String updatedAt,
+      @Nullable String decidedBy) {}
+
+  @Serdeable
+  public record SubscriberList(String productId, List<SubscriptionDto> subscribers) {}
+
+  @Serdeable
+  public record DomainDto(
+      String domain, long products, long active, long deprecated, long retired) {}
+
+  @Serdeable
+  public record DomainList(List<DomainDto> domains) {}
+
+  /** A product in a lineage graph; {@code registered} is false for an input the mesh never saw. */
+  @Serdeable
+  public record LineageNodeDto(
+      String id,
+      boolean registered,
+      @Nullable String name,
+      @Nullable String status,
+      int distance) {}
+
+  /** Data flows {@code from} an input product {@code to} the product that reads it. */
+  @Serdeable
+  public record LineageEdgeDto(String from, String to) {}
+
+  @Serdeable
+  public record LineageGraph(
+      String root,
+      String direction,
+      int depth,
+      List<LineageNodeDto> nodes,
+      List<LineageEdgeDto> edges) {}
+
+  @Serdeable
+  public record NotificationDto(
+      String id,
+      String recipient,
+      String type,
+      String productId,
+      String summary,
+      @Nullable String detail,
+      Map<String, String> attributes,
+      String createdAt) {}
+
+  @Serdeable
+  public record NotificationList(String domain, List<NotificationDto> notifications) {}
+
+  // Writes.
+
+  /**
+   * A product write: {@code id} (only when registering) and the {@code descriptor} (registering or
+   * changing), {@code sunsetAt} (deprecating); {@code reason} and {@code actor} are shown to
+   * subscribers and kept for audit. {@code eventId} makes a retry idempotent; one is made up when
+   * absent.
+   */
+  @Serdeable
+  public record ProductWrite(
+      @Nullable String id,
+      @Nullable DescriptorDto descriptor,
+      @Nullable String sunsetAt,
+      @Nullable String reason,
+      @Nullable String actor,
+      @Nullable String eventId) {}
+
+  @Serdeable
+  public record ReasonDto(String code, @Nullable String field, String message) {}
+
+  /**
+   * The answer to a product write: ACCEPTED (on {@code mesh.products}, with the product's new
+   * lifecycle), or PENDING (no verdict within the wait; {@code check} is where to ask later).
+   */
+  @Serdeable
+  public record WriteResult(
+      String status,
+      String eventId,
+      String productId,
+      @Nullable LifecycleDto lifecycle,
+      @Nullable String check) {}
+
+  /** A product write that contract-validator refused (HTTP 422). */
+  @Serdeable
+  public record Refusal(
+      String code, String message, String eventId, String productId, List<ReasonDto> reasons) {}
+
+  /** The verdict on an earlier write, by event id. */
+  @Serdeable
+  public record WriteStatus(
+      String eventId, String productId, String status, @Nullable List<ReasonDto> reasons) {}
+
+  @Serdeable
+  public record QualityResult(
+      @Nullable String eventId,
+      String checkName,
+      @Nullable String dimension,
+      Boolean passed,
+      @Nullable Double measuredValue,
+      @Nullable Double threshold,
+      @Nullable Long recordCount,
+      @Nullable String occurredAt,
+      @Nullable String message) {}
+
+  /** Where a published event went. */
+  @Serdeable
+  public record Published(String eventId, String topic, int partition, long offset) {}
+
+  @Serdeable
+  public record SubscribeRequest(@Nullable String purpose, @Nullable String principal) {}
+
+  // Between instances.
+
+  @Serdeable
+  public record SummaryList(List<ProductSummary> items) {}
+
+  @Serdeable
+  public record NodeRequest(List<String> ids) {}
+
+  @Serdeable
+  public record NodeInfo(
+      String id,
+      boolean registered,
+      @Nullable String name,
+      @Nullable String status,
+      List<String> inputs,
+      List<String> downstream) {}
+
+  @Serdeable
+  public record NodeInfos(List<NodeInfo> nodes) {}
+}

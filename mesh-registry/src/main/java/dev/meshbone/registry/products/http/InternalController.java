@@ -1,0 +1,75 @@
+package dev.meshbone.registry.products.http;
+
+import dev.meshbone.registry.products.http.Dto.DomainList;
+import dev.meshbone.registry.products.http.Dto.NodeInfos;
+import dev.meshbone.registry.products.http.Dto.NodeRequest;
+import dev.meshbone.registry.products.http.Dto.SummaryList;
+import dev.meshbone.registry.products.lineage.LineageService;
+import dev.meshbone.registry.products.query.CatalogQueries;
+import dev.meshbone.registry.products.query.SearchFilter;
+import dev.meshbone.runtime.http.ApiException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+/**
+ * What registry instances ask each other: this instance's part of a list, of the domain counts, and
+ * of a lineage level. Read-only; only this instance's active partitions answer.
+ */
+@Controller("/internal")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class InternalController {
+  private static final int MAX_IDS = 10_000;
+
+  private final CatalogQueries queries;
+  private final LineageService lineage;
+
+  public InternalController(CatalogQueries queries, LineageService lineage) {
+    this.queries = queries;
+    this.lineage = lineage;
+  }
+
+  @Get("/products")
+  public SummaryList products(
+      @Nullable @QueryValue String domain,
+      @Nullable @QueryValue String tag,
+      @Nullable @QueryValue String classification,
+      @Nullable @QueryValue String owner,
+      @Nullable @QueryValue String status,
+      @Nullable @QueryValue String q,
+      @Nullable @QueryValue String after,
+      @Nullable @QueryValue String limit) {
+    int max;
+    try {
+      max = limit == null ? 50 : Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("INVALID_PAGING", "limit must be a whole number");
+    }
+    if (max < 1 || max > 100_000) {
+      throw ApiException.badRequest("INVALID_PAGING", "limit must be from 1 to 100000");
+    }
+    return new SummaryList(
+        queries.search(
+            SearchFilter.parse(domain, tag, classification, owner, status, q),
+            after == null || after.isBlank() ? null : after,
+            max));
+  }
+
+  @Get("/domains")
+  public DomainList domains() {
+    return new DomainList(queries.domains());
+  }
+
+  @Post("/lineage/nodes")
+  public NodeInfos nodes(@Body NodeRequest request) {
+    if (request == null || request.ids() == null || request.ids().size() > MAX_IDS) {
+      throw ApiException.badRequest("INVALID_REQUEST", "give 1 to " + MAX_IDS + " product ids");
+    }
+    return lineage.localNodes(request.ids());
+  }
+}

@@ -1,0 +1,143 @@
+package dev.meshbone.registry.products.http;
+
+import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.RegistrySettings;
+import dev.meshbone.registry.products.http.Dto.LineageGraph;
+import dev.meshbone.registry.products.http.Dto.ProductPage;
+import dev.meshbone.registry.products.lineage.LineageService;
+import dev.meshbone.registry.products.query.CatalogQueries;
+import dev.meshbone.registry.products.query.Paging;
+import dev.meshbone.registry.products.query.SearchFilter;
+import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.runtime.http.ApiException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Locale;
+
+/**
+ * Reading the registry: list and search products, one product, its lineage, subscribers and stats.
+ * A request about one product is answered by the instance that holds it (forwarded there if need
+ * be); a list asks every instance.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ProductController {
+  private final RegistryRouter router;
+  private final CatalogQueries queries;
+  private final ProductSearch search;
+  private final LineageService lineage;
+  private final RegistrySettings settings;
+
+  public ProductController(
+      RegistryRouter router,
+      CatalogQueries queries,
+      ProductSearch search,
+      LineageService lineage,
+      RegistrySettings settings) {
+    this.router = router;
+    this.queries = queries;
+    this.search = search;
+    this.lineage = lineage;
+    this.settings = settings;
+  }
+
+  @Get("/products")
+  public ProductPage list(
+      @Nullable @QueryValue String domain,
+      @Nullable @QueryValue String tag,
+      @Nullable @QueryValue String classification,
+      @Nullable @QueryValue String owner,
+      @Nullable @QueryValue String status,
+      @Nullable @QueryValue String q,
+      @Nullable @QueryValue String limit,
+      @Nullable @QueryValue String cursor,
+      @Nullable @QueryValue String offset) {
+    return search.page(
+        SearchFilter.parse(domain, tag, classification, owner, status, q),
+        paging(limit, cursor, offset));
+  }
+
+  Paging paging(String limit, String cursor, String offset) {
+    return Paging.parse(
+        limit,
+        cursor,
+        offset,
+        settings.getDefaultPageSize(),
+        settings.getMaxPageSize(),
+        settings.getMaxOffset());
+  }
+
+  @Get("/products/{id}")
+  public HttpResponse<?> product(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId,
+        null,
+        partition -> HttpResponse.ok(queries.detail(partition, productId)));
+  }
+
+  @Get("/products/{id}/lineage")
+  public LineageGraph lineage(
+      @PathVariable String id,
+      @Nullable @QueryValue String direction,
+      @Nullable @QueryValue String depth) {
+    String productId = Ids.product(id).toString();
+    return lineage.lineage(
+        productId,
+        LineageService.Direction.parse(direction),
+        LineageService.parseDepth(depth, settings.getMaxLineageDepth()));
+  }
+
+  @Get("/products/{id}/subscribers")
+  public HttpResponse<?> subscribers(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String state) {
+    String productId = Ids.product(id).toString();
+    SubscriptionState wanted = subscriptionState(state);
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId,
+        null,
+        partition -> HttpResponse.ok(queries.subscribers(partition, productId, wanted)));
+  }
+
+  @Get("/products/{id}/stats")
+  public HttpResponse<?> stats(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId,
+        null,
+        partition -> HttpResponse.ok(queries.stats(partition, productId)));
+  }
+
+  static SubscriptionState subscriptionState(String state) {
+    if (state == null || state.isBlank()) {
+      return null;
+    }
+    try {
+      SubscriptionState s = SubscriptionState.valueOf(state.trim().toUpperCase(Locale.ROOT));
+      if (s != SubscriptionState.UNKNOWN) {
+        return s;
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through
+    }
+    throw ApiException.badRequest(
+        "INVALID_FILTER",
+        "filter state='"
+            + Ids.printable(state)
+            + "' is invalid: expected one of REQUESTED, APPROVED, REJECTED, REVOKED");
+  }
+}

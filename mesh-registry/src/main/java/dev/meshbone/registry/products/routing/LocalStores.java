@@ -1,0 +1,94 @@
+package dev.meshbone.registry.products.routing;
+
+import dev.meshbone.events.ContractEntry;
+import dev.meshbone.registry.schema.ContractsView;
+import dev.meshbone.runtime.MeshStreams;
+import dev.meshbone.runtime.http.ApiException;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * This instance's state stores, as interactive queries read them. A store that cannot be read right
+ * now (the app is starting, restoring or rebalancing) is a 503 with a reason, never a 500.
+ */
+@Singleton
+public class LocalStores {
+  private final MeshStreams mesh;
+  private final InstanceAddress address;
+
+  public LocalStores(MeshStreams mesh, InstanceAddress address) {
+    this.mesh = mesh;
+    this.address = address;
+  }
+
+  public KafkaStreams streams() {
+    return mesh.streams();
+  }
+
+  /** One partition of a key-value store held by an active task of this instance. */
+  public <V> ReadOnlyKeyValueStore<String, V> partition(String store, int partition) {
+    try {
+      return mesh.streams()
+          .store(
+              StoreQueryParameters.fromNameAndType(
+                      store, QueryableStoreTypes.<String, V>keyValueStore())
+                  .withPartition(partition));
+    } catch (InvalidStateStoreException e) {
+      throw unavailable(store, e);
+    }
+  }
+
+  /** The global contract store: every accepted contract version, on every instance. */
+  public ReadOnlyKeyValueStore<String, ContractEntry> contracts() {
+    try {
+      return mesh.streams()
+          .store(
+              StoreQueryParameters.fromNameAndType(
+                  ContractsView.CONTRACTS_STORE,
+                  QueryableStoreTypes.<String, ContractEntry>keyValueStore()));
+    } catch (InvalidStateStoreException e) {
+      throw unavailable(ContractsView.CONTRACTS_STORE, e);
+    }
+  }
+
+  /**
+   * The partitions of {@code sourceTopic} that this instance's active tasks hold, which are the
+   * partitions of every store of the sub-topology that reads it.
+   */
+  public List<Integer> localPartitions(String store, String sourceTopic) {
+    try {
+      for (StreamsMetadata m : mesh.streams().streamsMetadataForStore(store)) {
+        if (m.hostInfo().equals(address.self())) {
+          return m.topicPartitions().stream()
+              .filter(tp -> tp.topic().equals(sourceTopic))
+              .map(TopicPartition::partition)
+              .sorted()
+              .toList();
+        }
+      }
+      return List.of();
+    } catch (RuntimeException e) {
+      throw unavailable(store, e);
+    }
+  }
+
+  /** The answer while a store cannot be read: 503, try again shortly. */
+  public static ApiException unavailable(String store, Exception cause) {
+    return new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "REGISTRY_UNAVAILABLE",
+        "the registry cannot read its "
+            + store
+            + " store right now (starting, restoring or rebalancing): "
+            + cause.getMessage()
+            + "; retry shortly");
+  }
+}

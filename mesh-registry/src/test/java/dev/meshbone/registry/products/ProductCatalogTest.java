@@ -1,0 +1,387 @@
+package dev.meshbone.registry.products;
+
+import static dev.meshbone.registry.products.Events.accepted;
+import static dev.meshbone.registry.products.Events.alert;
+import static dev.meshbone.registry.products.Events.created;
+import static dev.meshbone.registry.products.Events.deprecated;
+import static dev.meshbone.registry.products.Events.descriptor;
+import static dev.meshbone.registry.products.Events.event;
+import static dev.meshbone.registry.products.Events.subscription;
+import static dev.meshbone.registry.products.Events.subscriptionKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshbone.events.AccessGrant;
+import dev.meshbone.events.AccessOperation;
+import dev.meshbone.events.AlertState;
+import dev.meshbone.events.ChangeType;
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.ContractViolation;
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.HealthState;
+import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.Notification;
+import dev.meshbone.events.NotificationType;
+import dev.meshbone.events.ProductHealth;
+import dev.meshbone.events.ProductStats;
+import dev.meshbone.events.QualityAlert;
+import dev.meshbone.events.Subscription;
+import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.RegistryTopology;
+import dev.meshbone.registry.products.catalog.ProductSubscriptions;
+import dev.meshbone.registry.products.catalog.RecentNotifications;
+import dev.meshbone.topics.MeshTopics;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The catalog section of the registry topology, driven record by record. */
+class ProductCatalogTest {
+  private static final String ENROLLMENTS = "clinical-trials.enrollments";
+  private static final String SITES = "clinical-trials.sites";
+  private static final String SIGNALS = "pharmacovigilance.signals";
+
+  private final MeshTopics topics = MeshTopics.defaults();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, DataProductEvent> products;
+  private TestInputTopic<String, Subscription> subscriptions;
+  private TestInputTopic<String, ProductHealth> health;
+  private TestInputTopic<String, ProductStats> stats;
+  private TestInputTopic<String, QualityAlert> alerts;
+  private TestInputTopic<String, ContractDecision> decisions;
+  private TestInputTopic<String, ContractViolation> violations;
+  private TestOutputTopic<String, Notification> notifications;
+  private TestOutputTopic<String, AccessGrant> grants;
+
+  @BeforeEach
+  void start(@TempDir Path stateDir) {
+    var props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(
+        StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    driver = new TopologyTestDriver(RegistryTopology.build(topics), props);
+    products = input(topics.products);
+    subscriptions = input(topics.subscriptions);
+    health = input(topics.qualityStatus);
+    stats = input(topics.productStats);
+    alerts = input(topics.qualityAlerts);
+    decisions = input(topics.contractDecisions);
+    violations = input(topics.violations);
+    notifications =
+        driver.createOutputTopic(
+            topics.notifications.name(),
+            topics.notifications.keySerde().deserializer(),
+            topics.notifications.valueSerde().deserializer());
+    grants =
+        driver.createOutputTopic(
+            topics.accessGrants.name(),
+            topics.accessGrants.keySerde().deserializer(),
+            topics.accessGrants.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  private <V> TestInputTopic<String, V> input(dev.meshbone.topics.TopicSpec<String, V> spec) {
+    return driver.createInputTopic(
+        spec.name(), spec.keySerde().serializer(), spec.valueSerde().serializer());
+  }
+
+  private <V> KeyValueStore<String, V> store(String name) {
+    return driver.getKeyValueStore(name);
+  }
+
+  private void subscribe(String productId, String consumer, SubscriptionState state, long at) {
+    subscriptions.pipeInput(
+        subscriptionKey(productId, consumer), subscription(productId, consumer, state, at));
+  }
+
+  @Test
+  void shouldMaterializeTheLatestProductEventByProductId() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    var updated =
+        event(
+            ENROLLMENTS,
+            ChangeType.UPDATED,
+            LifecycleStatus.ACTIVE,
+            2,
+            descriptor("Trial enrollments").build());
+    products.pipeInput(ENROLLMENTS, updated);
+
+    DataProductEvent stored =
+        this.<DataProductEvent>store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS);
+    assertThat(stored.getDescriptor().getName()).isEqualTo("Trial enrollments");
+    assertThat(stored.getVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldKeepTheDescriptorAndDeriveTheStatusWhenAnEventOmitsThem() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    products.pipeInput(
+        ENROLLMENTS, event(ENROLLMENTS, ChangeType.RETIRED, LifecycleStatus.UNKNOWN, 0, null));
+
+    DataProductEvent stored =
+        this.<DataProductEvent>store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS);
+    assertThat(stored.getStatus()).isEqualTo(LifecycleStatus.RETIRED);
+    assertThat(stored.getDescriptor().getName()).isEqualTo("Enrollments");
+    assertThat(stored.getVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRemoveAProductOnATombstone() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    products.pipeInput(ENROLLMENTS, (DataProductEvent) null);
+
+    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
+  }
+
+  @Test
+  void shouldIndexDownstreamLineageUnderEachInputProduct() {
+    products.pipeInput(
+        SIGNALS,
+        created(SIGNALS, descriptor("Signals").setInputs(List.of(ENROLLMENTS, SITES)).build()));
+
+    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(ENROLLMENTS))
+        .containsExactly(SIGNALS);
+    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(SITES))
+        .containsExactly(SIGNALS);
+  }
+
+  @Test
+  void shouldTakeBackADownstreamEdgeWhenAnInputIsDropped() {
+    var withBoth = descriptor("Signals").setInputs(List.of(ENROLLMENTS, SITES)).build();
+    products.pipeInput(SIGNALS, created(SIGNALS, withBoth));
+    var withSitesOnly = descriptor("Signals").setInputs(List.of(SITES)).build();
+    products.pipeInput(
+        SIGNALS, event(SIGNALS, ChangeType.UPDATED, LifecycleStatus.ACTIVE, 2, withSitesOnly));
+
+    assertThat(store(ProductCatalog.DOWNSTREAM_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(SITES))
+        .containsExactly(SIGNALS);
+  }
+
+  @Test
+  void shouldMaterializeHealthAndStatsByProductId() {
+    health.pipeInput(ENROLLMENTS, Events.health(ENROLLMENTS, HealthState.DEGRADED));
+    stats.pipeInput(ENROLLMENTS, Events.stats(ENROLLMENTS, 90, 10));
+
+    assertThat(this.<ProductHealth>store(ProductCatalog.HEALTH_STORE).get(ENROLLMENTS).getState())
+        .isEqualTo(HealthState.DEGRADED);
+    assertThat(this.<ProductStats>store(ProductCatalog.STATS_STORE).get(ENROLLMENTS).getInvalid())
+        .isEqualTo(10);
+  }
+
+  @Test
+  void shouldGatherSubscriptionsUnderTheirProduct() {
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    subscribe(ENROLLMENTS, "supply-chain", SubscriptionState.REQUESTED, 2_000);
+
+    ProductSubscriptions subs =
+        this.<ProductSubscriptions>store(ProductCatalog.SUBSCRIPTIONS_STORE).get(ENROLLMENTS);
+    assertThat(subs.all())
+        .extracting(Subscription::getConsumerDomain)
+        .containsExactly("pharmacovigilance", "supply-chain");
+    assertThat(subs.approvedConsumers()).containsExactly("pharmacovigilance");
+  }
+
+  @Test
+  void shouldForgetASubscriptionOnATombstone() {
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    subscriptions.pipeInput(subscriptionKey(ENROLLMENTS, "pharmacovigilance"), (Subscription) null);
+
+    assertThat(store(ProductCatalog.SUBSCRIPTIONS_STORE).get(ENROLLMENTS)).isNull();
+  }
+
+  @Test
+  void shouldNotifyEachApprovedSubscriberOnceOfADeprecation() {
+    var d = descriptor("Enrollments").build();
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, d));
+    for (String consumer : List.of("pharmacovigilance", "supply-chain", "finance")) {
+      subscribe(ENROLLMENTS, consumer, SubscriptionState.APPROVED, 2_000);
+    }
+    subscribe(ENROLLMENTS, "marketing", SubscriptionState.REQUESTED, 2_000);
+    subscribe(ENROLLMENTS, "legal", SubscriptionState.APPROVED, 2_000);
+    subscribe(ENROLLMENTS, "legal", SubscriptionState.REVOKED, 3_000);
+    notifications.readRecordsToList();
+
+    products.pipeInput(
+        ENROLLMENTS, deprecated(ENROLLMENTS, 2, d, Instant.parse("2027-03-01T00:00:00Z")));
+
+    var sent = notifications.readRecordsToList();
+    assertThat(sent)
+        .extracting(r -> r.key())
+        .containsExactlyInAnyOrder("pharmacovigilance", "supply-chain", "finance");
+    assertThat(sent)
+        .allSatisfy(
+            r -> {
+              assertThat(r.value().getType()).isEqualTo(NotificationType.PRODUCT_DEPRECATED);
+              assertThat(r.value().getSummary()).contains("sunset 2027-03-01");
+              assertThat(r.value().getAttributes())
+                  .containsEntry("sunsetAt", "2027-03-01T00:00:00Z");
+            });
+  }
+
+  @Test
+  void shouldNotifySubscribersOfADescriptorChangeNamingTheChangedFields() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+
+    var changed = descriptor("Enrollments").setTags(List.of("trial", "gold")).build();
+    products.pipeInput(
+        ENROLLMENTS, event(ENROLLMENTS, ChangeType.UPDATED, LifecycleStatus.ACTIVE, 2, changed));
+
+    Notification n = notifications.readValue();
+    assertThat(n.getType()).isEqualTo(NotificationType.DESCRIPTOR_CHANGED);
+    assertThat(n.getAttributes()).containsEntry("changedFields", "tags");
+    assertThat(notifications.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldNotifySubscribersOfARetirement() {
+    var d = descriptor("Enrollments").build();
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, d));
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+
+    products.pipeInput(
+        ENROLLMENTS, event(ENROLLMENTS, ChangeType.RETIRED, LifecycleStatus.RETIRED, 2, d));
+
+    assertThat(notifications.readValue().getType()).isEqualTo(NotificationType.PRODUCT_RETIRED);
+  }
+
+  @Test
+  void shouldNotifySubscribersOfANewContractVersionOnce() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+
+    decisions.pipeInput("r1", accepted(ENROLLMENTS + "-value", 2, 11));
+    decisions.pipeInput("r2", accepted(ENROLLMENTS + "-value", 2, 11));
+
+    var sent = notifications.readValuesToList();
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).getType()).isEqualTo(NotificationType.CONTRACT_VERSION_ADDED);
+    assertThat(sent.get(0).getAttributes())
+        .containsEntry("version", "2")
+        .containsEntry("schemaId", "11");
+  }
+
+  @Test
+  void shouldFindTheProductOfAContractUnderACustomSubject() {
+    products.pipeInput(
+        ENROLLMENTS,
+        created(
+            ENROLLMENTS, descriptor("Enrollments").setContractSubject("enrollment-v1").build()));
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+
+    decisions.pipeInput("r1", accepted("enrollment-v1", 1, 12));
+
+    Notification n = notifications.readValue();
+    assertThat(n.getProductId()).isEqualTo(ENROLLMENTS);
+    assertThat(n.getAttributes()).containsEntry("subject", "enrollment-v1");
+  }
+
+  @Test
+  void shouldNotifySubscribersOfRaisedAndClearedAlerts() {
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+
+    alerts.pipeInput(ENROLLMENTS, alert(ENROLLMENTS, "a1", AlertState.RAISED));
+    alerts.pipeInput(ENROLLMENTS, alert(ENROLLMENTS, "a1", AlertState.CLEARED));
+
+    assertThat(notifications.readValuesToList())
+        .extracting(Notification::getType)
+        .containsExactly(
+            NotificationType.QUALITY_ALERT_RAISED, NotificationType.QUALITY_ALERT_CLEARED);
+  }
+
+  @Test
+  void shouldTellTheOwnerOfASubscriptionRequest() {
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.REQUESTED, 2_000);
+
+    var n = notifications.readRecord();
+    assertThat(n.key()).isEqualTo("clinical-trials");
+    assertThat(n.value().getType()).isEqualTo(NotificationType.SUBSCRIPTION_REQUESTED);
+    assertThat(n.value().getSummary()).contains("pharmacovigilance asks to subscribe");
+  }
+
+  @Test
+  void shouldGrantAccessOnApprovalAndTakeItBackOnRevocation() {
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.REQUESTED, 2_000);
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 3_000);
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.REVOKED, 4_000);
+
+    var sent = grants.readRecordsToList();
+    assertThat(sent)
+        .extracting(r -> r.value().getOperation())
+        .containsExactly(AccessOperation.GRANT, AccessOperation.REVOKE);
+    assertThat(sent)
+        .allSatisfy(
+            r -> {
+              assertThat(r.key()).isEqualTo(ENROLLMENTS);
+              assertThat(r.value().getTopic()).isEqualTo(ENROLLMENTS);
+              assertThat(r.value().getPrincipal()).isEqualTo("User:pharmacovigilance");
+            });
+  }
+
+  @Test
+  void shouldTellTheOwnerOfAViolationOnItsProduct() {
+    violations.pipeInput(ENROLLMENTS, Events.violation(ENROLLMENTS, "clinical-trials"));
+
+    var n = notifications.readRecord();
+    assertThat(n.key()).isEqualTo("clinical-trials");
+    assertThat(n.value().getType()).isEqualTo(NotificationType.CONTRACT_VIOLATION);
+    assertThat(n.value().getSummary()).contains("MISSING_OWNER");
+  }
+
+  @Test
+  void shouldKeepEachDomainsRecentNotificationsWithoutDuplicates() {
+    var n = Events.violation(ENROLLMENTS, "clinical-trials");
+    violations.pipeInput(ENROLLMENTS, n);
+    // The same notification read back twice, as after a replay.
+    var copy = notifications.readRecord();
+    driver
+        .createInputTopic(
+            topics.notifications.name(),
+            topics.notifications.keySerde().serializer(),
+            topics.notifications.valueSerde().serializer())
+        .pipeInput(copy.key(), copy.value());
+
+    RecentNotifications recent =
+        this.<RecentNotifications>store(ProductCatalog.RECENT_NOTIFICATIONS_STORE)
+            .get("clinical-trials");
+    assertThat(recent.newestFirst()).hasSize(1);
+    assertThat(recent.newestFirst().get(0).getNotificationId())
+        .isEqualTo(copy.value().getNotificationId());
+  }
+
+  @Test
+  void shouldSkipARecordThatDoesNotDecodeAndKeepGoing() {
+    driver
+        .createInputTopic(topics.products.name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(ENROLLMENTS, new byte[] {1, 2, 3});
+    products.pipeInput(SITES, created(SITES, descriptor("Sites").build()));
+
+    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(SITES)).isNotNull();
+  }
+}
