@@ -217,6 +217,26 @@ public class RegistryRouter {
     return parse(host, send(host, request), type);
   }
 
+  /**
+   * GETs a JSON answer from another instance on behalf of {@code original}, whose identity headers
+   * go along.
+   */
+  public <T> T callGet(HostInfo host, String path, HttpRequest<?> original, Argument<T> type) {
+    var builder =
+        java.net.http.HttpRequest.newBuilder(URI.create(address.baseUrl(host) + path))
+            .timeout(settings.getForwardTimeout())
+            .header(FORWARDED_HEADER, address.applicationServer())
+            .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
+            .GET();
+    for (String header : List.of(HttpHeaders.AUTHORIZATION, ActingDomainResolver.HEADER)) {
+      String value = original.getHeaders().get(header);
+      if (value != null) {
+        builder.header(header, value);
+      }
+    }
+    return parse(host, send(host, builder.build()), type);
+  }
+
   private java.net.http.HttpResponse<byte[]> send(
       HostInfo target, java.net.http.HttpRequest request) {
     return await(

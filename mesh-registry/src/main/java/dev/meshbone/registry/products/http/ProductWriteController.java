@@ -1,0 +1,307 @@
+package dev.meshbone.registry.products.http;
+
+import dev.meshbone.events.ChangeType;
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.ProductDescriptor;
+import dev.meshbone.events.QualityEvent;
+import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.ProductState;
+import dev.meshbone.registry.products.http.Dto.ProductWrite;
+import dev.meshbone.registry.products.http.Dto.Published;
+import dev.meshbone.registry.products.http.Dto.QualityResult;
+import dev.meshbone.registry.products.http.Dto.Refusal;
+import dev.meshbone.registry.products.http.Dto.WriteResult;
+import dev.meshbone.registry.products.http.Dto.WriteStatus;
+import dev.meshbone.registry.products.query.CatalogQueries;
+import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.writes.ProductWriter;
+import dev.meshbone.registry.products.writes.VerdictWatcher;
+import dev.meshbone.runtime.http.ApiException;
+import dev.meshbone.topics.ProductId;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Product writes for clients that do not speak Kafka: register, change, deprecate and retire a
+ * product, and publish a quality result. Each is published on the acting domain's own control
+ * topic, exactly as a Kafka client would, and a product write answers with contract-validator's
+ * verdict: 201/200 accepted, 422 refused with the reasons, or 202 when no verdict came within
+ * {@code meshbone.registry.write-timeout} (ask {@code GET /products/{id}/events/{eventId}} later).
+ * Only the domain that owns a product may write it.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ProductWriteController {
+  private final Acting acting;
+  private final Bodies bodies;
+  private final RegistryRouter router;
+  private final CatalogQueries queries;
+  private final ProductWriter writer;
+  private final VerdictWatcher watcher;
+
+  public ProductWriteController(
+      Acting acting,
+      Bodies bodies,
+      RegistryRouter router,
+      CatalogQueries queries,
+      ProductWriter writer,
+      VerdictWatcher watcher) {
+    this.acting = acting;
+    this.bodies = bodies;
+    this.router = router;
+    this.queries = queries;
+    this.writer = writer;
+    this.watcher = watcher;
+  }
+
+  @Post("/products")
+  public HttpResponse<?> register(HttpRequest<?> request, @Nullable @Body String body) {
+    acting.domain(request);
+    ProductWrite write = bodies.parse(body, ProductWrite.class);
+    if (write.id() == null) {
+      throw ApiException.badRequest("INVALID_REQUEST", "id is required: <domain>.<product>");
+    }
+    ProductId id = Ids.product(write.id());
+    acting.require(request, id.domain(), "register a product of domain " + id.domain());
+    ProductDescriptor descriptor = Requests.descriptor(write.descriptor());
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        id.toString(),
+        body,
+        partition -> {
+          DataProductEvent before = queries.product(partition, id.toString());
+          if (before != null) {
+            throw ApiException.conflict(
+                "PRODUCT_EXISTS",
+                id + " is already registered; change it with PUT /products/" + id);
+          }
+          return answer(
+              event(id, ChangeType.CREATED, write, descriptor, null), before, HttpStatus.CREATED);
+        });
+  }
+
+  @Put("/products/{id}")
+  public HttpResponse<?> change(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    ProductId productId = Ids.product(id);
+    acting.require(request, productId.domain(), "change a product of domain " + productId.domain());
+    ProductWrite write = bodies.parse(body, ProductWrite.class);
+    ProductDescriptor descriptor = Requests.descriptor(write.descriptor());
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId.toString(),
+        body,
+        partition -> {
+          DataProductEvent before = existing(partition, productId, "changed");
+          return answer(
+              event(productId, ChangeType.UPDATED, write, descriptor, null), before, HttpStatus.OK);
+        });
+  }
+
+  @Post("/products/{id}/deprecation")
+  public HttpResponse<?> deprecate(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    ProductId productId = Ids.product(id);
+    acting.require(
+        request, productId.domain(), "deprecate a product of domain " + productId.domain());
+    ProductWrite write = bodies.parse(body, ProductWrite.class);
+    Instant sunset = Bodies.instant("sunsetAt", write.sunsetAt());
+    if (sunset == null) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "sunsetAt is required: when the product will be retired");
+    }
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId.toString(),
+        body,
+        partition -> {
+          DataProductEvent before = existing(partition, productId, "deprecated");
+          return answer(
+              event(productId, ChangeType.DEPRECATED, write, null, sunset), before, HttpStatus.OK);
+        });
+  }
+
+  @Post("/products/{id}/retirement")
+  public HttpResponse<?> retire(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    ProductId productId = Ids.product(id);
+    acting.require(request, productId.domain(), "retire a product of domain " + productId.domain());
+    ProductWrite write =
+        body == null || body.isBlank()
+            ? new ProductWrite(null, null, null, null, null, null)
+            : bodies.parse(body, ProductWrite.class);
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId.toString(),
+        body,
+        partition -> {
+          DataProductEvent before = existing(partition, productId, "retired");
+          return answer(
+              event(productId, ChangeType.RETIRED, write, null, null), before, HttpStatus.OK);
+        });
+  }
+
+  @Post("/products/{id}/quality-results")
+  public HttpResponse<?> qualityResult(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    ProductId productId = Ids.product(id);
+    acting.require(
+        request,
+        productId.domain(),
+        "publish quality results of a product of domain " + productId.domain());
+    QualityResult result = bodies.parse(body, QualityResult.class);
+    if (result.checkName() == null || result.checkName().isBlank()) {
+      throw ApiException.badRequest("INVALID_REQUEST", "checkName is required");
+    }
+    if (result.passed() == null) {
+      throw ApiException.badRequest("INVALID_REQUEST", "passed is required: true or false");
+    }
+    Instant occurredAt = Bodies.instant("occurredAt", result.occurredAt());
+    QualityEvent event =
+        QualityEvent.newBuilder()
+            .setEventId(Requests.eventId(result.eventId()))
+            .setProductId(productId.toString())
+            .setDomain(productId.domain())
+            .setCheckName(result.checkName())
+            .setDimension(Requests.dimension(result.dimension()))
+            .setPassed(result.passed())
+            .setMeasuredValue(result.measuredValue())
+            .setThreshold(result.threshold())
+            .setRecordCount(result.recordCount())
+            .setOccurredAt(occurredAt == null ? Instant.now() : occurredAt)
+            .setMessage(result.message())
+            .build();
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId.toString(),
+        body,
+        partition -> {
+          if (queries.product(partition, productId.toString()) == null) {
+            throw CatalogQueries.notFound(productId.toString());
+          }
+          var sent = writer.publish(event);
+          return HttpResponse.accepted()
+              .body(
+                  new Published(event.getEventId(), sent.topic(), sent.partition(), sent.offset()));
+        });
+  }
+
+  @Get("/products/{id}/events/{eventId}")
+  public HttpResponse<?> eventStatus(
+      HttpRequest<?> request, @PathVariable String id, @PathVariable String eventId) {
+    ProductId productId = Ids.product(id);
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        productId.toString(),
+        null,
+        partition -> {
+          var verdict = watcher.recent(eventId);
+          if (verdict.isPresent() && verdict.get().isAccepted()) {
+            return HttpResponse.ok(
+                new WriteStatus(eventId, productId.toString(), "ACCEPTED", null));
+          }
+          if (verdict.isPresent() && verdict.get().refused() != null) {
+            return HttpResponse.ok(
+                new WriteStatus(
+                    eventId,
+                    productId.toString(),
+                    "REFUSED",
+                    verdict.get().refused().getReasons().stream().map(Views::reason).toList()));
+          }
+          DataProductEvent current = queries.product(partition, productId.toString());
+          String status =
+              current != null && eventId.equals(current.getEventId()) ? "ACCEPTED" : "PENDING";
+          return HttpResponse.ok(new WriteStatus(eventId, productId.toString(), status, null));
+        });
+  }
+
+  private DataProductEvent existing(int partition, ProductId id, String what) {
+    DataProductEvent before = queries.product(partition, id.toString());
+    if (before == null) {
+      throw CatalogQueries.notFound(id.toString());
+    }
+    if (before.getStatus() == LifecycleStatus.RETIRED) {
+      throw ApiException.conflict(
+          "PRODUCT_RETIRED", id + " is retired and cannot be " + what + " any more");
+    }
+    return before;
+  }
+
+  private static DataProductEvent event(
+      ProductId id,
+      ChangeType type,
+      ProductWrite write,
+      ProductDescriptor descriptor,
+      Instant sunsetAt) {
+    return DataProductEvent.newBuilder()
+        .setEventId(Requests.eventId(write.eventId()))
+        .setProductId(id.toString())
+        .setDomain(id.domain())
+        .setType(type)
+        .setOccurredAt(Instant.now())
+        .setDescriptor(descriptor)
+        .setSunsetAt(sunsetAt)
+        .setReason(write.reason())
+        .setActor(write.actor())
+        .build();
+  }
+
+  private HttpResponse<?> answer(
+      DataProductEvent event, DataProductEvent before, HttpStatus acceptedStatus) {
+    String productId = event.getProductId();
+    ProductWriter.Outcome outcome = writer.publish(event);
+    String check = "/products/" + productId + "/events/" + event.getEventId();
+    if (outcome.pending()) {
+      return HttpResponse.accepted(URI.create(check))
+          .body(new WriteResult("PENDING", event.getEventId(), productId, null, check));
+    }
+    var verdict = outcome.verdict();
+    if (verdict.isAccepted()) {
+      var response =
+          HttpResponse.status(acceptedStatus)
+              .body(
+                  new WriteResult(
+                      "ACCEPTED",
+                      event.getEventId(),
+                      productId,
+                      Views.lifecycle(ProductState.normalize(before, verdict.accepted())),
+                      null));
+      if (acceptedStatus == HttpStatus.CREATED) {
+        response.header("Location", "/products/" + productId);
+      }
+      return response;
+    }
+    List<Dto.ReasonDto> reasons =
+        verdict.refused().getReasons().stream().map(Views::reason).toList();
+    return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY)
+        .body(
+            new Refusal(
+                "EVENT_REFUSED",
+                "contract-validator refused the event: "
+                    + String.join(
+                        "; ", reasons.stream().map(r -> r.code() + ": " + r.message()).toList()),
+                event.getEventId(),
+                productId,
+                reasons));
+  }
+}

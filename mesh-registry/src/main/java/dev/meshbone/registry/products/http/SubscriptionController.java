@@ -1,0 +1,117 @@
+package dev.meshbone.registry.products.http;
+
+import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.http.Dto.SubscribeRequest;
+import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.subscriptions.SubscriptionService;
+import dev.meshbone.registry.products.subscriptions.SubscriptionService.Decision;
+import dev.meshbone.topics.ProductId;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+/**
+ * Subscribing to a product and deciding subscriptions. The acting domain subscribes for itself; the
+ * product's owner approves or rejects; the consumer (unsubscribing) or the owner (revoking) ends a
+ * subscription.
+ */
+@Controller("/products/{id}/subscriptions")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SubscriptionController {
+  private final Acting acting;
+  private final Bodies bodies;
+  private final RegistryRouter router;
+  private final SubscriptionService subscriptions;
+
+  public SubscriptionController(
+      Acting acting, Bodies bodies, RegistryRouter router, SubscriptionService subscriptions) {
+    this.acting = acting;
+    this.bodies = bodies;
+    this.router = router;
+    this.subscriptions = subscriptions;
+  }
+
+  @Post
+  public HttpResponse<?> subscribe(
+      HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+    ProductId product = Ids.product(id);
+    String consumer = acting.domain(request);
+    SubscribeRequest ask =
+        body == null || body.isBlank()
+            ? new SubscribeRequest(null, null)
+            : bodies.parse(body, SubscribeRequest.class);
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        product.toString(),
+        body,
+        partition -> {
+          var result =
+              subscriptions.subscribe(partition, product, consumer, ask.purpose(), ask.principal());
+          var dto = Views.subscription(result.subscription());
+          return result.changed()
+              ? HttpResponse.created(dto)
+                  .header("Location", "/products/" + product + "/subscribers?state=" + dto.state())
+              : HttpResponse.ok(dto);
+        });
+  }
+
+  @Delete("/{consumer}")
+  public HttpResponse<?> unsubscribe(
+      HttpRequest<?> request, @PathVariable String id, @PathVariable String consumer) {
+    ProductId product = Ids.product(id);
+    String who = acting.domain(request);
+    if (!who.equals(consumer) && !who.equals(product.domain())) {
+      throw Acting.forbidden(
+          who,
+          "end the subscription of "
+              + consumer
+              + " to "
+              + product
+              + "; only the consumer or domain "
+              + product.domain()
+              + " may");
+    }
+    return decide(request, product, Ids.domain(consumer), who, Decision.REVOKE);
+  }
+
+  @Post("/{consumer}/approval")
+  public HttpResponse<?> approve(
+      HttpRequest<?> request, @PathVariable String id, @PathVariable String consumer) {
+    ProductId product = Ids.product(id);
+    String who = acting.require(request, product.domain(), "approve subscriptions to " + product);
+    return decide(request, product, Ids.domain(consumer), who, Decision.APPROVE);
+  }
+
+  @Post("/{consumer}/rejection")
+  public HttpResponse<?> reject(
+      HttpRequest<?> request, @PathVariable String id, @PathVariable String consumer) {
+    ProductId product = Ids.product(id);
+    String who = acting.require(request, product.domain(), "reject subscriptions to " + product);
+    return decide(request, product, Ids.domain(consumer), who, Decision.REJECT);
+  }
+
+  private HttpResponse<?> decide(
+      HttpRequest<?> request, ProductId product, String consumer, String who, Decision decision) {
+    return router.route(
+        request,
+        ProductCatalog.PRODUCTS_STORE,
+        product.toString(),
+        null,
+        partition ->
+            HttpResponse.status(HttpStatus.OK)
+                .body(
+                    Views.subscription(
+                        subscriptions
+                            .decide(partition, product, consumer, who, decision)
+                            .subscription())));
+  }
+}

@@ -1,0 +1,185 @@
+package dev.meshbone.registry.products;
+
+import static dev.meshbone.registry.products.RegistryReadApiIT.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshbone.testkit.KafkaBroker;
+import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.TopicBootstrapper;
+import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Product writes through the API with contract-validator running beside the registry: each write is
+ * published on the domain's product-events topic and answered with the validator's verdict.
+ */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryWriteVerdictIT {
+  private static final String DOMAIN = "X-Mesh-Domain";
+
+  private final String domain = KafkaBroker.unique("writer");
+  private TestRegistry registry;
+  private ApplicationContext validator;
+
+  @BeforeAll
+  void start(KafkaBroker broker) throws Exception {
+    registry =
+        TestRegistry.start(
+            broker,
+            KafkaBroker.unique("registry-writes"),
+            Files.createTempDirectory("registry-writes"),
+            Map.of());
+    // The validator follows every domain's control topic by pattern; a topic made before it
+    // starts is followed at once rather than at its next metadata refresh.
+    try (var admin = broker.admin()) {
+      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(10))
+          .ensure(DomainTopics.controlSpecs(domain));
+    }
+    validator =
+        ValidatorApp.start(
+            Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "micronaut.server.port", -1,
+                "kafka.streams.application.id", KafkaBroker.unique("validator-writes"),
+                "meshbone.state-dir", Files.createTempDirectory("validator-writes").toString()));
+  }
+
+  @AfterAll
+  void stop() {
+    if (validator != null) {
+      validator.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private static String descriptor(String name) {
+    return "{\"name\":\""
+        + name
+        + "\",\"description\":\"Who enrolled\",\"owner\":{\"team\":\"enrollment\"},"
+        + "\"tags\":[\"trial\"],\"classification\":\"PII\",\"subscriptionPolicy\":\"AUTO_APPROVE\"}";
+  }
+
+  private TestRegistry.Response register(String id) {
+    return registry.send(
+        "POST",
+        "/products",
+        "{\"id\":\"" + id + "\",\"descriptor\":" + descriptor("Enrollments") + "}",
+        DOMAIN,
+        domain);
+  }
+
+  @Test
+  void shouldRegisterAProductAndAnswerWithTheValidatorsVerdict() {
+    String id = domain + ".enrollments";
+
+    var response = register(id);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    assertThat(response.json().path("status").asText()).isEqualTo("ACCEPTED");
+    assertThat(response.json().path("lifecycle").path("status").asText()).isEqualTo("ACTIVE");
+    assertThat(response.header("Location")).isEqualTo("/products/" + id);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> registry.get("/products/" + id).status() == 200);
+    var product = registry.get("/products/" + id).json();
+    assertThat(product.path("descriptor").path("classification").asText()).isEqualTo("PII");
+    String eventId = response.json().path("eventId").asText();
+    assertThat(
+            registry.get("/products/" + id + "/events/" + eventId).json().path("status").asText())
+        .isEqualTo("ACCEPTED");
+    assertError(register(id), 409, "PRODUCT_EXISTS");
+  }
+
+  @Test
+  void shouldChangeDeprecateAndRetireAProduct() {
+    String id = domain + ".visits";
+    assertThat(register(id).status()).isEqualTo(201);
+    await().until(() -> registry.get("/products/" + id).status() == 200);
+
+    var changed =
+        registry.send(
+            "PUT",
+            "/products/" + id,
+            "{\"descriptor\":" + descriptor("Visits") + ",\"reason\":\"renamed\"}",
+            DOMAIN,
+            domain);
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+    assertThat(changed.json().path("lifecycle").path("lastChange").asText()).isEqualTo("UPDATED");
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path("descriptor")
+                    .path("name")
+                    .asText()
+                    .equals("Visits"));
+
+    var deprecated =
+        registry.send(
+            "POST",
+            "/products/" + id + "/deprecation",
+            "{\"sunsetAt\":\"2099-03-01\",\"reason\":\"replaced\"}",
+            DOMAIN,
+            domain);
+    assertThat(deprecated.status()).as(deprecated.toString()).isEqualTo(200);
+    assertThat(deprecated.json().path("lifecycle").path("status").asText()).isEqualTo("DEPRECATED");
+    assertThat(deprecated.json().path("lifecycle").path("sunsetAt").asText())
+        .isEqualTo("2099-03-01T00:00:00Z");
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path("lifecycle")
+                    .path("status")
+                    .asText()
+                    .equals("DEPRECATED"));
+
+    var retired = registry.send("POST", "/products/" + id + "/retirement", null, DOMAIN, domain);
+    assertThat(retired.status()).as(retired.toString()).isEqualTo(200);
+    assertThat(retired.json().path("lifecycle").path("status").asText()).isEqualTo("RETIRED");
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path("lifecycle")
+                    .path("status")
+                    .asText()
+                    .equals("RETIRED"));
+    assertError(
+        registry.send(
+            "PUT", "/products/" + id, "{\"descriptor\":" + descriptor("V") + "}", DOMAIN, domain),
+        409,
+        "PRODUCT_RETIRED");
+  }
+
+  @Test
+  void shouldAnswer404WhenChangingAnUnknownProduct() {
+    assertError(
+        registry.send(
+            "PUT",
+            "/products/" + domain + ".unknown",
+            "{\"descriptor\":" + descriptor("X") + "}",
+            DOMAIN,
+            domain),
+        404,
+        "PRODUCT_NOT_FOUND");
+  }
+}
