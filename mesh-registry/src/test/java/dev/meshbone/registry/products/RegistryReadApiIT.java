@@ -236,6 +236,18 @@ class RegistryReadApiIT {
   }
 
   @Test
+  void shouldShowEveryFieldEvenWhenNullOrEmpty() {
+    JsonNode p = registry.get("/products/" + sites).json();
+
+    assertThat(p.has("health")).isTrue();
+    assertThat(p.path("health").isNull()).isTrue();
+    assertThat(p.path("contract").path("versions").isArray()).isTrue();
+    assertThat(p.path("contract").path("versions").size()).isZero();
+    assertThat(p.path("descriptor").path("inputs").isArray()).isTrue();
+    assertThat(p.path("lifecycle").has("sunsetAt")).isTrue();
+  }
+
+  @Test
   void shouldWalkLineageBothWaysAndStopAtACycle() {
     var graph = registry.get("/products/" + signals + "/lineage?depth=5").json();
 

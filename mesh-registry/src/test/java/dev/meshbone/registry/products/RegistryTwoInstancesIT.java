@@ -210,6 +210,40 @@ class RegistryTwoInstancesIT {
   }
 
   @Test
+  void shouldForwardAWriteWithItsBodyAndActingDomain() {
+    String onB = heldBy(b);
+    String consumer = KafkaBroker.unique("twin-reader");
+
+    var subscribed =
+        a.send(
+            "POST",
+            "/products/" + onB + "/subscriptions",
+            "{\"purpose\":\"forwarded\"}",
+            "X-Mesh-Domain",
+            consumer);
+
+    assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+    assertThat(subscribed.json().path("purpose").asText()).isEqualTo("forwarded");
+    assertThat(
+            b.get("/products/" + onB + "/subscribers")
+                .json()
+                .path("subscribers")
+                .findValuesAsText("consumerDomain"))
+        .contains(consumer);
+    // The consumer's notifications live on whichever instance holds its domain; both answer.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              for (TestRegistry r : List.of(a, b)) {
+                var n = r.get("/domains/" + consumer + "/notifications", "X-Mesh-Domain", consumer);
+                assertThat(n.json().path("notifications").findValuesAsText("type"))
+                    .containsExactly("SUBSCRIPTION_APPROVED");
+              }
+            });
+  }
+
+  @Test
   void shouldRefuseToForwardAForwardedRequestAgain() {
     String onB = heldBy(b);
 

@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
@@ -7,16 +8,19 @@ import java.util.Map;
 
 /**
  * The registry API's JSON shapes. Times are ISO-8601 instants ({@code 2026-05-01T10:00:00Z}); enums
- * are their names. The mesh's Avro records never go on the wire: these are the API's own contract,
- * which {@code openapi/registry-api.yml} documents.
+ * are their names; every field is always present (null or empty rather than left out). The mesh's
+ * Avro records never go on the wire: these are the API's own contract, which {@code
+ * openapi/registry-api.yml} documents.
  */
 public final class Dto {
   private Dto() {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record OwnerDto(String team, @Nullable String contact) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SlosDto(
       @Nullable Long maxStalenessMs,
       @Nullable Double minPassRate,
@@ -25,6 +29,7 @@ public final class Dto {
       @Nullable Double maxRejectionRate) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record DescriptorDto(
       String name,
       @Nullable String description,
@@ -41,6 +46,7 @@ public final class Dto {
 
   /** A product in a list: enough to choose it. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ProductSummary(
       String id,
       String domain,
@@ -59,6 +65,7 @@ public final class Dto {
    * {@code cursor} for the next page.
    */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ProductPage(
       List<ProductSummary> items,
       int limit,
@@ -66,6 +73,7 @@ public final class Dto {
       @Nullable String nextCursor) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record LifecycleDto(
       String status,
       long version,
@@ -77,6 +85,7 @@ public final class Dto {
       @Nullable String actor) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ContractVersionDto(
       int version,
       int schemaId,
@@ -86,10 +95,12 @@ public final class Dto {
       @Nullable String registeredBy) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ContractDto(
       String subject, @Nullable Integer latestVersion, List<ContractVersionDto> versions) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record HealthDto(
       String state,
       @Nullable String evaluatedAt,
@@ -104,6 +115,7 @@ public final class Dto {
       List<String> reasons) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record TopicsDto(
       String records,
       String ingest,
@@ -113,6 +125,7 @@ public final class Dto {
 
   /** One product with everything the registry knows about it. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ProductDetail(
       String id,
       String domain,
@@ -125,6 +138,7 @@ public final class Dto {
       long pendingSubscriptionRequests) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record StatsDto(
       String productId,
       long valid,
@@ -136,6 +150,7 @@ public final class Dto {
       @Nullable String updatedAt) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SubscriptionDto(
       String productId,
       String consumerDomain,
@@ -147,17 +162,21 @@ public final class Dto {
       @Nullable String decidedBy) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SubscriberList(String productId, List<SubscriptionDto> subscribers) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record DomainDto(
       String domain, long products, long active, long deprecated, long retired) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record DomainList(List<DomainDto> domains) {}
 
   /** A product in a lineage graph; {@code registered} is false for an input the mesh never saw. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record LineageNodeDto(
       String id,
       boolean registered,
@@ -167,9 +186,11 @@ public final class Dto {
 
   /** Data flows {@code from} an input product {@code to} the product that reads it. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record LineageEdgeDto(String from, String to) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record LineageGraph(
       String root,
       String direction,
@@ -178,6 +199,7 @@ public final class Dto {
       List<LineageEdgeDto> edges) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NotificationDto(
       String id,
       String recipient,
@@ -189,6 +211,7 @@ public final class Dto {
       String createdAt) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NotificationList(String domain, List<NotificationDto> notifications) {}
 
   // Writes.
@@ -200,6 +223,7 @@ public final class Dto {
    * absent.
    */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ProductWrite(
       @Nullable String id,
       @Nullable DescriptorDto descriptor,
@@ -209,6 +233,7 @@ public final class Dto {
       @Nullable String eventId) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record ReasonDto(String code, @Nullable String field, String message) {}
 
   /**
@@ -216,6 +241,7 @@ public final class Dto {
    * lifecycle), or PENDING (no verdict within the wait; {@code check} is where to ask later).
    */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record WriteResult(
       String status,
       String eventId,
@@ -225,15 +251,18 @@ public final class Dto {
 
   /** A product write that contract-validator refused (HTTP 422). */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Refusal(
       String code, String message, String eventId, String productId, List<ReasonDto> reasons) {}
 
   /** The verdict on an earlier write, by event id. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record WriteStatus(
       String eventId, String productId, String status, @Nullable List<ReasonDto> reasons) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record QualityResult(
       @Nullable String eventId,
       String checkName,
@@ -247,20 +276,25 @@ public final class Dto {
 
   /** Where a published event went. */
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Published(String eventId, String topic, int partition, long offset) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SubscribeRequest(@Nullable String purpose, @Nullable String principal) {}
 
   // Between instances.
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SummaryList(List<ProductSummary> items) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NodeRequest(List<String> ids) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NodeInfo(
       String id,
       boolean registered,
@@ -270,5 +304,6 @@ public final class Dto {
       List<String> downstream) {}
 
   @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NodeInfos(List<NodeInfo> nodes) {}
 }

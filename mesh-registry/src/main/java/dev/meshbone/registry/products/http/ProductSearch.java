@@ -53,7 +53,7 @@ public class ProductSearch {
             () -> new SummaryList(queries.search(filter, paging.after(), want)));
     var merged = new TreeMap<String, ProductSummary>();
     for (SummaryList part : parts) {
-      for (ProductSummary s : part.items()) {
+      for (ProductSummary s : part.items() == null ? List.<ProductSummary>of() : part.items()) {
         merged.put(s.id(), s);
       }
     }
@@ -78,7 +78,7 @@ public class ProductSearch {
             () -> new DomainList(queries.domains()));
     Map<String, long[]> sums = new TreeMap<>();
     for (DomainList part : parts) {
-      for (DomainDto d : part.domains()) {
+      for (DomainDto d : part.domains() == null ? List.<DomainDto>of() : part.domains()) {
         long[] s = sums.computeIfAbsent(d.domain(), k -> new long[4]);
         s[0] += d.products();
         s[1] += d.active();

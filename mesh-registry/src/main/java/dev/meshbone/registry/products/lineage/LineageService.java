@@ -166,8 +166,16 @@ public class LineageService {
               "/internal/lineage/nodes",
               new NodeRequest(entry.getValue()),
               Argument.of(NodeInfos.class));
-      for (NodeInfo n : infos.nodes()) {
-        found.put(n.id(), n);
+      for (NodeInfo n : infos.nodes() == null ? List.<NodeInfo>of() : infos.nodes()) {
+        found.put(
+            n.id(),
+            new NodeInfo(
+                n.id(),
+                n.registered(),
+                n.name(),
+                n.status(),
+                n.inputs() == null ? List.of() : n.inputs(),
+                n.downstream() == null ? List.of() : n.downstream()));
       }
     }
     return found;

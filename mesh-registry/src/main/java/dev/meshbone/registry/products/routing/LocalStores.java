@@ -7,6 +7,8 @@ import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -23,6 +25,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public class LocalStores {
   private final MeshStreams mesh;
   private final InstanceAddress address;
+  private final Map<String, ReadOnlyKeyValueStore<String, ?>> handles = new ConcurrentHashMap<>();
 
   public LocalStores(MeshStreams mesh, InstanceAddress address) {
     this.mesh = mesh;
@@ -33,30 +36,50 @@ public class LocalStores {
     return mesh.streams();
   }
 
-  /** One partition of a key-value store held by an active task of this instance. */
+  /**
+   * One partition of a key-value store held by an active task of this instance. The handle is kept:
+   * Kafka Streams resolves the task's store on every read through it, so it stays right across
+   * rebalances (a read while the partition is elsewhere throws {@link InvalidStateStoreException},
+   * which {@link StoreUnavailableHandler} answers with 503).
+   */
+  @SuppressWarnings("unchecked")
   public <V> ReadOnlyKeyValueStore<String, V> partition(String store, int partition) {
-    try {
-      return mesh.streams()
-          .store(
-              StoreQueryParameters.fromNameAndType(
-                      store, QueryableStoreTypes.<String, V>keyValueStore())
-                  .withPartition(partition));
-    } catch (InvalidStateStoreException e) {
-      throw unavailable(store, e);
+    String key = store + "#" + partition;
+    var handle = handles.get(key);
+    if (handle == null) {
+      try {
+        handle =
+            mesh.streams()
+                .store(
+                    StoreQueryParameters.fromNameAndType(
+                            store, QueryableStoreTypes.<String, V>keyValueStore())
+                        .withPartition(partition));
+      } catch (InvalidStateStoreException e) {
+        throw unavailable(store, e);
+      }
+      handles.put(key, handle);
     }
+    return (ReadOnlyKeyValueStore<String, V>) handle;
   }
 
   /** The global contract store: every accepted contract version, on every instance. */
+  @SuppressWarnings("unchecked")
   public ReadOnlyKeyValueStore<String, ContractEntry> contracts() {
-    try {
-      return mesh.streams()
-          .store(
-              StoreQueryParameters.fromNameAndType(
-                  ContractsView.CONTRACTS_STORE,
-                  QueryableStoreTypes.<String, ContractEntry>keyValueStore()));
-    } catch (InvalidStateStoreException e) {
-      throw unavailable(ContractsView.CONTRACTS_STORE, e);
+    var handle = handles.get(ContractsView.CONTRACTS_STORE);
+    if (handle == null) {
+      try {
+        handle =
+            mesh.streams()
+                .store(
+                    StoreQueryParameters.fromNameAndType(
+                        ContractsView.CONTRACTS_STORE,
+                        QueryableStoreTypes.<String, ContractEntry>keyValueStore()));
+      } catch (InvalidStateStoreException e) {
+        throw unavailable(ContractsView.CONTRACTS_STORE, e);
+      }
+      handles.put(ContractsView.CONTRACTS_STORE, handle);
     }
+    return (ReadOnlyKeyValueStore<String, ContractEntry>) handle;
   }
 
   /**

@@ -126,9 +126,11 @@ public class RegistryRouter {
   /** Sends the request on to another instance and passes its answer back unchanged. */
   public HttpResponse<?> forward(HttpRequest<?> request, HostInfo target, String body) {
     String uri = address.baseUrl(target) + request.getUri().toString();
+    // A forwarded write waits on the other instance for the validator's verdict.
+    Duration timeout = settings.getForwardTimeout().plus(settings.getWriteTimeout());
     var builder =
         java.net.http.HttpRequest.newBuilder(URI.create(uri))
-            .timeout(settings.getForwardTimeout())
+            .timeout(timeout)
             .header(FORWARDED_HEADER, address.applicationServer());
     for (String header : FORWARDED_REQUEST_HEADERS) {
       String value = request.getHeaders().get(header);
@@ -141,7 +143,7 @@ public class RegistryRouter {
         body == null
             ? java.net.http.HttpRequest.BodyPublishers.noBody()
             : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    java.net.http.HttpResponse<byte[]> answer = send(target, builder.build());
+    java.net.http.HttpResponse<byte[]> answer = send(target, builder.build(), timeout);
     MutableHttpResponse<byte[]> response =
         HttpResponse.status(HttpStatus.valueOf(answer.statusCode()));
     for (String header : RETURNED_RESPONSE_HEADERS) {
@@ -239,14 +241,28 @@ public class RegistryRouter {
 
   private java.net.http.HttpResponse<byte[]> send(
       HostInfo target, java.net.http.HttpRequest request) {
+    return send(target, request, settings.getForwardTimeout());
+  }
+
+  private java.net.http.HttpResponse<byte[]> send(
+      HostInfo target, java.net.http.HttpRequest request, Duration timeout) {
     return await(
-        target, client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
+        target,
+        client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray()),
+        timeout);
   }
 
   private java.net.http.HttpResponse<byte[]> await(
       HostInfo target, CompletableFuture<java.net.http.HttpResponse<byte[]>> future) {
+    return await(target, future, settings.getForwardTimeout());
+  }
+
+  private java.net.http.HttpResponse<byte[]> await(
+      HostInfo target,
+      CompletableFuture<java.net.http.HttpResponse<byte[]>> future,
+      Duration timeout) {
     try {
-      return future.get(settings.getForwardTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unreachable(target, e);
