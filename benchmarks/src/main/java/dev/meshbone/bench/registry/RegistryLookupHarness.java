@@ -48,6 +48,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       {@code --seconds}: latency p50/p90/p99/p99.9/max, measured from when each request was due
  *       (so a stall counts against every request it delays, not just the one it hits);
  *   <li>the most lookups per second {@code --clients} concurrent callers get, closed loop;
+ *   <li>the same two loads against a baseline in the same JVM and minutes: a trivial HTTP server
+ *       that answers every GET with a product-sized body. On a shared two-core machine the tail
+ *       latency is mostly the machine's; the baseline says how much;
  *   <li>the registry is stopped, its state folder deleted, and started again: the time until it
  *       answers every product again, rebuilt from Kafka.
  * </ol>
@@ -108,9 +111,20 @@ public final class RegistryLookupHarness {
           "fresh registry took in %d products in %.1f s (from start to every product answering)%n",
           products, secondsSince(loadStart));
 
-      fixedRate(base, Math.min(rate, 1000), 10, false);
-      fixedRate(base, rate, seconds, true);
-      closedLoop(base, clients, Math.max(10, seconds / 2));
+      byte[] sample = get(base + "/products/" + ids.get(ids.size() / 2)).body().getBytes();
+      System.out.printf("one product answer is %d bytes of JSON%n", sample.length);
+      var floor = baseline(sample);
+      var baseline = new Target("baseline", floor.getAddress().getPort(), false);
+      var lookups = registry(registry);
+      fixedRate(lookups, Math.min(rate, 1000), 10, false);
+      fixedRate(baseline, Math.min(rate, 1000), 5, false);
+      for (int round = 1; round <= 2; round++) {
+        fixedRate(baseline, rate, seconds / 2, true);
+        fixedRate(lookups, rate, seconds, true);
+      }
+      closedLoop(baseline, clients, Math.max(10, seconds / 3));
+      closedLoop(lookups, clients, Math.max(10, seconds / 3));
+      floor.stop(0);
 
       registry.close();
       wipe(stateDir);
@@ -122,7 +136,7 @@ public final class RegistryLookupHarness {
           "restore after losing local state: RUNNING after %.1f s, every one of %d products"
               + " answering after %.1f s%n",
           running, products, secondsSince(restoreStart));
-      fixedRate(baseUrl(registry), rate, Math.max(10, seconds / 3), true);
+      fixedRate(registry(registry), rate, Math.max(10, seconds / 3), true);
       registry.close();
     } finally {
       wipe(stateDir);
@@ -134,6 +148,12 @@ public final class RegistryLookupHarness {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // A bulk load: a resent product is the same record under the same key of a compacted topic,
+    // so idempotence buys nothing here, and on an overloaded machine its sequence checks can
+    // wedge a partition after a timed-out request (OutOfOrderSequenceException).
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    config.put(ProducerConfig.ACKS_CONFIG, "1");
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     try (var producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       var serde = topics.products.valueSerde();
@@ -224,11 +244,24 @@ public final class RegistryLookupHarness {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** What the load goes to: the registry's product lookups, or the baseline server. */
+  record Target(String name, int port, boolean products) {
+    String path(List<String> ids) {
+      return products
+          ? "/products/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))
+          : "/";
+    }
+  }
+
+  private static Target registry(ApplicationContext registry) {
+    return new Target("registry", registry.getBean(EmbeddedServer.class).getPort(), true);
+  }
+
   /**
-   * Lookups at a fixed rate: each of the workers owns every {@code workers}-th slot of the
+   * Requests at a fixed rate: each of the workers owns every {@code workers}-th slot of the
    * schedule; latency runs from the slot's time, not from when the worker got to it.
    */
-  private void fixedRate(String base, int perSecond, int durationSeconds, boolean report)
+  private void fixedRate(Target target, int perSecond, int durationSeconds, boolean report)
       throws Exception {
     int total = perSecond * durationSeconds;
     int workers = Math.max(4, Math.min(64, perSecond / 100));
@@ -242,20 +275,20 @@ public final class RegistryLookupHarness {
       Thread t =
           new Thread(
               () -> {
-                try {
+                try (var client = new KeepAliveClient("localhost", target.port())) {
                   for (int i = worker; i < total; i += workers) {
                     long due = start + i * intervalNanos;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                       java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     }
-                    String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
                     try {
-                      if (get(base + "/products/" + id).statusCode() != 200) {
+                      if (client.get(target.path(ids)) != 200) {
                         errors.incrementAndGet();
                       }
-                    } catch (IOException | InterruptedException e) {
+                    } catch (IOException | RuntimeException e) {
                       errors.incrementAndGet();
+                      client.close();
                     }
                     latencies[i] = System.nanoTime() - due;
                   }
@@ -263,7 +296,7 @@ public final class RegistryLookupHarness {
                   done.countDown();
                 }
               },
-              "lookup-" + w);
+              "load-" + w);
       t.setDaemon(true);
       t.start();
     }
@@ -272,8 +305,9 @@ public final class RegistryLookupHarness {
     if (report) {
       Arrays.sort(latencies);
       System.out.printf(
-          "fixed rate %d/s for %d s (%d workers): achieved %.0f/s, errors %d, latency ms p50 %.2f"
-              + " p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
+          "%s at a fixed %d/s for %d s (%d workers): achieved %.0f/s, errors %d, latency ms p50"
+              + " %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
+          target.name(),
           perSecond,
           durationSeconds,
           workers,
@@ -287,8 +321,8 @@ public final class RegistryLookupHarness {
     }
   }
 
-  /** As many lookups as {@code callers} concurrent callers get, each waiting for its answer. */
-  private void closedLoop(String base, int callers, int durationSeconds) throws Exception {
+  /** As many requests as {@code callers} concurrent callers get, each waiting for its answer. */
+  private void closedLoop(Target target, int callers, int durationSeconds) throws Exception {
     long end = System.nanoTime() + durationSeconds * 1_000_000_000L;
     List<long[]> perCaller = new ArrayList<>();
     AtomicLong count = new AtomicLong();
@@ -302,16 +336,16 @@ public final class RegistryLookupHarness {
           new Thread(
               () -> {
                 int n = 0;
-                try {
-                  while (System.nanoTime() < end && n < latencies.length) {
-                    String id = ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+                try (var client = new KeepAliveClient("localhost", target.port())) {
+                  while (System.nanoTime() < end && n < latencies.length - 1) {
                     long t0 = System.nanoTime();
                     try {
-                      if (get(base + "/products/" + id).statusCode() != 200) {
+                      if (client.get(target.path(ids)) != 200) {
                         errors.incrementAndGet();
                       }
-                    } catch (IOException | InterruptedException e) {
+                    } catch (IOException | RuntimeException e) {
                       errors.incrementAndGet();
+                      client.close();
                     }
                     latencies[n++] = System.nanoTime() - t0;
                   }
@@ -332,13 +366,40 @@ public final class RegistryLookupHarness {
             .sorted()
             .toArray();
     System.out.printf(
-        "closed loop, %d callers for %d s: %.0f lookups/s, errors %d, latency ms p50 %.2f p99 %.2f%n",
+        "%s closed loop, %d callers for %d s: %.0f requests/s, errors %d, latency ms p50 %.2f p99"
+            + " %.2f%n",
+        target.name(),
         callers,
         durationSeconds,
         count.get() / elapsed,
         errors.get(),
         ms(all, 0.50),
         ms(all, 0.99));
+  }
+
+  /**
+   * The noise floor of this machine at this moment: a trivial HTTP server in the same JVM that
+   * answers every GET with a fixed body the size of a product, under the same load.
+   */
+  private static com.sun.net.httpserver.HttpServer baseline(byte[] body) throws IOException {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs and
+    // every kept-alive request waits 40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    var server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("localhost", 0), 128);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    return server;
   }
 
   private static double ms(long[] sorted, double quantile) {

@@ -75,17 +75,6 @@ public class ProductController {
         settings.getMaxOffset());
   }
 
-  @Get("/products/{id}")
-  public HttpResponse<?> product(HttpRequest<?> request, @PathVariable String id) {
-    String productId = Ids.product(id).toString();
-    return router.route(
-        request,
-        ProductCatalog.PRODUCTS_STORE,
-        productId,
-        null,
-        partition -> HttpResponse.ok(queries.detail(partition, productId)));
-  }
-
   @Get("/products/{id}/lineage")
   public LineageGraph lineage(
       @PathVariable String id,

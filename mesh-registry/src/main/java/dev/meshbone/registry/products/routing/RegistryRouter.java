@@ -123,14 +123,55 @@ public class RegistryRouter {
     return forward(request, location.host(), body);
   }
 
+  /**
+   * As {@link #route}, without blocking a thread: the local answer is computed at once (store reads
+   * are in-memory or page-cache fast), a forwarded one completes when the other instance answers.
+   * For the hottest read, one product, which then runs on the server's event loop.
+   */
+  public CompletableFuture<HttpResponse<?>> routeAsync(
+      HttpRequest<?> request, String store, String key, IntFunction<HttpResponse<?>> local) {
+    Location location = locate(store, key);
+    if (location.local()) {
+      return CompletableFuture.completedFuture(local.apply(location.partition()));
+    }
+    if (request.getHeaders().contains(FORWARDED_HEADER)) {
+      throw new ApiException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "REGISTRY_REBALANCING",
+          "this instance no longer holds " + key + " (its partitions are moving); retry shortly");
+    }
+    HostInfo target = location.host();
+    return client
+        .sendAsync(
+            forwardRequest(request, target, null),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+        .orTimeout(settings.getForwardTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .handle(
+            (answer, error) -> {
+              if (error != null) {
+                ApiException e =
+                    unreachable(
+                        target, error instanceof Exception ex ? ex : new RuntimeException(error));
+                return HttpResponse.status(e.status())
+                    .body(new dev.meshbone.runtime.http.ApiError(e.code(), e.getMessage()));
+              }
+              return passBack(answer);
+            });
+  }
+
   /** Sends the request on to another instance and passes its answer back unchanged. */
   public HttpResponse<?> forward(HttpRequest<?> request, HostInfo target, String body) {
-    String uri = address.baseUrl(target) + request.getUri().toString();
     // A forwarded write waits on the other instance for the validator's verdict.
     Duration timeout = settings.getForwardTimeout().plus(settings.getWriteTimeout());
+    return passBack(send(target, forwardRequest(request, target, body), timeout));
+  }
+
+  private java.net.http.HttpRequest forwardRequest(
+      HttpRequest<?> request, HostInfo target, String body) {
+    String uri = address.baseUrl(target) + request.getUri().toString();
     var builder =
         java.net.http.HttpRequest.newBuilder(URI.create(uri))
-            .timeout(timeout)
+            .timeout(settings.getForwardTimeout().plus(settings.getWriteTimeout()))
             .header(FORWARDED_HEADER, address.applicationServer());
     for (String header : FORWARDED_REQUEST_HEADERS) {
       String value = request.getHeaders().get(header);
@@ -143,7 +184,10 @@ public class RegistryRouter {
         body == null
             ? java.net.http.HttpRequest.BodyPublishers.noBody()
             : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    java.net.http.HttpResponse<byte[]> answer = send(target, builder.build(), timeout);
+    return builder.build();
+  }
+
+  private static HttpResponse<?> passBack(java.net.http.HttpResponse<byte[]> answer) {
     MutableHttpResponse<byte[]> response =
         HttpResponse.status(HttpStatus.valueOf(answer.statusCode()));
     for (String header : RETURNED_RESPONSE_HEADERS) {
