@@ -125,6 +125,15 @@ public final class RegistryLookupHarness {
       closedLoop(baseline, clients, Math.max(10, seconds / 3));
       closedLoop(lookups, clients, Math.max(10, seconds / 3));
       floor.stop(0);
+      for (String search :
+          List.of(
+              "/products?limit=50",
+              "/products?domain=domain-7&limit=50",
+              "/products?tag=tier-1&limit=50",
+              "/products?q=no-such-text",
+              "/domains")) {
+        time(base, search);
+      }
 
       registry.close();
       wipe(stateDir);
@@ -212,6 +221,20 @@ public final class RegistryLookupHarness {
 
   private static String baseUrl(ApplicationContext registry) {
     return "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
+  }
+
+  /** Times a list or search: the best and the median of five. */
+  private void time(String base, String path) throws Exception {
+    long[] nanos = new long[5];
+    int status = 0;
+    for (int i = 0; i < nanos.length; i++) {
+      long t0 = System.nanoTime();
+      status = get(base + path).statusCode();
+      nanos[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(nanos);
+    System.out.printf(
+        "GET %s: %d, best %.1f ms, median %.1f ms%n", path, status, nanos[0] / 1e6, nanos[2] / 1e6);
   }
 
   /** Waits until the registry runs and answers for every product (checked by domain counts). */
