@@ -4,6 +4,7 @@ import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
@@ -16,11 +17,21 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 @Singleton
 public class RegistryStreamsApp implements StreamsApp {
   private final MeshTopics topics;
-  private final InstanceAddress address;
+  private final String applicationServer;
 
+  @Inject
   public RegistryStreamsApp(MeshTopics topics, InstanceAddress address) {
+    this(topics, address.applicationServer());
+  }
+
+  /** For tests of the topology and settings alone: advertises {@code localhost:8081}. */
+  public RegistryStreamsApp(MeshTopics topics) {
+    this(topics, "localhost:8081");
+  }
+
+  private RegistryStreamsApp(MeshTopics topics, String applicationServer) {
     this.topics = topics;
-    this.address = address;
+    this.applicationServer = applicationServer;
   }
 
   @Override
@@ -66,6 +77,6 @@ public class RegistryStreamsApp implements StreamsApp {
         StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class,
         StreamsConfig.APPLICATION_SERVER_CONFIG,
-        address.applicationServer());
+        applicationServer);
   }
 }

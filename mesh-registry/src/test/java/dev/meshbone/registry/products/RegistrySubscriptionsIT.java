@@ -308,6 +308,13 @@ class RegistrySubscriptionsIT {
     assertError(
         registry.send("POST", "/products", "{not json", DOMAIN, owner), 400, "MALFORMED_JSON");
     assertError(registry.send("POST", "/products", "[1,2]", DOMAIN, owner), 400, "MALFORMED_JSON");
+    assertThat(
+            registry
+                .send("POST", "/products", "[1,2]", DOMAIN, owner)
+                .json()
+                .path("message")
+                .asText())
+        .contains("not a JSON ProductWrite");
     assertError(
         registry.send(
             "POST", "/products/" + auto + "/subscriptions", "{\"purpose\":", DOMAIN, "someone"),

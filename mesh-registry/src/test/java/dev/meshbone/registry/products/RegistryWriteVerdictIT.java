@@ -89,6 +89,7 @@ class RegistryWriteVerdictIT {
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     assertThat(response.json().path("status").asText()).isEqualTo("ACCEPTED");
     assertThat(response.json().path("lifecycle").path("status").asText()).isEqualTo("ACTIVE");
+    assertThat(response.json().path("lifecycle").path("version").asLong()).isEqualTo(1);
     assertThat(response.header("Location")).isEqualTo("/products/" + id);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -168,6 +169,54 @@ class RegistryWriteVerdictIT {
             "PUT", "/products/" + id, "{\"descriptor\":" + descriptor("V") + "}", DOMAIN, domain),
         409,
         "PRODUCT_RETIRED");
+  }
+
+  @Test
+  void shouldAnswer422WithTheValidatorsReasonsWhenItRefuses() {
+    String id = domain + ".ownerless";
+
+    var response =
+        registry.send(
+            "POST",
+            "/products",
+            "{\"id\":\"" + id + "\",\"descriptor\":{\"name\":\"No owner\"}}",
+            DOMAIN,
+            domain);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(422);
+    assertThat(response.json().path("code").asText()).isEqualTo("EVENT_REFUSED");
+    assertThat(response.json().path("reasons").findValuesAsText("code")).contains("MISSING_OWNER");
+    String eventId = response.json().path("eventId").asText();
+    assertThat(
+            registry.get("/products/" + id + "/events/" + eventId).json().path("status").asText())
+        .isEqualTo("REFUSED");
+    assertThat(registry.get("/products/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void shouldAnswerARetryOfAnAcceptedEventWithoutPublishingItAgain() {
+    String id = domain + ".retried";
+    assertThat(register(id).status()).isEqualTo(201);
+    await().until(() -> registry.get("/products/" + id).status() == 200);
+    String body = "{\"descriptor\":" + descriptor("Retried") + ",\"eventId\":\"retry-" + id + "\"}";
+
+    var first = registry.send("PUT", "/products/" + id, body, DOMAIN, domain);
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path("lifecycle")
+                    .path("lastEventId")
+                    .asText()
+                    .equals("retry-" + id));
+    var retry = registry.send("PUT", "/products/" + id, body, DOMAIN, domain);
+
+    assertThat(first.status()).as(first.toString()).isEqualTo(200);
+    assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+    assertThat(retry.json().path("lifecycle").path("version").asLong())
+        .isEqualTo(first.json().path("lifecycle").path("version").asLong());
   }
 
   @Test

@@ -269,6 +269,14 @@ public class ProductWriteController {
   private HttpResponse<?> answer(
       DataProductEvent event, DataProductEvent before, HttpStatus acceptedStatus) {
     String productId = event.getProductId();
+    if (before != null && event.getEventId().equals(before.getEventId())) {
+      // A client's retry of an event already accepted: the validator drops it as a duplicate and
+      // no verdict would come, so answer from the registry.
+      return HttpResponse.status(acceptedStatus)
+          .body(
+              new WriteResult(
+                  "ACCEPTED", event.getEventId(), productId, Views.lifecycle(before), null));
+    }
     ProductWriter.Outcome outcome = writer.publish(event);
     String check = "/products/" + productId + "/events/" + event.getEventId();
     if (outcome.pending()) {
