@@ -1,16 +1,21 @@
 package dev.meshbone.registry.products.routing;
 
 import dev.meshbone.registry.products.RegistrySettings;
+import dev.meshbone.runtime.KafkaSettings;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Where this registry instance listens and how the others reach it. Kafka Streams needs the address
+ * Where this registry instance listens and how the others reach it: {@code
+ * meshbone.registry.advertised-url}, or Kafka Streams' own {@code application.server} when a
+ * deployment sets that instead, or {@code localhost:<port>}. Kafka Streams needs the address
  * ({@code application.server}) when it is created, before the HTTP server binds; so when the
  * configured port is random ({@code micronaut.server.port} of -1 or 0, as in tests) the port is
  * chosen here, up front, and {@link ServerPortBinding} makes the HTTP server use it.
@@ -22,34 +27,78 @@ public class InstanceAddress {
   private final HostInfo self;
   private final String scheme;
 
+  @Inject
   public InstanceAddress(
-      RegistrySettings settings, @Value("${micronaut.server.port:8081}") int configuredPort) {
+      RegistrySettings settings,
+      KafkaSettings kafka,
+      @Value("${micronaut.server.port:8081}") int configuredPort) {
+    this(
+        settings.getAdvertisedUrl(),
+        stringOrNull(kafka.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG)),
+        configuredPort);
+  }
+
+  /**
+   * @param advertisedUrl {@code meshbone.registry.advertised-url}, or null
+   * @param applicationServer Kafka Streams' own {@code application.server} when set directly
+   *     ({@code kafka.streams.application.server}, as the cluster manifests do), or null
+   * @param configuredPort {@code micronaut.server.port}; -1 or 0 for a random one
+   */
+  InstanceAddress(String advertisedUrl, String applicationServer, int configuredPort) {
     this.portChosenHere = configuredPort <= 0;
     this.serverPort = portChosenHere ? freePort() : configuredPort;
-    String advertised = settings.getAdvertisedUrl();
-    if (advertised == null || advertised.isBlank()) {
-      this.scheme = "http";
-      this.self = new HostInfo("localhost", serverPort);
-    } else {
+    HostInfo fromUrl = null;
+    String urlScheme = "http";
+    if (advertisedUrl != null && !advertisedUrl.isBlank()) {
       URI uri;
       try {
-        uri = URI.create(advertised.trim());
+        uri = URI.create(advertisedUrl.trim());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "meshbone.registry.advertised-url '"
-                + advertised
+                + advertisedUrl
                 + "' is not a URL: "
                 + e.getMessage());
       }
       if (uri.getHost() == null) {
         throw new IllegalArgumentException(
             "meshbone.registry.advertised-url '"
-                + advertised
+                + advertisedUrl
                 + "' names no host; give it as http://<host>:<port>");
       }
-      this.scheme = uri.getScheme() == null ? "http" : uri.getScheme();
-      this.self = new HostInfo(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : serverPort);
+      urlScheme = uri.getScheme() == null ? "http" : uri.getScheme();
+      fromUrl = new HostInfo(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : serverPort);
     }
+    HostInfo fromStreams = null;
+    if (applicationServer != null && !applicationServer.isBlank()) {
+      int colon = applicationServer.lastIndexOf(':');
+      try {
+        fromStreams =
+            new HostInfo(
+                applicationServer.substring(0, colon),
+                Integer.parseInt(applicationServer.substring(colon + 1)));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "kafka.streams.application.server '" + applicationServer + "' is not <host>:<port>");
+      }
+    }
+    if (fromUrl != null && fromStreams != null && !fromUrl.equals(fromStreams)) {
+      throw new IllegalArgumentException(
+          "meshbone.registry.advertised-url says "
+              + fromUrl
+              + " but kafka.streams.application.server says "
+              + fromStreams
+              + "; set one of them");
+    }
+    this.scheme = urlScheme;
+    this.self =
+        fromUrl != null
+            ? fromUrl
+            : fromStreams != null ? fromStreams : new HostInfo("localhost", serverPort);
+  }
+
+  private static String stringOrNull(Object value) {
+    return value == null ? null : value.toString();
   }
 
   /** The port the HTTP server binds. */
