@@ -22,6 +22,7 @@ import dev.meshbone.topics.ProductId;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -57,6 +58,11 @@ import org.apache.kafka.streams.state.Stores;
  * Subscriptions are keyed {@code <productId>|<consumerDomain>} on their topic and re-keyed by
  * product ({@value #SUBSCRIPTIONS_REPARTITION}). Every repartition has the product topics'
  * partition count so the catalog inputs stay co-partitioned.
+ *
+ * <p>State topics (products, subscriptions, health, stats) are read from their beginning; the
+ * topics that only cause notifications (alerts, violations, contract decisions) from their end when
+ * the application has no committed offset yet, so a registry deployed under a new application id
+ * does not announce a month of old alerts to every domain again.
  */
 public final class ProductCatalog {
   /** Product id → its latest accepted {@code DataProductEvent} (status and version filled). */
@@ -144,7 +150,8 @@ public final class ProductCatalog {
         builder.stream(
                 topics.contractDecisions.name(),
                 Consumed.with(keys, topics.contractDecisions.valueSerde())
-                    .withName("decisions-source"))
+                    .withName("decisions-source")
+                    .withOffsetResetPolicy(AutoOffsetReset.latest()))
             .filter((requestId, d) -> isNewVersion(d), Named.as("accepted-versions"))
             .selectKey((requestId, d) -> d.getSubject(), Named.as("decision-subject"))
             .repartition(
@@ -209,7 +216,8 @@ public final class ProductCatalog {
                 builder.stream(
                         topics.qualityAlerts.name(),
                         Consumed.with(keys, topics.qualityAlerts.valueSerde())
-                            .withName("alerts-source"))
+                            .withName("alerts-source")
+                            .withOffsetResetPolicy(AutoOffsetReset.latest()))
                     .mapValues(CatalogUpdate.AlertChanged::new, Named.as("alert-update")),
                 Named.as("merge-alerts"))
             .merge(
@@ -254,7 +262,9 @@ public final class ProductCatalog {
     // Owners hear of refused events about their products.
     builder.stream(
             topics.violations.name(),
-            Consumed.with(keys, topics.violations.valueSerde()).withName("violations-source"))
+            Consumed.with(keys, topics.violations.valueSerde())
+                .withName("violations-source")
+                .withOffsetResetPolicy(AutoOffsetReset.latest()))
         .flatMap(
             (key, violation) -> violationNotices(key, violation), Named.as("violation-notices"))
         .to(
