@@ -1,5 +1,6 @@
 package dev.meshbone.validator.control;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
@@ -64,7 +65,13 @@ record LifecycleState(DataProductEvent current, List<String> acceptedEventIds) {
         };
     ProductDescriptor source =
         event.getDescriptor() != null ? event.getDescriptor() : last.getDescriptor();
-    ProductDescriptor descriptor = ProductDescriptor.newBuilder(source).setSunsetAt(sunset).build();
+    ProductDescriptor descriptor =
+        ProductDescriptor.newBuilder(source)
+            .setSunsetAt(sunset)
+            // The registry stores the ingest alias (<id>.ingest-value) under the canonical subject,
+            // so readers of mesh.products find the contract where mesh.contracts has it.
+            .setContractSubject(Subjects.canonical(source.getContractSubject()))
+            .build();
     DataProductEvent merged =
         DataProductEvent.newBuilder(event)
             .setDescriptor(descriptor)

@@ -1,5 +1,6 @@
 package dev.meshbone.validator.control;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
@@ -240,7 +241,9 @@ final class ProductEventChecks {
     String subject = d.getContractSubject();
     if (subject != null) {
       String prefix = domain + ".";
-      if (subject.isBlank() || !subject.startsWith(prefix) || subject.length() == prefix.length()) {
+      // The same ownership rule the registry applies to contract writes.
+      if (Subjects.invalidReason(subject).isPresent()
+          || !Subjects.owner(subject).map(domain::equals).orElse(false)) {
         reasons.add(
             ViolationCode.INVALID_CONTRACT_SUBJECT,
             "descriptor.contractSubject",

@@ -52,6 +52,16 @@ class ProductLifecycleTest {
   }
 
   @Test
+  void shouldStoreTheIngestAliasAsTheProductsCanonicalSubject() {
+    mesh.publish(
+        created(PRODUCT)
+            .setDescriptor(descriptor().setContractSubject(PRODUCT + ".ingest-value").build())
+            .build());
+
+    assertThat(onlyProduct().getDescriptor().getContractSubject()).isEqualTo(PRODUCT + "-value");
+  }
+
+  @Test
   void shouldIgnoreStatusAndVersionSetByTheProducer() {
     mesh.publish(created(PRODUCT).setStatus(LifecycleStatus.RETIRED).setVersion(42).build());
 
