@@ -4,6 +4,7 @@ import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.contracts.ContractDecisions;
 import dev.meshbone.validator.control.ControlEvents;
 import dev.meshbone.validator.records.RecordValidation;
+import dev.meshbone.validator.records.RecordValidationSettings;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
@@ -20,11 +21,17 @@ import org.apache.kafka.streams.Topology;
 public final class ValidatorTopology {
   private ValidatorTopology() {}
 
+  /** The topology with record validation's default settings (output topics assumed to exist). */
   public static Topology build(MeshTopics topics) {
+    return build(topics, RecordValidationSettings.defaults());
+  }
+
+  /** The topology with record validation's settings. */
+  public static Topology build(MeshTopics topics, RecordValidationSettings records) {
     var builder = new StreamsBuilder();
     ContractDecisions.addTo(builder, topics);
     ControlEvents.addTo(builder, topics);
-    RecordValidation.addTo(builder, topics);
+    RecordValidation.addTo(builder, topics, records);
     return builder.build();
   }
 }

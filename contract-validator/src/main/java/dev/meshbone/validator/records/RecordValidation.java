@@ -1,17 +1,149 @@
 package dev.meshbone.validator.records;
 
+import dev.meshbone.events.ProductStats;
+import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.Names;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The record-validation section of the validator's topology: every {@code
- * <domain>.<product>.ingest} topic in, each record to {@code <domain>.<product>} or its DLQ.
+ * <domain>.<product>.ingest} topic in, each record to {@code <domain>.<product>} byte for byte, or
+ * to {@code <domain>.<product>.dlq} with the reason in headers, in the partition it came from.
  *
- * <p>Not built yet (issue: contract-validator).
+ * <pre>
+ *   [global] mesh.contracts ─┐                      (compiled contracts, product subjects)
+ *   [global] mesh.products  ─┴─▶ ContractCatalog ◀── read by ──┐
+ *   &lt;d&gt;.&lt;p&gt;.ingest (pattern) ─▶ validate-record ─┬─▶ to-product-or-dlq ─▶ &lt;d&gt;.&lt;p&gt; | &lt;d&gt;.&lt;p&gt;.dlq
+ *                                               └─▶ product-stats-deltas (repartition by product)
+ *                                                    ─▶ sum-product-stats ─▶ mesh.products.stats
+ * </pre>
+ *
+ * <p>One pattern source covers every product, so a new product's ingest topic is picked up without
+ * a restart: at the main consumer's next metadata refresh ({@code metadata.max.age.ms}, 10 s in
+ * {@code ValidatorStreamsApp}) plus one rebalance, reading it from the beginning. Both global
+ * stores are in memory and rebuilt from their topics at each start before any record is checked, so
+ * every instance can check any partition of any product.
  */
 public final class RecordValidation {
+  /** Global store: {@code mesh.contracts} as read (raw bytes). */
+  public static final String CONTRACTS_STORE = "record-validation-contracts";
+
+  /** Global store: {@code mesh.products} as read (raw bytes). */
+  public static final String PRODUCTS_STORE = "record-validation-products";
+
+  /** Each product's cumulative {@link ProductStats}, changelogged. */
+  public static final String STATS_STORE = "product-stats";
+
+  /**
+   * The topics record validation reads: {@link DomainTopics#INGEST_PATTERN} without the names
+   * {@link Names} reserves, so every matched topic names a product.
+   */
+  public static final Pattern SOURCE_PATTERN =
+      Pattern.compile(
+          "(?!(?:mesh|meshbone|kafka)\\.)(?![^.]+\\.(?:mesh|ingest|dlq)\\.ingest$)"
+              + DomainTopics.INGEST_PATTERN.pattern());
+
   private RecordValidation() {}
 
-  /** Adds record validation to {@code builder}. */
-  public static void addTo(StreamsBuilder builder, MeshTopics topics) {}
+  /** Adds record validation with the default settings (topics assumed to exist, no metrics). */
+  public static void addTo(StreamsBuilder builder, MeshTopics topics) {
+    addTo(builder, topics, RecordValidationSettings.defaults());
+  }
+
+  /**
+   * Adds record validation to {@code builder}.
+   *
+   * @return the catalog the section's global stores fill, for tests and benchmarks
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static ContractCatalog addTo(
+      StreamsBuilder builder, MeshTopics topics, RecordValidationSettings settings) {
+    var catalog = new ContractCatalog();
+
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(CONTRACTS_STORE),
+                Serdes.ByteArray(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.contracts.name(),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("contracts-for-records"),
+        () -> new CatalogUpdaters.Contracts(catalog, CONTRACTS_STORE));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PRODUCTS_STORE),
+                Serdes.ByteArray(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.products.name(),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("products-for-records"),
+        () -> new CatalogUpdaters.Products(catalog, PRODUCTS_STORE));
+
+    KStream<Object, Object> checked =
+        builder.stream(
+                SOURCE_PATTERN,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
+            .process(
+                () -> new ValidateRecordProcessor(catalog, settings), Named.as("validate-record"));
+
+    checked
+        .split(Named.as("checked-"))
+        .branch(
+            (key, value) -> value instanceof Routed,
+            Branched.withConsumer(
+                records ->
+                    ((KStream<byte[], Routed>) (KStream) records)
+                        .to(
+                            Routed.TOPIC,
+                            Produced.with(Serdes.ByteArray(), Routed.SERDE)
+                                .withStreamPartitioner(Routed.SOURCE_PARTITION)
+                                .withName("to-product-or-dlq")),
+                "records"))
+        .defaultBranch(
+            Branched.withConsumer(
+                deltas ->
+                    addStats(
+                        builder,
+                        topics,
+                        settings,
+                        (KStream<String, ProductStats>) (KStream) deltas),
+                "stats"));
+    return catalog;
+  }
+
+  private static void addStats(
+      StreamsBuilder builder,
+      MeshTopics topics,
+      RecordValidationSettings settings,
+      KStream<String, ProductStats> deltas) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(STATS_STORE),
+                topics.productStats.keySerde(),
+                topics.productStats.valueSerde())
+            .withCachingDisabled());
+    deltas
+        .repartition(
+            Repartitioned.<String, ProductStats>as("product-stats-deltas")
+                .withKeySerde(topics.productStats.keySerde())
+                .withValueSerde(topics.productStats.valueSerde()))
+        .process(
+            () -> new ProductStatsAggregator(STATS_STORE, settings.statsEmitInterval()),
+            Named.as("sum-product-stats"),
+            STATS_STORE)
+        .to(
+            topics.productStats.name(),
+            Produced.with(topics.productStats.keySerde(), topics.productStats.valueSerde())
+                .withName("to-product-stats"));
+  }
 }
