@@ -3,6 +3,10 @@ package dev.meshbone.validator;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
+import dev.meshbone.validator.records.ProductTopicProvisioner;
+import dev.meshbone.validator.records.RecordValidationConfig;
+import dev.meshbone.validator.records.RecordValidationSettings;
+import dev.meshbone.validator.records.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
@@ -14,9 +18,21 @@ import org.apache.kafka.streams.Topology;
 @Singleton
 public class ValidatorStreamsApp implements StreamsApp {
   private final MeshTopics topics;
+  private final RecordValidationSettings records;
 
-  public ValidatorStreamsApp(MeshTopics topics) {
+  public ValidatorStreamsApp(
+      MeshTopics topics,
+      RecordValidationConfig recordConfig,
+      ProductTopicProvisioner productTopics,
+      ValidationMetrics metrics) {
     this.topics = topics;
+    this.records =
+        new RecordValidationSettings(
+            recordConfig.getMaxRecordBytes(),
+            recordConfig.getStatsFlushInterval(),
+            recordConfig.getStatsEmitInterval(),
+            productTopics,
+            metrics);
   }
 
   @Override
@@ -31,7 +47,7 @@ public class ValidatorStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return ValidatorTopology.build(topics);
+    return ValidatorTopology.build(topics, records);
   }
 
   @Override
@@ -50,7 +66,9 @@ public class ValidatorStreamsApp implements StreamsApp {
         // at the default 100 ms a contract decision took about 115 ms to be committed, at 10 ms 40.
         StreamsConfig.POLL_MS_CONFIG,
         10,
-        // Pattern subscriptions see a new domain's topics at the next metadata refresh.
+        // Pattern subscriptions (every product's ingest topic, every domain's control topics) see
+        // a new topic at the main consumer's next metadata refresh, then rebalance: a new product
+        // is picked up within about 10 s, without a restart.
         StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         10_000);
   }

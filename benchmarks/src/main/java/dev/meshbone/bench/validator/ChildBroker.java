@@ -1,0 +1,69 @@
+package dev.meshbone.bench.validator;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link BrokerProcess} in a child JVM, started and stopped by the harness. */
+final class ChildBroker implements AutoCloseable {
+  private final Process process;
+  private final String bootstrap;
+
+  private ChildBroker(Process process, String bootstrap) {
+    this.process = process;
+    this.bootstrap = bootstrap;
+  }
+
+  static ChildBroker start() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx2g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    BrokerProcess.class.getName()))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    var reader =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = reader.readLine()) != null) {
+      if (line.startsWith("BOOTSTRAP=")) {
+        String bootstrap = line.substring("BOOTSTRAP=".length());
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (reader.readLine() != null) {
+                      // discard
+                    }
+                  } catch (IOException ignored) {
+                    // the broker is gone
+                  }
+                });
+        drain.setDaemon(true);
+        drain.start();
+        return new ChildBroker(p, bootstrap);
+      }
+    }
+    throw new IOException("the broker process ended before it was ready");
+  }
+
+  String bootstrapServers() {
+    return bootstrap;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.getOutputStream().close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

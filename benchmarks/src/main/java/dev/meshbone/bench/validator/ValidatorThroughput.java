@@ -1,0 +1,280 @@
+package dev.meshbone.bench.validator;
+
+import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.validator.records.OutputTopics;
+import dev.meshbone.validator.records.RecordValidation;
+import dev.meshbone.validator.records.RecordValidationSettings;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Validator throughput against a Kafka Streams pass-through of the same shape and a hand-written
+ * transactional copy loop, over the same pre-made records and broker in one run.
+ *
+ * <p>The broker runs in a child JVM. {@code --records} Confluent-format orders (about 200 bytes,
+ * {@code --invalid} of them breaking a rule) are written once to {@code bench.orders.ingest}
+ * ({@code --partitions}); then each variant, with its own group, reads all of them from the start
+ * and writes them to {@code bench.orders} (and the validator its dead letters to {@code
+ * bench.orders.dlq}), exactly once, {@code commit.interval.ms} as the validator service has it. A
+ * run's rate is records / (time its group's committed input offsets reach the end - time it turned
+ * RUNNING or, for the copy loop, started). Variants run in rotating order; {@code --warmup} rounds
+ * are discarded and the median of {@code --rounds} is reported.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.meshbone.bench.validator.ValidatorThroughput \
+ *   --records 1000000 --rounds 5 --warmup 2
+ * </pre>
+ */
+public final class ValidatorThroughput {
+  enum Variant {
+    PASS_THROUGH,
+    VALIDATOR,
+    COPY_LOOP
+  }
+
+  private final BenchCluster cluster;
+  private final int records;
+  private final int partitions;
+  private final int commitMs;
+  private final int threads;
+
+  private ValidatorThroughput(BenchCluster cluster, Map<String, String> opts) {
+    this.cluster = cluster;
+    this.records = Integer.parseInt(opts.getOrDefault("records", "1000000"));
+    this.partitions = Integer.parseInt(opts.getOrDefault("partitions", "2"));
+    this.commitMs = Integer.parseInt(opts.getOrDefault("commit-ms", "20"));
+    this.threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = options(args);
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "2"));
+    double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
+    System.out.println(machine());
+    try (var broker = ChildBroker.start()) {
+      var cluster = new BenchCluster(broker.bootstrapServers());
+      var bench = new ValidatorThroughput(cluster, opts);
+      cluster.setUp(bench.partitions);
+      long t0 = System.nanoTime();
+      cluster.produce(bench.records, invalid, 7);
+      System.out.printf(
+          "wrote %,d records in %d ms (%.0f B each on the wire)%n",
+          bench.records,
+          (System.nanoTime() - t0) / 1_000_000,
+          (double) new BenchRecords(7).next(0).length);
+
+      Map<Variant, List<Double>> rates = new LinkedHashMap<>();
+      Variant[] order = Variant.values();
+      for (int round = 0; round < warmup + rounds; round++) {
+        for (int k = 0; k < order.length; k++) {
+          Variant v = order[(round + k) % order.length];
+          double rate = bench.run(v);
+          boolean counted = round >= warmup;
+          System.out.printf(
+              "round %d %-12s %,10.0f records/s%s%n", round, v, rate, counted ? "" : " (warm-up)");
+          if (counted) {
+            rates.computeIfAbsent(v, x -> new ArrayList<>()).add(rate);
+          }
+        }
+      }
+      System.out.println();
+      System.out.println("| variant | median records/s | runs |");
+      System.out.println("| --- | --- | --- |");
+      for (Variant v : order) {
+        System.out.printf(
+            "| %s | %,.0f | %s |%n",
+            v,
+            median(rates.get(v)),
+            rates.get(v).stream().map(r -> String.format("%,.0f", r)).toList());
+      }
+      double pass = median(rates.get(Variant.PASS_THROUGH));
+      double val = median(rates.get(Variant.VALIDATOR));
+      double copy = median(rates.get(Variant.COPY_LOOP));
+      System.out.printf(
+          "%nvalidator / pass-through = %.2f, validator / copy loop = %.2f, pass-through / copy loop"
+              + " = %.2f%n",
+          val / pass, val / copy, pass / copy);
+      cluster.admin.close();
+    }
+  }
+
+  double run(Variant v) throws Exception {
+    return switch (v) {
+      case PASS_THROUGH -> runStreams(passThrough(), "bench-pass-");
+      case VALIDATOR -> runStreams(validator(), "bench-validator-");
+      case COPY_LOOP -> runCopyLoop();
+    };
+  }
+
+  /** The validator's record-validation section, alone. */
+  static Topology validator() {
+    var builder = new StreamsBuilder();
+    RecordValidation.addTo(
+        builder,
+        BenchCluster.TOPICS,
+        RecordValidationSettings.defaults().withOutputTopics(OutputTopics.ASSUME_PRESENT));
+    return builder.build();
+  }
+
+  /**
+   * The same shape without the check: the same pattern source, each record to its product topic, in
+   * the partition it came from (producer and sink hash the same key over the same count).
+   */
+  static Topology passThrough() {
+    var builder = new StreamsBuilder();
+    Map<String, String> products = new ConcurrentHashMap<>();
+    builder.stream(
+            RecordValidation.SOURCE_PATTERN,
+            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
+        .to(
+            (key, value, context) ->
+                products.computeIfAbsent(
+                    context.topic(),
+                    t -> DomainTopics.validated(DomainTopics.productOfIngest(t).orElseThrow())),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("to-product"));
+    return builder.build();
+  }
+
+  Properties streamsConfig(String appId) throws Exception {
+    var props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams").toString());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return props;
+  }
+
+  private double runStreams(Topology topology, String prefix) throws Exception {
+    String appId = prefix + UUID.randomUUID().toString().substring(0, 8);
+    String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
+    var streams = new KafkaStreams(topology, streamsConfig(appId));
+    var running = new java.util.concurrent.atomic.AtomicLong();
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            running.compareAndSet(0, System.nanoTime());
+          }
+        });
+    streams.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (cluster.committed(appId, ingest) < records) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(appId + " did not finish in 5 minutes");
+        }
+        Thread.sleep(10);
+      }
+      long done = System.nanoTime();
+      return records / ((done - running.get()) / 1e9);
+    } finally {
+      streams.close(Duration.ofSeconds(30));
+      streams.cleanUp();
+    }
+  }
+
+  /** Consume, send to the product topic, commit offsets in the transaction, every commit-ms. */
+  private double runCopyLoop() throws Exception {
+    String group = "bench-copy-" + UUID.randomUUID().toString().substring(0, 8);
+    String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
+    String out = DomainTopics.validated(BenchCluster.PRODUCT);
+    var consumerConfig = new HashMap<String, Object>();
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+    var producerConfig = cluster.producerConfig();
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
+    producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+    try (var consumer =
+            new KafkaConsumer<>(
+                consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var producer = new KafkaProducer<byte[], byte[]>(producerConfig)) {
+      producer.initTransactions();
+      var parts = cluster.partitions(ingest, partitions);
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long start = System.nanoTime();
+      long copied = 0;
+      long txnStart = 0;
+      boolean open = false;
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      while (copied < records || open) {
+        var batch = consumer.poll(Duration.ofMillis(100));
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          if (!open) {
+            producer.beginTransaction();
+            open = true;
+            txnStart = System.nanoTime();
+          }
+          producer.send(
+              new ProducerRecord<>(
+                  out, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
+          offsets.put(
+              new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+          copied++;
+        }
+        if (open && (System.nanoTime() - txnStart >= commitMs * 1_000_000L || copied >= records)) {
+          producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+          producer.commitTransaction();
+          open = false;
+        }
+      }
+      return records / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  static double median(List<Double> values) {
+    var sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static Map<String, String> options(String[] args) {
+    var opts = new HashMap<String, String>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return opts;
+  }
+
+  static String machine() {
+    return String.format(
+        "machine: %d cores, %d MiB max heap, %s %s (%s)",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+  }
+}

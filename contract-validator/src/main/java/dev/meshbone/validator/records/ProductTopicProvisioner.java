@@ -1,0 +1,308 @@
+package dev.meshbone.validator.records;
+
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.ProductId;
+import dev.meshbone.topics.TopicBootstrapper;
+import dev.meshbone.topics.TopicSpec;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes every product's three topics exist, with their declared configs, outside the stream
+ * threads: a background thread reads {@code mesh.products} (every product the control section
+ * accepted) and lists the cluster's ingest topics every {@code
+ * meshbone.validator.provision-interval} (2 s), and creates what is missing: for a declared product
+ * its ingest, validated and dead-letter topics; for an ingest topic a domain created itself, the
+ * validated and dead-letter topics with the ingest topic's partition count, so every record keeps
+ * its partition.
+ *
+ * <p>It is also the {@link OutputTopics} of record validation: when a stream thread meets an ingest
+ * topic whose outputs this thread has not yet made (the consumer's metadata refresh can beat the
+ * next round), the stream thread makes them itself, once, waiting up to {@code
+ * meshbone.validator.provision-timeout}. With {@code meshbone.create-topics=false} it creates
+ * nothing and waits for an operator to.
+ */
+@Singleton
+public class ProductTopicProvisioner implements OutputTopics {
+  private static final Logger LOG = LoggerFactory.getLogger(ProductTopicProvisioner.class);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final KafkaSettings kafka;
+  private final MeshSettings mesh;
+  private final MeshTopics topics;
+  private final RecordValidationConfig config;
+  private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
+  private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+  private volatile Admin admin;
+  private volatile boolean running;
+  private Thread thread;
+
+  public ProductTopicProvisioner(
+      KafkaSettings kafka, MeshSettings mesh, MeshTopics topics, RecordValidationConfig config) {
+    this.kafka = kafka;
+    this.mesh = mesh;
+    this.topics = topics;
+    this.config = config;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    start();
+  }
+
+  /** Starts the background rounds (idempotent). */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    thread = new Thread(this::run, "meshbone-product-topics");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @PreDestroy
+  public synchronized void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Whether both output topics of the product are known to exist. */
+  public boolean isReady(ProductId product) {
+    return ready.contains(product);
+  }
+
+  @Override
+  public void ensureOutputs(ProductId product) {
+    if (ready.contains(product)) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.getProvisionTimeout().toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        provision(product, existingTopics());
+        if (ready.contains(product)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    throw new TimeoutException(
+        "the topics "
+            + DomainTopics.validated(product)
+            + " and "
+            + DomainTopics.dlq(product)
+            + " do not exist"
+            + (mesh.isCreateTopics()
+                ? " and could not be created" + (last == null ? "" : ": " + last.getMessage())
+                : "; create them (meshbone.create-topics is false)")
+            + "; records of "
+            + product
+            + " wait in their ingest topic until they do");
+  }
+
+  private void run() {
+    try (var consumer = productsConsumer()) {
+      boolean assigned = false;
+      while (running) {
+        try {
+          if (!assigned) {
+            assigned = assign(consumer);
+          }
+          if (assigned) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+              readProduct(r);
+            }
+          }
+          roundOnce();
+        } catch (RuntimeException e) {
+          if (running) {
+            LOG.warn("provisioning product topics failed; retrying: {}", e.toString());
+          }
+        }
+        sleep(config.getProvisionInterval());
+      }
+    } catch (RuntimeException e) {
+      if (running) {
+        LOG.error("the product topic provisioner stopped", e);
+      }
+    }
+  }
+
+  /** One round: every declared product and every ingest topic gets its missing topics. */
+  void roundOnce() {
+    Set<String> existing = existingTopics();
+    Set<ProductId> products = new LinkedHashSet<>(declared);
+    for (String name : existing) {
+      if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
+        DomainTopics.productOfIngest(name).ifPresent(products::add);
+      }
+    }
+    for (ProductId product : products) {
+      if (!ready.contains(product)
+          || !existing.contains(DomainTopics.ingest(product)) && declared.contains(product)) {
+        provision(product, existing);
+      }
+    }
+  }
+
+  private void provision(ProductId product, Set<String> existingBefore) {
+    synchronized (lock) {
+      Set<String> existing = existingBefore;
+      String ingest = DomainTopics.ingest(product);
+      int partitions =
+          existing.contains(ingest)
+              ? partitionsOf(ingest)
+              : DomainTopics.DEFAULT_PRODUCT_PARTITIONS;
+      List<TopicSpec<byte[], byte[]>> specs = DomainTopics.productSpecs(product, partitions);
+      Set<String> before = existing;
+      List<TopicSpec<byte[], byte[]>> missing =
+          specs.stream()
+              .filter(s -> !before.contains(s.name()))
+              // an ingest topic is only created for products mesh.products declares
+              .filter(s -> !s.name().equals(ingest) || declared.contains(product))
+              .toList();
+      if (!missing.isEmpty() && mesh.isCreateTopics()) {
+        new TopicBootstrapper(admin(), mesh.getReplicationFactor(), ADMIN_TIMEOUT).ensure(missing);
+        LOG.info(
+            "created topics of product {}: {}",
+            product,
+            missing.stream().map(TopicSpec::name).toList());
+        existing = existingTopics();
+      }
+      if (existing.contains(DomainTopics.validated(product))
+          && existing.contains(DomainTopics.dlq(product))) {
+        ready.add(product);
+      }
+    }
+  }
+
+  private void readProduct(ConsumerRecord<byte[], byte[]> record) {
+    if (record.key() == null || record.value() == null) {
+      return;
+    }
+    String id = new String(record.key(), StandardCharsets.UTF_8);
+    if (!ProductId.isValid(id)) {
+      return;
+    }
+    try {
+      MeshEventSerde.of(DataProductEvent.class).deserialize(topics.products.name(), record.value());
+      declared.add(ProductId.parse(id));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "skipping unreadable product {} on {}: {}", id, topics.products.name(), e.toString());
+    }
+  }
+
+  private boolean assign(KafkaConsumer<byte[], byte[]> consumer) {
+    var infos = consumer.partitionsFor(topics.products.name(), ADMIN_TIMEOUT);
+    if (infos == null || infos.isEmpty()) {
+      return false;
+    }
+    List<TopicPartition> parts =
+        infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    consumer.assign(parts);
+    consumer.seekToBeginning(parts);
+    return true;
+  }
+
+  private KafkaConsumer<byte[], byte[]> productsConsumer() {
+    Map<String, Object> c = new HashMap<>(kafka.consumer());
+    c.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "meshbone-product-topics");
+    return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private Set<String> existingTopics() {
+    try {
+      return admin().listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted while listing topics");
+    } catch (Exception e) {
+      throw new TimeoutException("cannot list topics: " + e.getMessage(), e);
+    }
+  }
+
+  private int partitionsOf(String topic) {
+    try {
+      return admin()
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted while describing " + topic);
+    } catch (Exception e) {
+      throw new TimeoutException("cannot describe " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Admin admin() {
+    Admin a = admin;
+    if (a == null) {
+      synchronized (this) {
+        if (admin == null) {
+          Map<String, Object> c = new HashMap<>(kafka.admin());
+          c.putIfAbsent("bootstrap.servers", kafka.bootstrapServers());
+          admin = Admin.create(c);
+        }
+        a = admin;
+      }
+    }
+    return a;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
