@@ -61,6 +61,8 @@ public class ProductTopicProvisioner implements OutputTopics {
   private final Object lock = new Object();
   private volatile Admin admin;
   private volatile boolean running;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private final Object pause = new Object();
   private Thread thread;
 
   public ProductTopicProvisioner(
@@ -90,8 +92,15 @@ public class ProductTopicProvisioner implements OutputTopics {
   @PreDestroy
   public synchronized void close() {
     running = false;
+    // Not an interrupt: that would break the consumer's own close.
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    synchronized (pause) {
+      pause.notifyAll();
+    }
     if (thread != null) {
-      thread.interrupt();
       try {
         thread.join(TimeUnit.SECONDS.toMillis(10));
       } catch (InterruptedException e) {
@@ -142,6 +151,7 @@ public class ProductTopicProvisioner implements OutputTopics {
 
   private void run() {
     try (var consumer = productsConsumer()) {
+      this.consumer = consumer;
       boolean assigned = false;
       while (running) {
         try {
@@ -154,13 +164,17 @@ public class ProductTopicProvisioner implements OutputTopics {
             }
           }
           roundOnce();
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+          break;
         } catch (RuntimeException e) {
           if (running) {
             LOG.warn("provisioning product topics failed; retrying: {}", e.toString());
           }
         }
-        sleep(config.getProvisionInterval());
+        pause(config.getProvisionInterval());
       }
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // closing
     } catch (RuntimeException e) {
       if (running) {
         LOG.error("the product topic provisioner stopped", e);
@@ -296,6 +310,19 @@ public class ProductTopicProvisioner implements OutputTopics {
       }
     }
     return a;
+  }
+
+  private void pause(Duration d) {
+    synchronized (pause) {
+      if (!running) {
+        return;
+      }
+      try {
+        pause.wait(d.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void sleep(Duration d) {

@@ -134,7 +134,10 @@ public final class RecordValidation {
             .withCachingDisabled());
     deltas
         .repartition(
+            // A fixed count: by default Streams would size it from the ingest topics the pattern
+            // matches, and refuse to start once a product with more partitions appears.
             Repartitioned.<String, ProductStats>as("product-stats-deltas")
+                .withNumberOfPartitions(topics.productStats.partitions())
                 .withKeySerde(topics.productStats.keySerde())
                 .withValueSerde(topics.productStats.valueSerde()))
         .process(

@@ -1,0 +1,238 @@
+package dev.meshbone.validator.records;
+
+import static dev.meshbone.validator.records.MixedRecords.header;
+import static dev.meshbone.validator.records.MixedRecords.seq;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshbone.events.ProductStats;
+import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.testkit.KafkaBroker;
+import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.topics.DlqHeaders;
+import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.ProductId;
+import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Record validation in the running validator service, on a real broker. */
+@WithKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecordValidationIT {
+  private static final int N = 10_000;
+
+  private KafkaBroker broker;
+  private ApplicationContext service;
+
+  @BeforeAll
+  void startService(KafkaBroker broker) throws Exception {
+    this.broker = broker;
+    Map<String, Object> props = new HashMap<>();
+    broker.clientConfig().forEach((k, v) -> props.put("kafka." + k, v));
+    props.put("micronaut.server.port", -1);
+    props.put("kafka.streams.application.id", KafkaBroker.unique("rv-it"));
+    props.put("meshbone.state-dir", Files.createTempDirectory("rv-it").toString());
+    props.put("meshbone.validator.max-record-bytes", MixedRecords.MAX_RECORD_BYTES);
+    props.put("meshbone.validator.provision-interval", "500ms");
+    service = ValidatorApp.start(props);
+  }
+
+  @AfterAll
+  void stopService() {
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  @Test
+  void shouldRouteTenThousandMixedRecordsEachOnceInOrder() throws Exception {
+    var records = new MixedRecords();
+    records.declare(broker);
+    awaitTopics(records.ingest(), records.validated(), records.dlq());
+
+    records.produce(broker, 0, N);
+
+    var out = new MixedRecords.Outputs(broker, records);
+    try {
+      await().atMost(Duration.ofMinutes(2)).until(() -> out.poll() >= N);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out.poll() == N);
+
+      assertThat(out.validated).hasSize(N / 2);
+      assertThat(out.reasons()).isEqualTo(MixedRecords.expectedReasons(N));
+      Set<Integer> seen = new HashSet<>();
+      out.validated.forEach(r -> seen.add(seq(r)));
+      out.dlq.forEach(r -> seen.add(seq(r)));
+      assertThat(seen).hasSize(N);
+
+      for (var r : out.validated) {
+        int i = seq(r);
+        assertThat(MixedRecords.kind(i)).isEqualTo(MixedRecords.Kind.VALID);
+        assertThat(r.value()).isEqualTo(records.value(i));
+        assertThat(r.key()).isEqualTo(MixedRecords.key(i));
+        assertThat(r.partition()).isEqualTo(MixedRecords.partition(i));
+      }
+      for (var r : out.dlq) {
+        int i = seq(r);
+        assertThat(header(r, DlqHeaders.REASON)).isEqualTo(MixedRecords.kind(i).reason);
+        assertThat(r.partition()).isEqualTo(MixedRecords.partition(i));
+        assertThat(header(r, DlqHeaders.SOURCE_TOPIC)).isEqualTo(records.ingest());
+        assertThat(header(r, DlqHeaders.SOURCE_PARTITION))
+            .isEqualTo(Integer.toString(r.partition()));
+        assertThat(header(r, DlqHeaders.MESSAGE)).isNotBlank();
+      }
+      assertOrderedPerPartition(out.validated);
+      assertOrderedPerPartition(out.dlq);
+    } finally {
+      out.close();
+    }
+
+    ProductStats stats = awaitStats(records.product, N);
+    assertThat(stats.getValid()).isEqualTo(N / 2);
+    assertThat(stats.getInvalidByReason()).isEqualTo(MixedRecords.expectedReasons(N));
+    assertThat(stats.getLastValidAt()).isNotNull();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(metric(records.product, "valid", "NONE")).isEqualTo(N / 2.0));
+    assertThat(metric(records.product, "invalid", "TOO_LARGE")).isEqualTo(N / 20.0);
+  }
+
+  @Test
+  void shouldPickUpANewIngestTopicWithoutARestart() throws Exception {
+    var product = new ProductId("rv" + Long.toString(System.nanoTime() % (1L << 40), 36), "late");
+    broker.createTopics(2, DomainTopics.ingest(product));
+    long created = System.nanoTime();
+    try (var producer = new KafkaProducer<byte[], byte[]>(broker.producerConfig())) {
+      producer
+          .send(new ProducerRecord<>(DomainTopics.ingest(product), 1, null, new byte[] {42}))
+          .get();
+    }
+
+    awaitTopics(DomainTopics.dlq(product));
+    try (var consumer =
+        new KafkaConsumer<byte[], byte[]>(broker.consumerConfig(KafkaBroker.unique("late")))) {
+      var dlq =
+          List.of(
+              new TopicPartition(DomainTopics.dlq(product), 0),
+              new TopicPartition(DomainTopics.dlq(product), 1));
+      consumer.assign(dlq);
+      consumer.seekToBeginning(dlq);
+      List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return !got.isEmpty();
+              });
+      System.out.printf(
+          "a new ingest topic's first record reached its DLQ %d ms after the topic was created%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - created));
+      assertThat(got.get(0).partition()).isEqualTo(1);
+      assertThat(header(got.get(0), DlqHeaders.REASON)).isEqualTo("NOT_CONFLUENT_FORMAT");
+    }
+  }
+
+  private static void assertOrderedPerPartition(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<Integer, Integer> last = new HashMap<>();
+    for (var r : records) {
+      int s = seq(r);
+      Integer before = last.put(r.partition(), s);
+      assertThat(before == null || before < s)
+          .as("partition %d: seq %d after %d", r.partition(), s, before)
+          .isTrue();
+    }
+  }
+
+  private void awaitTopics(String... names) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              try (var admin = broker.admin()) {
+                return admin.listTopics().names().get().containsAll(List.of(names));
+              }
+            });
+  }
+
+  private ProductStats awaitStats(ProductId product, long total) {
+    try (var consumer =
+        new KafkaConsumer<>(
+            broker.consumerConfig(KafkaBroker.unique("rv-stats")),
+            new StringDeserializer(),
+            MeshEventSerde.of(ProductStats.class))) {
+      var parts =
+          consumer.partitionsFor("mesh.products.stats").stream()
+              .map(i -> new TopicPartition(i.topic(), i.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      var latest = new ProductStats[1];
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                  if (r.key().equals(product.toString())) {
+                    latest[0] = r.value();
+                  }
+                }
+                return latest[0] != null && latest[0].getValid() + latest[0].getInvalid() == total;
+              });
+      return latest[0];
+    }
+  }
+
+  /** The value of the records counter for the product, from the service's /prometheus. */
+  private double metric(ProductId product, String outcome, String reason) throws Exception {
+    int port = service.getBean(EmbeddedServer.class).getPort();
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Pattern line = Pattern.compile("meshbone_validator_records_total\\{([^}]*)\\} ([0-9.eE+-]+)");
+    Matcher m = line.matcher(body);
+    while (m.find()) {
+      String labels = m.group(1);
+      if (labels.contains("product=\"" + product + "\"")
+          && labels.contains("outcome=\"" + outcome + "\"")
+          && labels.contains("reason=\"" + reason + "\"")) {
+        return Double.parseDouble(m.group(2));
+      }
+    }
+    return -1;
+  }
+}
