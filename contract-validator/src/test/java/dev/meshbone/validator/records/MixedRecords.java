@@ -9,7 +9,9 @@ import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
+import dev.meshbone.topics.TopicBootstrapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,10 @@ final class MixedRecords {
 
   /** Writes the product's contract, another domain's contract, and the product declaration. */
   void declare(KafkaBroker broker) throws Exception {
+    try (var admin = broker.admin()) {
+      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
+          .ensure(MeshTopics.defaults().all());
+    }
     String other = product.domain() + "x.shipments-value";
     try (var producer =
         new KafkaProducer<>(
