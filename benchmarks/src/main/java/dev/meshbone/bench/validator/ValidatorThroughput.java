@@ -89,41 +89,61 @@ public final class ValidatorThroughput {
           (double) new BenchRecords(7).next(0).length);
 
       Map<Variant, List<Double>> rates = new LinkedHashMap<>();
-      Variant[] order = Variant.values();
+      Map<Variant, List<Double>> cpus = new LinkedHashMap<>();
+      Variant[] order =
+          java.util.Arrays.stream(
+                  opts.getOrDefault("variants", "PASS_THROUGH,VALIDATOR,COPY_LOOP").split(","))
+              .map(Variant::valueOf)
+              .toArray(Variant[]::new);
       for (int round = 0; round < warmup + rounds; round++) {
         for (int k = 0; k < order.length; k++) {
           Variant v = order[(round + k) % order.length];
-          double rate = bench.run(v);
+          Result r = bench.run(v);
           boolean counted = round >= warmup;
           System.out.printf(
-              "round %d %-12s %,10.0f records/s%s%n", round, v, rate, counted ? "" : " (warm-up)");
+              "round %d %-12s %,10.0f records/s %6.2f us CPU/record%s%n",
+              round, v, r.rate(), r.cpuMicrosPerRecord(), counted ? "" : " (warm-up)");
           if (counted) {
-            rates.computeIfAbsent(v, x -> new ArrayList<>()).add(rate);
+            rates.computeIfAbsent(v, x -> new ArrayList<>()).add(r.rate());
+            cpus.computeIfAbsent(v, x -> new ArrayList<>()).add(r.cpuMicrosPerRecord());
           }
         }
       }
       System.out.println();
-      System.out.println("| variant | median records/s | runs |");
-      System.out.println("| --- | --- | --- |");
+      System.out.println(
+          "| variant | median records/s | median CPU us/record (harness JVM) | runs (records/s) |");
+      System.out.println("| --- | --- | --- | --- |");
       for (Variant v : order) {
         System.out.printf(
-            "| %s | %,.0f | %s |%n",
+            "| %s | %,.0f | %.2f | %s |%n",
             v,
             median(rates.get(v)),
+            median(cpus.get(v)),
             rates.get(v).stream().map(r -> String.format("%,.0f", r)).toList());
       }
-      double pass = median(rates.get(Variant.PASS_THROUGH));
-      double val = median(rates.get(Variant.VALIDATOR));
-      double copy = median(rates.get(Variant.COPY_LOOP));
-      System.out.printf(
-          "%nvalidator / pass-through = %.2f, validator / copy loop = %.2f, pass-through / copy loop"
-              + " = %.2f%n",
-          val / pass, val / copy, pass / copy);
+      if (rates.size() == 3) {
+        double pass = median(rates.get(Variant.PASS_THROUGH));
+        double val = median(rates.get(Variant.VALIDATOR));
+        double copy = median(rates.get(Variant.COPY_LOOP));
+        System.out.printf(
+            "%nvalidator / pass-through = %.2f, validator / copy loop = %.2f, pass-through / copy"
+                + " loop = %.2f%n",
+            val / pass, val / copy, pass / copy);
+      }
       cluster.admin.close();
     }
   }
 
-  double run(Variant v) throws Exception {
+  /** One run: its rate, and the harness JVM's CPU time per record while it ran. */
+  record Result(double rate, double cpuMicrosPerRecord) {}
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  Result run(Variant v) throws Exception {
     return switch (v) {
       case PASS_THROUGH -> runStreams(passThrough(), "bench-pass-");
       case VALIDATOR -> runStreams(validator(), "bench-validator-");
@@ -174,15 +194,16 @@ public final class ValidatorThroughput {
     return props;
   }
 
-  private double runStreams(Topology topology, String prefix) throws Exception {
+  private Result runStreams(Topology topology, String prefix) throws Exception {
     String appId = prefix + UUID.randomUUID().toString().substring(0, 8);
     String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
     var streams = new KafkaStreams(topology, streamsConfig(appId));
     var running = new java.util.concurrent.atomic.AtomicLong();
+    var cpuAtRunning = new java.util.concurrent.atomic.AtomicLong();
     streams.setStateListener(
         (now, before) -> {
-          if (now == KafkaStreams.State.RUNNING) {
-            running.compareAndSet(0, System.nanoTime());
+          if (now == KafkaStreams.State.RUNNING && running.compareAndSet(0, System.nanoTime())) {
+            cpuAtRunning.set(cpuNanos());
           }
         });
     streams.start();
@@ -195,7 +216,8 @@ public final class ValidatorThroughput {
         Thread.sleep(10);
       }
       long done = System.nanoTime();
-      return records / ((done - running.get()) / 1e9);
+      long cpu = cpuNanos() - cpuAtRunning.get();
+      return new Result(records / ((done - running.get()) / 1e9), cpu / 1e3 / records);
     } finally {
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
@@ -203,7 +225,7 @@ public final class ValidatorThroughput {
   }
 
   /** Consume, send to the product topic, commit offsets in the transaction, every commit-ms. */
-  private double runCopyLoop() throws Exception {
+  private Result runCopyLoop() throws Exception {
     String group = "bench-copy-" + UUID.randomUUID().toString().substring(0, 8);
     String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
     String out = DomainTopics.validated(BenchCluster.PRODUCT);
@@ -225,6 +247,7 @@ public final class ValidatorThroughput {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       long start = System.nanoTime();
+      long cpuStart = cpuNanos();
       long copied = 0;
       long txnStart = 0;
       boolean open = false;
@@ -250,7 +273,8 @@ public final class ValidatorThroughput {
           open = false;
         }
       }
-      return records / ((System.nanoTime() - start) / 1e9);
+      return new Result(
+          records / ((System.nanoTime() - start) / 1e9), (cpuNanos() - cpuStart) / 1e3 / records);
     }
   }
 

@@ -269,7 +269,8 @@ final class AvroWalker {
               for (int i = 0; i < branches.length; i++) {
                 branches[i] = plain(s.getTypes().get(i));
               }
-              yield new UnionNode(branches);
+              SkipRun primitive = SkipRun.union(branches);
+              yield primitive != null ? primitive : new UnionNode(branches);
             }
             case ARRAY ->
                 new ArrayNode(
@@ -319,7 +320,11 @@ final class AvroWalker {
     abstract void walk(Cursor c);
   }
 
-  /** A run of rule-free primitives, skipped in one loop instead of one call each. */
+  /**
+   * A run of rule-free values skipped in one loop instead of one call each: primitives, unions of
+   * primitives, and the fields of rule-free records, flattened. The loop keeps the position in a
+   * local and takes one-byte varints (almost every length, index and small number) without a call.
+   */
   static final class SkipRun extends Node {
     private static final int NULL = 0;
     private static final int BOOLEAN = 1;
@@ -330,15 +335,26 @@ final class AvroWalker {
     private static final int BYTES = 6;
     private static final int FIXED = 7;
     private static final int ENUM = 8;
+    private static final int UNION = 9;
 
-    /** Each op: the kind in the low byte, a fixed size or an enum's symbol count above. */
+    /**
+     * Each op: the kind in the low byte; above it a fixed size, an enum's symbol count, or for a
+     * union the index of its branches' ops in {@link #unions}.
+     */
     private final int[] ops;
 
-    private SkipRun(int[] ops) {
+    private final int[][] unions;
+
+    private SkipRun(int[] ops, int[][] unions) {
       this.ops = ops;
+      this.unions = unions;
     }
 
     static SkipRun of(Schema.Type type, int arg) {
+      return new SkipRun(new int[] {op(type, arg)}, new int[0][]);
+    }
+
+    private static int op(Schema.Type type, int arg) {
       int kind =
           switch (type) {
             case NULL -> NULL;
@@ -352,67 +368,167 @@ final class AvroWalker {
             case ENUM -> ENUM;
             default -> throw new IllegalArgumentException("not a primitive: " + type);
           };
-      return new SkipRun(new int[] {kind | (arg << 8)});
+      return kind | (arg << 8);
     }
 
-    /** Fuses neighbouring runs; drops runs of nothing but nulls. */
+    /** A union whose branches are all single primitives, as one op; else null. */
+    static SkipRun union(Node[] branches) {
+      int[] branchOps = new int[branches.length];
+      for (int i = 0; i < branches.length; i++) {
+        if (!(branches[i] instanceof SkipRun s)
+            || s.ops.length != 1
+            || (s.ops[0] & 0xff) == UNION) {
+          return null;
+        }
+        branchOps[i] = s.ops[0];
+      }
+      return new SkipRun(new int[] {UNION}, new int[][] {branchOps});
+    }
+
+    /**
+     * Fuses neighbouring runs, inlines the fields of finished records that do not recurse, and
+     * drops nulls.
+     */
     static Node[] merge(Node[] nodes) {
       var out = new ArrayList<Node>();
       var run = new ArrayList<Integer>();
+      var runUnions = new ArrayList<int[]>();
+      mergeInto(nodes, out, run, runUnions);
+      flush(out, run, runUnions);
+      return out.toArray(Node[]::new);
+    }
+
+    private static void mergeInto(
+        Node[] nodes, List<Node> out, List<Integer> run, List<int[]> runUnions) {
       for (Node n : nodes) {
         if (n instanceof SkipRun s) {
           for (int op : s.ops) {
-            if ((op & 0xff) != NULL) {
+            int kind = op & 0xff;
+            if (kind == UNION) {
+              run.add(UNION | (runUnions.size() << 8));
+              runUnions.add(s.unions[op >>> 8]);
+            } else if (kind != NULL) {
               run.add(op);
             }
           }
+        } else if (n instanceof RecordNode r && !r.recursive && r.fields != null) {
+          mergeInto(r.fields, out, run, runUnions);
         } else {
-          if (!run.isEmpty()) {
-            out.add(new SkipRun(run.stream().mapToInt(Integer::intValue).toArray()));
-            run.clear();
-          }
+          flush(out, run, runUnions);
           out.add(n);
         }
       }
+    }
+
+    private static void flush(List<Node> out, List<Integer> run, List<int[]> runUnions) {
       if (!run.isEmpty()) {
-        out.add(new SkipRun(run.stream().mapToInt(Integer::intValue).toArray()));
+        out.add(
+            new SkipRun(
+                run.stream().mapToInt(Integer::intValue).toArray(),
+                runUnions.toArray(int[][]::new)));
+        run.clear();
+        runUnions.clear();
       }
-      return out.toArray(Node[]::new);
     }
 
     @Override
     void walk(Cursor c) {
-      for (int op : ops) {
-        switch (op & 0xff) {
-          case BOOLEAN -> {
-            if (c.pos >= c.buf.length) {
-              throw c.truncated(1);
-            }
-            int v = c.buf[c.pos];
-            if (v != 0 && v != 1) {
-              throw c.malformed("boolean byte " + v + " is neither 0 nor 1");
-            }
-            c.pos++;
+      byte[] b = c.buf;
+      int p = c.pos;
+      int[] ops = this.ops;
+      for (int k = 0; k < ops.length; k++) {
+        int op = ops[k];
+        int kind = op & 0xff;
+        if (kind == UNION) {
+          int[] branches = unions[op >>> 8];
+          int i;
+          if (p < b.length && (b[p] & 0x81) == 0) {
+            i = b[p++] >>> 1;
+          } else {
+            c.pos = p;
+            i = c.readInt();
+            p = c.pos;
           }
-          case INT -> c.skipVarint(5);
-          case LONG -> c.skipVarint(10);
-          case FLOAT -> c.skip(4);
-          case DOUBLE -> c.skip(8);
-          case BYTES -> {
-            // Not "c.pos += c.readLength()": Java reads c.pos before the call moves it.
+          if (i >= branches.length || i < 0) {
+            throw outOfRange(c, p, "union index", i, branches.length);
+          }
+          op = branches[i];
+          kind = op & 0xff;
+        }
+        // Fast paths for one-byte varints; anything else goes through the cursor.
+        if (kind == BYTES) {
+          int x;
+          if (p < b.length && ((x = b[p]) & 0x81) == 0 && (x >>> 1) < b.length - p) {
+            p += 1 + (x >>> 1);
+          } else {
+            c.pos = p;
             int len = c.readLength();
-            c.pos += len;
+            p = c.pos + len;
           }
-          case FIXED -> c.skip(op >>> 8);
-          case ENUM -> {
-            int i = c.readInt();
-            if (i < 0 || i >= op >>> 8) {
-              throw c.malformed("enum index " + i + " out of range (" + (op >>> 8) + " symbols)");
-            }
+        } else if (kind == INT || kind == LONG) {
+          if (p < b.length && b[p] >= 0) {
+            p++;
+          } else {
+            c.pos = p;
+            c.skipVarint(kind == INT ? 5 : 10);
+            p = c.pos;
           }
-          default -> {}
+        } else {
+          p = skipOther(op, kind, b, p, c);
         }
       }
+      c.pos = p;
+    }
+
+    private static int skipOther(int op, int kind, byte[] b, int p, Cursor c) {
+      int size;
+      switch (kind) {
+        case DOUBLE -> size = 8;
+        case FLOAT -> size = 4;
+        case FIXED -> size = op >>> 8;
+        case ENUM -> {
+          int i;
+          if (p < b.length && (b[p] & 0x81) == 0) {
+            i = b[p++] >>> 1;
+          } else {
+            c.pos = p;
+            i = c.readInt();
+            p = c.pos;
+          }
+          if (i >= op >>> 8 || i < 0) {
+            throw outOfRange(c, p, "enum index", i, op >>> 8);
+          }
+          return p;
+        }
+        case BOOLEAN -> {
+          if (p < b.length && (b[p] == 0 || b[p] == 1)) {
+            return p + 1;
+          }
+          c.pos = p;
+          throw p >= b.length
+              ? c.truncated(1)
+              : c.malformed("boolean byte " + b[p] + " is neither 0 nor 1");
+        }
+        default -> {
+          return p;
+        }
+      }
+      if (b.length - p < size) {
+        c.pos = p;
+        throw c.truncated(size - (b.length - p));
+      }
+      return p + size;
+    }
+
+    private static MalformedRecordException outOfRange(Cursor c, int p, String what, int i, int n) {
+      c.pos = p;
+      return c.malformed(
+          what
+              + " "
+              + i
+              + " out of range ("
+              + n
+              + (what.startsWith("enum") ? " symbols)" : " branches)"));
     }
   }
 

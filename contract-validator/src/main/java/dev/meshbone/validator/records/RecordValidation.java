@@ -7,7 +7,6 @@ import dev.meshbone.topics.Names;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -24,8 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  *   [global] mesh.contracts ─┐                      (compiled contracts, product subjects)
  *   [global] mesh.products  ─┴─▶ ContractCatalog ◀── read by ──┐
  *   &lt;d&gt;.&lt;p&gt;.ingest (pattern) ─▶ validate-record ─┬─▶ to-product-or-dlq ─▶ &lt;d&gt;.&lt;p&gt; | &lt;d&gt;.&lt;p&gt;.dlq
- *                                               └─▶ product-stats-deltas (repartition by product)
- *                                                    ─▶ sum-product-stats ─▶ mesh.products.stats
+ *                                               └─▶ product-stats-delta ─▶ product-stats-deltas
+ *                               (repartition by product) ─▶ sum-product-stats ─▶ mesh.products.stats
  * </pre>
  *
  * <p>One pattern source covers every product, so a new product's ingest topic is picked up without
@@ -40,6 +39,10 @@ public final class RecordValidation {
 
   /** Global store: {@code mesh.products} as read (raw bytes). */
   public static final String PRODUCTS_STORE = "record-validation-products";
+
+  static final String VALIDATE = "validate-record";
+  static final String RECORDS_SINK = "to-product-or-dlq";
+  static final String STATS_CHILD = "product-stats-delta";
 
   /** Each product's cumulative {@link ProductStats}, changelogged. */
   public static final String STATS_STORE = "product-stats";
@@ -93,31 +96,22 @@ public final class RecordValidation {
         builder.stream(
                 SOURCE_PATTERN,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
-            .process(
-                () -> new ValidateRecordProcessor(catalog, settings), Named.as("validate-record"));
+            .process(() -> new ValidateRecordProcessor(catalog, settings), Named.as(VALIDATE));
 
-    checked
-        .split(Named.as("checked-"))
-        .branch(
-            (key, value) -> value instanceof Routed,
-            Branched.withConsumer(
-                records ->
-                    ((KStream<byte[], Routed>) (KStream) records)
-                        .to(
-                            Routed.TOPIC,
-                            Produced.with(Serdes.ByteArray(), Routed.SERDE)
-                                .withStreamPartitioner(Routed.SOURCE_PARTITION)
-                                .withName("to-product-or-dlq")),
-                "records"))
-        .defaultBranch(
-            Branched.withConsumer(
-                deltas ->
-                    addStats(
-                        builder,
-                        topics,
-                        settings,
-                        (KStream<String, ProductStats>) (KStream) deltas),
-                "stats"));
+    // validate-record forwards each record to the sink by name and each count delta to the
+    // statistics branch by name: no branch node between them on the per-record path.
+    ((KStream<byte[], Routed>) (KStream) checked)
+        .to(
+            Routed.TOPIC,
+            Produced.with(Serdes.ByteArray(), Routed.SERDE)
+                .withStreamPartitioner(Routed.SOURCE_PARTITION)
+                .withName(RECORDS_SINK));
+    addStats(
+        builder,
+        topics,
+        settings,
+        ((KStream<String, Object>) (KStream) checked)
+            .mapValues(v -> (ProductStats) v, Named.as(STATS_CHILD)));
     return catalog;
   }
 

@@ -37,6 +37,7 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   private final ContractCatalog catalog;
   private final RecordValidationSettings settings;
   private final Map<String, Route> routes = new HashMap<>();
+  private Route lastRoute;
   private ProcessorContext<Object, Object> context;
   private RecordValidator validator;
 
@@ -47,6 +48,7 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
 
   /** One ingest topic as this task sees it: where its records go, and its counts since a flush. */
   private static final class Route {
+    final String sourceTopic;
     final ProductId product;
     final String productTopic;
     final String dlqTopic;
@@ -59,7 +61,8 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
     long lastRecordAt = Long.MIN_VALUE;
     long lastValidAt = Long.MIN_VALUE;
 
-    Route(ProductId product) {
+    Route(String sourceTopic, ProductId product) {
+      this.sourceTopic = sourceTopic;
       this.product = product;
       this.productTopic = DomainTopics.validated(product);
       this.dlqTopic = DomainTopics.dlq(product);
@@ -78,9 +81,13 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     String topic = meta.topic();
-    Route route = routes.get(topic);
-    if (route == null) {
-      route = open(topic);
+    Route route = lastRoute;
+    if (route == null || !route.sourceTopic.equals(topic)) {
+      route = routes.get(topic);
+      if (route == null) {
+        route = open(topic);
+      }
+      lastRoute = route;
     }
     long generation = catalog.generation();
     if (route.generation != generation) {
@@ -100,10 +107,11 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
         route.lastValidAt = ts;
       }
       context.forward(
-          record.withValue(new Routed(record.value(), route.productTopic, meta.partition())));
+          record.withValue(new Routed(record.value(), route.productTopic, meta.partition())),
+          RecordValidation.RECORDS_SINK);
     } else {
       route.invalid[reason.ordinal()]++;
-      context.forward(deadLetter(record, meta, route, reason));
+      context.forward(deadLetter(record, meta, route, reason), RecordValidation.RECORDS_SINK);
     }
   }
 
@@ -113,7 +121,7 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
         DomainTopics.productOfIngest(topic)
             .orElseThrow(() -> new InvalidNameException("not an ingest topic: " + topic));
     settings.outputTopics().ensureOutputs(product);
-    Route route = new Route(product);
+    Route route = new Route(topic, product);
     routes.put(topic, route);
     return route;
   }
@@ -185,7 +193,8 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
               .setLastValidAt(instant(route.lastValidAt))
               .setUpdatedAt(Instant.ofEpochMilli(now))
               .build();
-      context.forward(new Record<>(route.product.toString(), delta, now));
+      context.forward(
+          new Record<>(route.product.toString(), delta, now), RecordValidation.STATS_CHILD);
       try {
         settings.listener().onCounts(route.product, delta);
       } catch (RuntimeException e) {

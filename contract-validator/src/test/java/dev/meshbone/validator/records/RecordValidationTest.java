@@ -436,4 +436,15 @@ class RecordValidationTest {
 
     assertThat(stats.isEmpty()).isTrue();
   }
+
+  @Test
+  void shouldNameEveryNodeAndStoreOfTheSection() {
+    var builder = new org.apache.kafka.streams.StreamsBuilder();
+    RecordValidation.addTo(builder, topics);
+    String description = builder.build().describe().toString();
+
+    assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
+    assertThat(description)
+        .contains("validate-record", "to-product-or-dlq", "sum-product-stats", "product-stats");
+  }
 }
