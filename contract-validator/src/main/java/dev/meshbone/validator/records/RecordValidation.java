@@ -43,6 +43,7 @@ public final class RecordValidation {
   static final String VALIDATE = "validate-record";
   static final String RECORDS_SINK = "to-product-or-dlq";
   static final String STATS_CHILD = "product-stats-delta";
+  static final int STATS_PARTITIONS = 1;
 
   /** Each product's cumulative {@link ProductStats}, changelogged. */
   public static final String STATS_STORE = "product-stats";
@@ -129,9 +130,11 @@ public final class RecordValidation {
     deltas
         .repartition(
             // A fixed count: by default Streams would size it from the ingest topics the pattern
-            // matches, and refuse to start once a product with more partitions appears.
+            // matches, and refuse to start once a product with more partitions appears. One
+            // partition: a few count deltas a second per product need one task, and every task
+            // costs the stream thread a check per loop, on the path of every record.
             Repartitioned.<String, ProductStats>as("product-stats-deltas")
-                .withNumberOfPartitions(topics.productStats.partitions())
+                .withNumberOfPartitions(STATS_PARTITIONS)
                 .withKeySerde(topics.productStats.keySerde())
                 .withValueSerde(topics.productStats.valueSerde()))
         .process(

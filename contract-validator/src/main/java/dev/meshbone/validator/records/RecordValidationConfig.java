@@ -10,7 +10,7 @@ import java.time.Duration;
 @ConfigurationProperties("meshbone.validator")
 public class RecordValidationConfig {
   private int maxRecordBytes = RecordValidationSettings.DEFAULT_MAX_RECORD_BYTES;
-  private Duration statsFlushInterval = Duration.ofMillis(250);
+  private Duration statsFlushInterval = Duration.ofSeconds(1);
   private Duration statsEmitInterval = Duration.ofSeconds(1);
   private Duration provisionInterval = Duration.ofSeconds(2);
   private Duration provisionTimeout = Duration.ofSeconds(30);

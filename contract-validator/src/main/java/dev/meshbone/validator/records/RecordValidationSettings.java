@@ -39,11 +39,11 @@ public record RecordValidationSettings(
     Objects.requireNonNull(listener, "listener");
   }
 
-  /** 1,000,000 bytes, counts flushed every 250 ms and emitted every second, topics assumed. */
+  /** 1,000,000 bytes, counts flushed and emitted every second, topics assumed. */
   public static RecordValidationSettings defaults() {
     return new RecordValidationSettings(
         DEFAULT_MAX_RECORD_BYTES,
-        Duration.ofMillis(250),
+        Duration.ofSeconds(1),
         Duration.ofSeconds(1),
         OutputTopics.ASSUME_PRESENT,
         ValidationListener.NONE);

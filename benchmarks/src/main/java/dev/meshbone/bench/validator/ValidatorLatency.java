@@ -1,0 +1,263 @@
+package dev.meshbone.bench.validator;
+
+import dev.meshbone.events.ContractEntry;
+import dev.meshbone.events.ContractVersion;
+import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.ProductId;
+import dev.meshbone.topics.TopicBootstrapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Ingest-to-product latency at a fixed rate, exactly once: a producer writes {@code --rate}
+ * records/s (each stamped with its send time) to a product's ingest topic, the app under test
+ * validates (or passes) them to the product topic, and a read_committed consumer of the product
+ * topic records now - record timestamp for every record after {@code --warmup-seconds}, for {@code
+ * --seconds}. Producer, app and consumer share this JVM's clock; the broker runs in a child JVM.
+ * The validator and the pass-through run in turn, each {@code --rounds} times, each run on a fresh
+ * product.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.meshbone.bench.validator.ValidatorLatency \
+ *   --rate 5000 --seconds 30 --rounds 2
+ * </pre>
+ */
+public final class ValidatorLatency {
+  private ValidatorLatency() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = ValidatorThroughput.options(args);
+    int rate = Integer.parseInt(opts.getOrDefault("rate", "5000"));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
+    int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "5"));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+    int commitMs = Integer.parseInt(opts.getOrDefault("commit-ms", "20"));
+    int partitions = Integer.parseInt(opts.getOrDefault("partitions", "2"));
+    double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
+    System.out.println(ValidatorThroughput.machine());
+    System.out.printf(
+        "rate %d records/s, %d s measured after %d s warm-up, commit.interval.ms=%d, %d partitions,"
+            + " %.0f%% to the DLQ%n",
+        rate, seconds, warmupSeconds, commitMs, partitions, invalid * 100);
+    try (var broker = ChildBroker.start()) {
+      var cluster = new BenchCluster(broker.bootstrapServers());
+      cluster.setUp(partitions);
+      List<String> rows = new ArrayList<>();
+      int n = 0;
+      for (int round = 0; round < rounds; round++) {
+        for (String variant : List.of("VALIDATOR", "PASS_THROUGH")) {
+          var product = new ProductId("lat" + (n++), "orders");
+          prepare(cluster, product, partitions);
+          Topology topology =
+              variant.equals("VALIDATOR")
+                  ? ValidatorThroughput.validator()
+                  : ValidatorThroughput.passThrough(true);
+          long[] latencies =
+              run(cluster, topology, product, rate, seconds, warmupSeconds, commitMs, invalid);
+          String row =
+              String.format(
+                  "| %s | %d | %,d | %.1f | %.1f | %.1f | %.1f |",
+                  variant,
+                  round,
+                  latencies.length,
+                  pct(latencies, 50),
+                  pct(latencies, 90),
+                  pct(latencies, 99),
+                  pct(latencies, 100));
+          System.out.println(row);
+          rows.add(row);
+        }
+      }
+      System.out.println();
+      System.out.println("| app | round | records | p50 ms | p90 ms | p99 ms | max ms |");
+      System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+      rows.forEach(System.out::println);
+      cluster.admin.close();
+    }
+  }
+
+  private static void prepare(BenchCluster cluster, ProductId product, int partitions)
+      throws Exception {
+    new TopicBootstrapper(cluster.admin, (short) 1, Duration.ofSeconds(30))
+        .ensure(DomainTopics.productSpecs(product, partitions));
+    ContractVersion v = BenchRecords.contract().getVersion();
+    var entry =
+        ContractEntry.newBuilder()
+            .setVersion(
+                ContractVersion.newBuilder(v).setSubject(product.defaultValueSubject()).build())
+            .build();
+    try (var producer =
+        new KafkaProducer<>(
+            cluster.producerConfig(),
+            new StringSerializer(),
+            MeshEventSerde.of(ContractEntry.class))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "mesh.contracts", "version:" + product.defaultValueSubject() + ":1", entry))
+          .get();
+    }
+  }
+
+  private static long[] run(
+      BenchCluster cluster,
+      Topology topology,
+      ProductId product,
+      int rate,
+      int seconds,
+      int warmupSeconds,
+      int commitMs,
+      double invalid)
+      throws Exception {
+    Properties props = new Properties();
+    props.put(
+        StreamsConfig.APPLICATION_ID_CONFIG, "lat-" + UUID.randomUUID().toString().substring(0, 8));
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("lat").toString());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Only what is produced from now on: earlier runs' ingest topics match the pattern too.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
+    var streams = new KafkaStreams(topology, props);
+    var running = new java.util.concurrent.CountDownLatch(1);
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+        });
+    streams.start();
+    running.await();
+
+    var consumerConfig = new HashMap<String, Object>();
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "lat-reader-" + UUID.randomUUID());
+    var out = new ArrayList<TopicPartition>();
+    for (var p :
+        cluster.partitions(DomainTopics.validated(product), partitionsOf(cluster, product))) {
+      out.add(p);
+    }
+    AtomicBoolean producing = new AtomicBoolean(true);
+    long start = System.currentTimeMillis();
+    long measureFrom = start + warmupSeconds * 1000L;
+    long measureTo = measureFrom + seconds * 1000L;
+    Thread load =
+        new Thread(
+            () -> produce(cluster, product, rate, invalid, producing, measureTo + 2_000),
+            "latency-load");
+    load.start();
+    long[] lat = new long[rate * (seconds + 1)];
+    long[] worst = new long[seconds];
+    int count = 0;
+    try (var consumer =
+        new KafkaConsumer<>(
+            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(out);
+      consumer.seekToEnd(out);
+      consumer.position(out.get(0));
+      while (System.currentTimeMillis() < measureTo + 3_000) {
+        for (var r : consumer.poll(Duration.ofMillis(50))) {
+          long now = System.currentTimeMillis();
+          if (r.timestamp() >= measureFrom && r.timestamp() < measureTo && count < lat.length) {
+            lat[count++] = now - r.timestamp();
+            int second = (int) ((r.timestamp() - measureFrom) / 1000);
+            if (second < worst.length) {
+              worst[second] = Math.max(worst[second], now - r.timestamp());
+            }
+          }
+        }
+      }
+    } finally {
+      producing.set(false);
+      load.join();
+      streams.close(Duration.ofSeconds(30));
+      streams.cleanUp();
+    }
+    if (Boolean.getBoolean("latency.perSecond")) {
+      System.out.println("worst latency per second (ms): " + Arrays.toString(worst));
+    }
+    long[] result = Arrays.copyOf(lat, count);
+    Arrays.sort(result);
+    return result;
+  }
+
+  private static int partitionsOf(BenchCluster cluster, ProductId product) throws Exception {
+    return cluster
+        .admin
+        .describeTopics(List.of(DomainTopics.validated(product)))
+        .allTopicNames()
+        .get()
+        .get(DomainTopics.validated(product))
+        .partitions()
+        .size();
+  }
+
+  /** Sends at a fixed rate, each record stamped with its send time, until {@code until}. */
+  private static void produce(
+      BenchCluster cluster,
+      ProductId product,
+      int rate,
+      double invalid,
+      AtomicBoolean producing,
+      long until) {
+    var config = cluster.producerConfig();
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    var records = new BenchRecords(11);
+    // Made in advance so the pacing loop only sends.
+    byte[][] values = new byte[4096][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = records.next(invalid);
+    }
+    String topic = DomainTopics.ingest(product);
+    long intervalNanos = 1_000_000_000L / rate;
+    try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
+      long next = System.nanoTime();
+      long i = 0;
+      while (producing.get() && System.currentTimeMillis() < until) {
+        long now = System.nanoTime();
+        if (now < next) {
+          LockSupport.parkNanos(next - now);
+          continue;
+        }
+        byte[] key = ("k" + i).getBytes(StandardCharsets.UTF_8);
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, System.currentTimeMillis(), key, values[(int) (i % values.length)]));
+        i++;
+        next += intervalNanos;
+      }
+    }
+  }
+
+  private static double pct(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}
