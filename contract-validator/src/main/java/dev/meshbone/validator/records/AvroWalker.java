@@ -153,7 +153,8 @@ final class AvroWalker {
         }
         nodes[i] = compile(f.schema(), leaves, deeper);
       }
-      return new RecordNode(SkipRun.merge(nodes), false);
+      Node[] merged = SkipRun.merge(nodes);
+      return merged.length == 1 ? merged[0] : new RecordNode(merged, false);
     }
 
     private static List<Leaf> itemLeaves(List<Leaf> leaves) {
@@ -262,7 +263,8 @@ final class AvroWalker {
               }
               record.fields = SkipRun.merge(fields);
               building.remove(s);
-              yield record;
+              // A record that is one run (or one node) is that run: one call less per value.
+              yield !record.recursive && record.fields.length == 1 ? record.fields[0] : record;
             }
             case UNION -> {
               Node[] branches = new Node[s.getTypes().size()];
@@ -564,7 +566,7 @@ final class AvroWalker {
 
     @Override
     void walk(Cursor c) {
-      int i = c.readInt();
+      int i = c.readIndex();
       if (i < 0 || i >= branches.length) {
         throw c.malformed("union index " + i + " out of range (" + branches.length + " branches)");
       }
@@ -1076,7 +1078,7 @@ final class AvroWalker {
 
     @Override
     void walk(Cursor c) {
-      int i = c.readInt();
+      int i = c.readIndex();
       if (i < 0 || i >= symbols.size()) {
         throw c.malformed("enum index " + i + " out of range (" + symbols.size() + " symbols)");
       }

@@ -88,6 +88,19 @@ final class Cursor {
     return (n >>> 1) ^ -(n & 1);
   }
 
+  /** Reads a union branch or enum symbol index: almost always one byte. */
+  int readIndex() {
+    int p = pos;
+    if (p < buf.length) {
+      int x = buf[p];
+      if ((x & 0x81) == 0) {
+        pos = p + 1;
+        return x >>> 1;
+      }
+    }
+    return readInt();
+  }
+
   /** Reads an Avro long (zig-zag varint of at most 10 bytes). */
   long readLong() {
     byte[] b = buf;
