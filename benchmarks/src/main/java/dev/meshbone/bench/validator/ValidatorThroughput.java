@@ -97,6 +97,7 @@ public final class ValidatorThroughput {
           (double) new BenchRecords(7).next(0).length);
 
       Map<Variant, List<Double>> rates = new LinkedHashMap<>();
+      List<Map<Variant, Double>> byRound = new ArrayList<>();
       Map<Variant, List<Double>> cpus = new LinkedHashMap<>();
       Variant[] order =
           java.util.Arrays.stream(
@@ -106,6 +107,10 @@ public final class ValidatorThroughput {
               .map(Variant::valueOf)
               .toArray(Variant[]::new);
       for (int round = 0; round < warmup + rounds; round++) {
+        Map<Variant, Double> thisRound = new LinkedHashMap<>();
+        if (round >= warmup) {
+          byRound.add(thisRound);
+        }
         for (int k = 0; k < order.length; k++) {
           Variant v = order[(round + k) % order.length];
           Result r = bench.run(v);
@@ -114,6 +119,7 @@ public final class ValidatorThroughput {
               "round %d %-12s %,10.0f records/s %6.2f us CPU/record%s%n",
               round, v, r.rate(), r.cpuMicrosPerRecord(), counted ? "" : " (warm-up)");
           if (counted) {
+            thisRound.put(v, r.rate());
             rates.computeIfAbsent(v, x -> new ArrayList<>()).add(r.rate());
             cpus.computeIfAbsent(v, x -> new ArrayList<>()).add(r.cpuMicrosPerRecord());
           }
@@ -136,7 +142,16 @@ public final class ValidatorThroughput {
         System.out.println();
         for (Variant v : order) {
           if (v != Variant.VALIDATOR) {
-            System.out.printf("validator / %s = %.2f%n", v, val / median(rates.get(v)));
+            // Also the median of each round's own ratio: runs of one round are minutes apart at
+            // most, so a change in the machine's background load weighs on both sides of it.
+            List<Double> paired =
+                byRound.stream().map(m -> m.get(Variant.VALIDATOR) / m.get(v)).toList();
+            System.out.printf(
+                "validator / %s = %.2f (ratio of medians), %.2f (median of per-round ratios %s)%n",
+                v,
+                val / median(rates.get(v)),
+                median(paired),
+                paired.stream().map(x -> String.format("%.2f", x)).toList());
           }
         }
       }
