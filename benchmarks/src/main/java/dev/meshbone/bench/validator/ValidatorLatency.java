@@ -52,6 +52,7 @@ public final class ValidatorLatency {
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
     int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "5"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+    int warmupRounds = Integer.parseInt(opts.getOrDefault("warmup-rounds", "1"));
     int commitMs = Integer.parseInt(opts.getOrDefault("commit-ms", "20"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "2"));
     double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
@@ -65,7 +66,7 @@ public final class ValidatorLatency {
       cluster.setUp(partitions);
       List<String> rows = new ArrayList<>();
       int n = 0;
-      for (int round = 0; round < rounds; round++) {
+      for (int round = 0; round < warmupRounds + rounds; round++) {
         for (String variant : List.of("VALIDATOR", "PASS_THROUGH")) {
           var product = new ProductId("lat" + (n++), "orders");
           prepare(cluster, product, partitions);
@@ -77,16 +78,18 @@ public final class ValidatorLatency {
               run(cluster, topology, product, rate, seconds, warmupSeconds, commitMs, invalid);
           String row =
               String.format(
-                  "| %s | %d | %,d | %.1f | %.1f | %.1f | %.1f |",
+                  "| %s | %s | %,d | %.1f | %.1f | %.1f | %.1f |",
                   variant,
-                  round,
+                  round < warmupRounds ? round + " (warm-up)" : Integer.toString(round),
                   latencies.length,
                   pct(latencies, 50),
                   pct(latencies, 90),
                   pct(latencies, 99),
                   pct(latencies, 100));
           System.out.println(row);
-          rows.add(row);
+          if (round >= warmupRounds) {
+            rows.add(row);
+          }
         }
       }
       System.out.println();
