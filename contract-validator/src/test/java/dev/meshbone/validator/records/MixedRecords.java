@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -147,6 +148,18 @@ final class MixedRecords {
                   product.toString(),
                   Orders.product(product.toString(), null, LifecycleStatus.ACTIVE)))
           .get();
+    }
+  }
+
+  /**
+   * Deletes the product's three topics, so validators that later tests start (each reads every
+   * ingest topic from the start) do not check these records again.
+   */
+  void deleteTopics(KafkaBroker broker) {
+    try (var admin = broker.admin()) {
+      admin.deleteTopics(List.of(ingest(), validated(), dlq())).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Best effort: a leftover topic costs later tests time, not correctness.
     }
   }
 

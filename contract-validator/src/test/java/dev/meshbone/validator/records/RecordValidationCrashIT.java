@@ -19,9 +19,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,29 +48,36 @@ class RecordValidationCrashIT {
     Path stateDir = Files.createTempDirectory("rv-crash");
     String appId = KafkaBroker.unique("rv-crash");
 
-    // A steady stream, so the kill lands mid-stream: 20,000 records over about 8 seconds.
+    // A steady stream, so the kill lands mid-stream: 20,000 records over about 12 seconds.
     CompletableFuture<Void> producing =
         CompletableFuture.runAsync(
             () -> {
               for (int from = 0; from < N; from += 500) {
                 records.produce(broker, from, from + 500);
-                pause(200);
+                pause(300);
               }
             });
 
-    Process first = startValidator(broker, appId, stateDir, "first");
-    try (var committed = new Counter(broker, records, "read_committed");
-        var uncommitted = new Counter(broker, records, "read_uncommitted")) {
-      // Kill only once a transaction is seen holding output nobody may read yet.
-      await()
-          .atMost(Duration.ofMinutes(2))
-          .until(
-              () -> {
-                long c = committed.poll();
-                return c > 0 && uncommitted.poll() - c >= 100;
-              });
-      first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      assertThat(committed.poll()).isLessThan(N);
+    try (Admin admin = broker.admin()) {
+      boolean killedMidTransaction = false;
+      for (int attempt = 1; attempt <= 3 && !killedMidTransaction; attempt++) {
+        Process first = startValidator(broker, appId, stateDir, "first-" + attempt);
+        try {
+          // Kill once an output partition's last stable offset trails its end: a transaction
+          // holds records nobody may read yet.
+          await().atMost(Duration.ofMinutes(2)).until(() -> openTransaction(admin, records));
+          first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          // Still open with the process dead (its commit was not under way): the kill caught it.
+          killedMidTransaction = staysOpen(admin, records);
+        } finally {
+          if (first.isAlive()) {
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          }
+        }
+      }
+      assertThat(killedMidTransaction)
+          .as("the validator was killed with a transaction open")
+          .isTrue();
     }
 
     Process second = startValidator(broker, appId, stateDir, "second");
@@ -96,8 +108,45 @@ class RecordValidationCrashIT {
     } finally {
       second.destroy();
       if (!second.waitFor(60, TimeUnit.SECONDS)) {
-        second.destroyForcibly();
+        second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
+      records.deleteTopics(broker);
+    }
+  }
+
+  /** Whether some output partition has records of a transaction not yet committed or aborted. */
+  private static boolean openTransaction(Admin admin, MixedRecords records) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < MixedRecords.PARTITIONS; p++) {
+      latest.put(new TopicPartition(records.validated(), p), OffsetSpec.latest());
+      latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
+    }
+    var stable =
+        admin
+            .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    var end =
+        admin
+            .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    return latest.keySet().stream().anyMatch(tp -> stable.get(tp).offset() < end.get(tp).offset());
+  }
+
+  /**
+   * Whether the transaction stays open for 3 s (well under the 10 s Streams gives a transaction
+   * before the broker aborts it), so it was not a commit already on its way when the process died.
+   */
+  private static boolean staysOpen(Admin admin, MixedRecords records) {
+    try {
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> openTransaction(admin, records));
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
   }
 

@@ -80,7 +80,7 @@ class RecordValidationIT {
 
     var out = new MixedRecords.Outputs(broker, records);
     try {
-      await().atMost(Duration.ofMinutes(2)).until(() -> out.poll() >= N);
+      await().atMost(Duration.ofMinutes(3)).until(() -> out.poll() >= N);
       await()
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(10))
@@ -115,6 +115,14 @@ class RecordValidationIT {
       out.close();
     }
 
+    try {
+      assertStatsAndMetrics(records);
+    } finally {
+      records.deleteTopics(broker);
+    }
+  }
+
+  private void assertStatsAndMetrics(MixedRecords records) throws Exception {
     ProductStats stats = awaitStats(records.product, N);
     assertThat(stats.getValid()).isEqualTo(N / 2);
     assertThat(stats.getInvalidByReason()).isEqualTo(MixedRecords.expectedReasons(N));
@@ -160,6 +168,14 @@ class RecordValidationIT {
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - created));
       assertThat(got.get(0).partition()).isEqualTo(1);
       assertThat(header(got.get(0), DlqHeaders.REASON)).isEqualTo("NOT_CONFLUENT_FORMAT");
+    } finally {
+      try (var admin = broker.admin()) {
+        admin.deleteTopics(
+            List.of(
+                DomainTopics.ingest(product),
+                DomainTopics.validated(product),
+                DomainTopics.dlq(product)));
+      }
     }
   }
 
