@@ -228,6 +228,8 @@ public final class ValidatorThroughput {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+    // As the validator service runs: an idle thread polls 10 ms before it commits.
+    props.put(StreamsConfig.POLL_MS_CONFIG, 10);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams").toString());
