@@ -1,0 +1,48 @@
+package dev.meshbone.client.micronaut;
+
+import dev.meshbone.client.MeshClient;
+import dev.meshbone.client.MeshClientSettings;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import jakarta.inject.Singleton;
+
+/**
+ * Makes a {@link MeshClient} injectable in a Micronaut application, configured by the settings
+ * under {@code meshbone.client.*} ({@code application.yml}, system properties, environment
+ * variables such as {@code MESHBONE_CLIENT_DOMAIN}); see {@link MeshClientSettings} for the names.
+ *
+ * <pre>{@code
+ * meshbone:
+ *   client:
+ *     domain: clinical-trials
+ *     bootstrap-servers: localhost:9092
+ *     registry-url: http://localhost:8081
+ *     kafka:
+ *       security.protocol: SASL_SSL
+ * }</pre>
+ *
+ * <p>Only when {@code meshbone.client.domain} is set: meshbone's own services have this module on
+ * their classpath and never make a client. The client is a singleton, made on first injection (no
+ * I/O until used) and closed with the application context.
+ */
+@Factory
+@Requires(property = MeshClientFactory.DOMAIN_PROPERTY)
+public class MeshClientFactory {
+  static final String DOMAIN_PROPERTY = "meshbone.client.domain";
+
+  /** The settings under {@code meshbone.client}, checked at once. */
+  @Singleton
+  public MeshClientSettings meshClientSettings(Environment environment) {
+    return MeshClientSettings.fromMap(
+        environment.getProperties(MeshClientSettings.PREFIX, StringConvention.RAW));
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  public MeshClient meshClient(MeshClientSettings settings) {
+    return MeshClient.create(settings);
+  }
+}
