@@ -66,6 +66,18 @@ public final class MeshClientSettings {
   public static final String DELIVERY_TIMEOUT = "delivery-timeout";
   public static final String TOPIC_READY_TIMEOUT = "topic-ready-timeout";
 
+  /** Every setting's name but the pass-through prefixes. */
+  public static final List<String> KNOWN =
+      List.of(
+          DOMAIN,
+          BOOTSTRAP_SERVERS,
+          REGISTRY_URL,
+          REQUEST_TIMEOUT,
+          VERDICT_TIMEOUT,
+          BROKER_TIMEOUT,
+          DELIVERY_TIMEOUT,
+          TOPIC_READY_TIMEOUT);
+
   private final String domain;
   private final String bootstrapServers;
   private final URI registryUrl;
@@ -172,6 +184,9 @@ public final class MeshClientSettings {
         continue;
       }
       String text = value.toString();
+      if (!KNOWN.contains(key) && KNOWN.contains(key.replace('.', '-'))) {
+        key = key.replace('.', '-'); // request.timeout, as an environment variable gives it
+      }
       switch (key) {
         case DOMAIN -> b.domain(text);
         case BOOTSTRAP_SERVERS, "bootstrap.servers", "bootstrapServers" -> b.bootstrapServers(text);
@@ -197,15 +212,7 @@ public final class MeshClientSettings {
           "unknown mesh client settings "
               + unknown
               + ": known are "
-              + List.of(
-                  DOMAIN,
-                  BOOTSTRAP_SERVERS,
-                  REGISTRY_URL,
-                  REQUEST_TIMEOUT,
-                  VERDICT_TIMEOUT,
-                  BROKER_TIMEOUT,
-                  DELIVERY_TIMEOUT,
-                  TOPIC_READY_TIMEOUT)
+              + KNOWN
               + " and kafka.*, registry.*");
     }
     return b.build();

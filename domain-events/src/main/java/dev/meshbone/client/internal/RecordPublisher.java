@@ -85,7 +85,8 @@ public final class RecordPublisher implements AutoCloseable {
       config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
       config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.brokerTimeout().toMillis());
-      config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+      config.put(
+          ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, delivery));
       // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
       config.put(
           ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,

@@ -8,6 +8,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Makes a {@link MeshClient} injectable in a Micronaut application, configured by the settings
@@ -36,8 +38,23 @@ public class MeshClientFactory {
   /** The settings under {@code meshbone.client}, checked at once. */
   @Singleton
   public MeshClientSettings meshClientSettings(Environment environment) {
-    return MeshClientSettings.fromMap(
-        environment.getProperties(MeshClientSettings.PREFIX, StringConvention.RAW));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    environment
+        .getProperties(MeshClientSettings.PREFIX, StringConvention.RAW)
+        .forEach(
+            (key, value) -> {
+              // An environment variable (MESHBONE_CLIENT_KAFKA_SECURITY_PROTOCOL) shows up under
+              // several spellings; keep the ones the settings read, drop the other variants.
+              String known = key.replace('.', '-');
+              if (MeshClientSettings.KNOWN.contains(key)
+                  || MeshClientSettings.KNOWN.contains(known)
+                  || key.equals("bootstrap.servers")
+                  || key.startsWith(MeshClientSettings.KAFKA_PREFIX)
+                  || key.startsWith(MeshClientSettings.REGISTRY_PREFIX)) {
+                settings.put(key, value);
+              }
+            });
+    return MeshClientSettings.fromMap(settings);
   }
 
   @Singleton
