@@ -1,5 +1,6 @@
 package dev.meshbone.client;
 
+import dev.meshbone.client.internal.DeadLetters;
 import dev.meshbone.client.internal.KafkaClients;
 import dev.meshbone.client.internal.ProductConsumerImpl;
 import dev.meshbone.client.internal.ProductRegistry;
@@ -340,11 +341,37 @@ public final class MeshClient implements AutoCloseable {
             id.toString(),
             topic,
             domain + "." + consumerName,
-            type,
-            deserializer,
+            ProductConsumerImpl.avro(deserializer, type),
             kafka,
             settings.brokerTimeout());
     return track(consumer);
+  }
+
+  /**
+   * A consumer of one of this domain's products' dead letters ({@code <domain>.<product>.dlq}): the
+   * records contract-validator refused, each with the reason, the rule and field it broke and where
+   * it came from, so the owner can fix the producer. Same group, ordering and delivery semantics as
+   * {@link #consume}; blocks until the topic exists.
+   *
+   * @throws UnknownProductException the product was never declared
+   */
+  public ProductConsumer<DeadLetter> deadLetters(String product, String consumerName) {
+    if (consumerName == null || consumerName.isBlank() || consumerName.contains(" ")) {
+      throw new IllegalArgumentException(
+          "a consumer needs a name without spaces, e.g. \"dlq-alerts\"");
+    }
+    ProductId id = own(product);
+    requireKnown(id, "have dead letters read");
+    String topic = DomainTopics.dlq(id);
+    kafka.awaitTopic(topic, id.toString());
+    return track(
+        new ProductConsumerImpl<>(
+            id.toString(),
+            topic,
+            domain + "." + consumerName,
+            DeadLetters.decoder(id.toString()),
+            kafka,
+            settings.brokerTimeout()));
   }
 
   // Notifications.

@@ -300,6 +300,50 @@ class MeshClientKafkaIT {
     }
   }
 
+  @Test
+  void shouldReadTheOwnersDeadLettersWithTheirReasons() throws Exception {
+    registry.product(productId);
+    broker.createTopics(1, productId + ".dlq");
+    var record =
+        new ProducerRecord<byte[], byte[]>(
+            productId + ".dlq", "o-9".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 1});
+    record.headers().add("mesh.dlq.reason", "RULE_VIOLATION".getBytes(StandardCharsets.UTF_8));
+    record
+        .headers()
+        .add("mesh.dlq.message", "amountCents -5 is below 0".getBytes(StandardCharsets.UTF_8));
+    record.headers().add("mesh.dlq.rule", "positive".getBytes(StandardCharsets.UTF_8));
+    record.headers().add("mesh.dlq.field", "amountCents".getBytes(StandardCharsets.UTF_8));
+    record
+        .headers()
+        .add("mesh.dlq.source.topic", (productId + ".ingest").getBytes(StandardCharsets.UTF_8));
+    record.headers().add("mesh.dlq.source.partition", "2".getBytes(StandardCharsets.UTF_8));
+    record.headers().add("mesh.dlq.source.offset", "17".getBytes(StandardCharsets.UTF_8));
+    try (var producer = new KafkaProducer<byte[], byte[]>(broker.producerConfig())) {
+      producer.send(record).get();
+    }
+
+    List<ProductRecord<DeadLetter>> letters = new ArrayList<>();
+    try (ProductConsumer<DeadLetter> dlq = mesh.deadLetters("orders", "dlq-watch")) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                letters.addAll(dlq.poll(Duration.ofMillis(200)));
+                return !letters.isEmpty();
+              });
+    }
+    DeadLetter letter = letters.get(0).value();
+    assertThat(letter.key()).isEqualTo("o-9");
+    assertThat(letter.reason()).isEqualTo("RULE_VIOLATION");
+    assertThat(letter.rule()).isEqualTo("positive");
+    assertThat(letter.field()).isEqualTo("amountCents");
+    assertThat(letter.sourceTopic()).isEqualTo(productId + ".ingest");
+    assertThat(letter.sourcePartition()).isEqualTo(2);
+    assertThat(letter.sourceOffset()).isEqualTo(17);
+    assertThat(letter)
+        .hasToString("RULE_VIOLATION positive (amountCents): amountCents -5 is below 0");
+  }
+
   private static byte[] confluent(int id, Order order) throws Exception {
     ByteBuffer avro = order.toByteBuffer();
     // Order.toByteBuffer is single-object encoded (10-byte header); the product topics hold the

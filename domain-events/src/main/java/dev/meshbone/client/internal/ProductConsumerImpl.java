@@ -40,26 +40,79 @@ public final class ProductConsumerImpl<V> implements ProductConsumer<V> {
 
   private final String productId;
   private final String topic;
-  private final Class<V> type;
+  private final Decoder<V> decoder;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaAvroDeserializer deserializer;
   private final KafkaClients kafka;
   private final Duration commitTimeout;
   // The next offset of each partition after what poll returned, not yet committed.
   private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
 
+  /** Turns one record's bytes into what the consumer hands out; throws to stop at the record. */
+  public interface Decoder<V> extends AutoCloseable {
+    V decode(ConsumerRecord<byte[], byte[]> record);
+
+    @Override
+    default void close() {}
+  }
+
+  /** A decoder of Confluent-format Avro records into {@code type}. */
+  public static <V> Decoder<V> avro(KafkaAvroDeserializer deserializer, Class<V> type) {
+    return new Decoder<>() {
+      @Override
+      public V decode(ConsumerRecord<byte[], byte[]> r) {
+        Object value;
+        try {
+          value = deserializer.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+          throw new RecordEncodingException(
+              "cannot read the record at "
+                  + r.topic()
+                  + "-"
+                  + r.partition()
+                  + "@"
+                  + r.offset()
+                  + " into "
+                  + type.getName()
+                  + ": "
+                  + e.getMessage()
+                  + ". The consumer stays at this record: update the reader's class to the"
+                  + " product's current contract",
+              e);
+        }
+        if (value != null && !type.isInstance(value)) {
+          throw new RecordEncodingException(
+              "the record at "
+                  + r.topic()
+                  + "-"
+                  + r.partition()
+                  + "@"
+                  + r.offset()
+                  + " reads as a "
+                  + value.getClass().getName()
+                  + ", not a "
+                  + type.getName(),
+              null);
+        }
+        return type.cast(value);
+      }
+
+      @Override
+      public void close() {
+        deserializer.close();
+      }
+    };
+  }
+
   public ProductConsumerImpl(
       String productId,
       String topic,
       String groupId,
-      Class<V> type,
-      KafkaAvroDeserializer deserializer,
+      Decoder<V> decoder,
       KafkaClients kafka,
       Duration commitTimeout) {
     this.productId = productId;
     this.topic = topic;
-    this.type = type;
-    this.deserializer = deserializer;
+    this.decoder = decoder;
     this.kafka = kafka;
     this.commitTimeout = commitTimeout;
     Map<String, Object> config = kafka.common("consumer-" + groupId);
@@ -120,7 +173,7 @@ public final class ProductConsumerImpl<V> implements ProductConsumer<V> {
       for (ConsumerRecord<byte[], byte[]> r : records.records(p)) {
         V value;
         try {
-          value = decode(r);
+          value = decoder.decode(r);
         } catch (RecordEncodingException e) {
           next.forEach(consumer::seek);
           if (out.isEmpty()) {
@@ -144,43 +197,6 @@ public final class ProductConsumerImpl<V> implements ProductConsumer<V> {
       }
     }
     return out;
-  }
-
-  private V decode(ConsumerRecord<byte[], byte[]> r) {
-    Object value;
-    try {
-      value = deserializer.deserialize(r.topic(), r.headers(), r.value());
-    } catch (RuntimeException e) {
-      throw new RecordEncodingException(
-          "cannot read the record at "
-              + r.topic()
-              + "-"
-              + r.partition()
-              + "@"
-              + r.offset()
-              + " into "
-              + type.getName()
-              + ": "
-              + e.getMessage()
-              + ". The consumer stays at this record: update the reader's class to the product's"
-              + " current contract",
-          e);
-    }
-    if (value != null && !type.isInstance(value)) {
-      throw new RecordEncodingException(
-          "the record at "
-              + r.topic()
-              + "-"
-              + r.partition()
-              + "@"
-              + r.offset()
-              + " reads as a "
-              + value.getClass().getName()
-              + ", not a "
-              + type.getName(),
-          null);
-    }
-    return type.cast(value);
   }
 
   @Override
@@ -228,7 +244,7 @@ public final class ProductConsumerImpl<V> implements ProductConsumer<V> {
           e.getMessage());
     } finally {
       consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(commitTimeout));
-      deserializer.close();
+      decoder.close();
     }
   }
 }
