@@ -68,7 +68,7 @@ class MeshClientRegistryTest {
 
   @Test
   void shouldCreateAnUnknownProductWithItsDescriptorAndTheDomainHeader() {
-    registry.on("POST", "/products", 201, ACCEPTED);
+    registry.simulatedProduct(ID).on("POST", "/products", 201, ACCEPTED);
 
     DataProduct product = mesh.declare(enrollments());
 
@@ -88,7 +88,7 @@ class MeshClientRegistryTest {
 
   @Test
   void shouldWriteNothingWhenTheRegistryAlreadyHoldsTheDeclaration() {
-    registry.on("POST", "/products", 201, ACCEPTED);
+    registry.simulatedProduct(ID).on("POST", "/products", 201, ACCEPTED);
     mesh.declare(enrollments());
     String descriptor =
         registry.requests("POST", "/products").get(0).json().get("descriptor").toString();
@@ -104,18 +104,19 @@ class MeshClientRegistryTest {
 
   @Test
   void shouldUpdateAProductWhoseDescriptorDiffers() {
+    String old =
+        "{\"name\":\"Old name\",\"owner\":{\"team\":\"enrollment-platform\",\"contact\":null},"
+            + "\"tags\":[],\"glossaryTerms\":[],\"classification\":\"PII\",\"slos\":null,"
+            + "\"inputs\":[],\"contractSubject\":null,\"subscriptionPolicy\":\"OWNER_APPROVAL\","
+            + "\"sunsetAt\":null,\"properties\":{}}";
     registry.on(
         "GET",
         "/products/" + ID,
-        200,
-        RegistryDouble.productJson(
-            ID,
-            "ACTIVE",
-            1,
-            "{\"name\":\"Old name\",\"owner\":{\"team\":\"enrollment-platform\",\"contact\":null},"
-                + "\"tags\":[],\"glossaryTerms\":[],\"classification\":\"PII\",\"slos\":null,"
-                + "\"inputs\":[],\"contractSubject\":null,\"subscriptionPolicy\":\"OWNER_APPROVAL\","
-                + "\"sunsetAt\":null,\"properties\":{}}"));
+        r ->
+            Answer.json(
+                200,
+                RegistryDouble.productJson(
+                    ID, "ACTIVE", 1 + registry.requests("PUT", "/products/").size(), old)));
     registry.on("PUT", "/products/" + ID, 200, ACCEPTED.replace("\"version\":1", "\"version\":2"));
 
     DataProduct product = mesh.declare(enrollments());
@@ -234,6 +235,12 @@ class MeshClientRegistryTest {
 
   @Test
   void shouldSendTheSunsetAndReasonWhenDeprecating() {
+    registry.on(
+        "GET",
+        "/products/" + ID,
+        200,
+        RegistryDouble.productJson(ID, "DEPRECATED", 1, null)
+            .replace("\"sunsetAt\":null", "\"sunsetAt\":\"2030-01-01T00:00:00Z\""));
     registry.on(
         "POST",
         "/products/" + ID + "/deprecation",

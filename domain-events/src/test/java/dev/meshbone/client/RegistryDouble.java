@@ -92,6 +92,26 @@ final class RegistryDouble implements AutoCloseable {
     return on("GET", "/products/" + id, 200, productJson(id, "ACTIVE", 1, null));
   }
 
+  /**
+   * A product that exists once {@code POST /products} was sent, at version 1 + the writes sent to
+   * it since (as the registry shows an accepted write).
+   */
+  RegistryDouble simulatedProduct(String id) {
+    return on(
+        "GET",
+        "/products/" + id,
+        r -> {
+          if (requests("POST", "/products").stream().noneMatch(q -> q.path().equals("/products"))) {
+            return Answer.json(404, "{\"code\":\"PRODUCT_NOT_FOUND\",\"message\":\"no product\"}");
+          }
+          long writes =
+              requests("PUT", "/products/" + id).size()
+                  + requests("POST", "/products/" + id + "/deprecation").size()
+                  + requests("POST", "/products/" + id + "/retirement").size();
+          return Answer.json(200, productJson(id, "ACTIVE", 1 + writes, null));
+        });
+  }
+
   static String productJson(String id, String status, long version, String descriptor) {
     return """
         {"id":"%s","domain":"%s","descriptor":%s,

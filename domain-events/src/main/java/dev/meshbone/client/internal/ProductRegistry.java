@@ -204,7 +204,26 @@ public final class ProductRegistry {
           id.toString(), eventId, what, RefusalReasons.of(answer.body().path("reasons")));
     }
     requireOk(answer, id, what);
-    return lifecycle(id, answer.body().path("lifecycle"));
+    return visible(id, lifecycle(id, answer.body().path("lifecycle")));
+  }
+
+  /**
+   * The accepted product once this registry's reads show it: the verdict comes from the validator's
+   * output, which the registry's store may take a moment longer to read, and a caller's next call
+   * (registering a contract, say) must find what it was just told exists.
+   */
+  private DataProduct visible(ProductId id, DataProduct accepted) {
+    long deadline = System.nanoTime() + verdictTimeout.toNanos();
+    while (true) {
+      DataProduct now = find(id);
+      if (now != null && now.version() >= accepted.version()) {
+        return now;
+      }
+      if (System.nanoTime() > deadline) {
+        return accepted;
+      }
+      sleep(Duration.ofMillis(50));
+    }
   }
 
   private static DataProduct lifecycle(ProductId id, JsonNode lifecycle) {
