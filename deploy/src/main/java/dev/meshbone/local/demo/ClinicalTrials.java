@@ -140,12 +140,11 @@ final class ClinicalTrials implements AutoCloseable {
                 state.trouble(DOMAIN, "enrollment " + id + " not published", cause(error));
               } else {
                 state.add(ENROLLMENTS_ID, "published");
-                if (sent.offset() == 0 || invalid) {
+                if (n == 1) {
                   DemoLog.say(
                       DOMAIN,
-                      "published %s%s to %s (partition %d, offset %d)",
-                      id,
-                      invalid ? " (age/site/arm out of the rules)" : "",
+                      "publishing enrollments to %s, one a second (ENR-000001 at partition %d,"
+                          + " offset %d)",
                       sent.topic(),
                       sent.partition(),
                       sent.offset());
@@ -186,7 +185,7 @@ final class ClinicalTrials implements AutoCloseable {
   }
 
   void reportQuality(long tick) {
-    boolean passed = tick % 5 != 0;
+    boolean passed = tick % 10 != 7; // one check in ten misses, within the 0.8 objective
     double complete = passed ? 0.97 : 0.88;
     mesh.publishQualityResult(
         ENROLLMENTS,

@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       adverse events about some participants, and hears of every change.
  * </ul>
  *
- * <p>Every notable event is one line on the log ({@code demo} logger). The scenario runs on one
- * scheduler thread, ticking every second, plus a reader thread per consumer; it runs again on a
- * restart without duplicating products, contracts or subscriptions.
+ * <p>Every notable event is one line on the log ({@code demo} logger). The scenario ticks every
+ * second on two scheduler threads (records; everything else), plus a reader thread per consumer; it
+ * runs again on a restart without duplicating products, contracts or subscriptions.
  */
 public final class DemoMesh implements AutoCloseable {
   private static final List<String> WATCHED =
@@ -53,6 +53,7 @@ public final class DemoMesh implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Map<String, HealthState> health = new HashMap<>();
   private final AtomicLong second = new AtomicLong(-1);
+  private final AtomicLong recordsSecond = new AtomicLong(-1);
   private volatile boolean ready;
   private volatile boolean closing;
 
@@ -64,7 +65,8 @@ public final class DemoMesh implements AutoCloseable {
         new Pharmacovigilance(
             client(Pharmacovigilance.DOMAIN, bootstrapServers, registryUrl), state);
     scheduler =
-        Executors.newSingleThreadScheduledExecutor(
+        Executors.newScheduledThreadPool(
+            2,
             r -> {
               Thread t = new Thread(r, "demo");
               t.setDaemon(true);
@@ -125,11 +127,13 @@ public final class DemoMesh implements AutoCloseable {
     DemoLog.say(
         "demo",
         "records flowing; look around: curl -s localhost:8081/products (README walk-through)");
-    scheduler.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.SECONDS);
+    scheduler.scheduleAtFixedRate(this::lifecycle, 0, 1, TimeUnit.SECONDS);
+    scheduler.scheduleAtFixedRate(this::publish, 0, 1, TimeUnit.SECONDS);
   }
 
-  private void tick() {
-    long t = second.incrementAndGet();
+  /** The records, every second: they go on even when a product's topic is slow to appear. */
+  private void publish() {
+    long t = recordsSecond.incrementAndGet();
     step("clinical-trials", clinicalTrials::publishEnrollment);
     if (t % 2 == 0) {
       step("supply-chain", supplyChain::publishBatch);
@@ -137,6 +141,11 @@ public final class DemoMesh implements AutoCloseable {
     if (t % 3 == 0) {
       step("supply-chain", supplyChain::publishShipment);
     }
+  }
+
+  /** Everything else, on its own clock: quality results, the evolution, the deprecation. */
+  private void lifecycle() {
+    long t = second.incrementAndGet();
     if (t % 10 == 0) {
       step("clinical-trials", () -> clinicalTrials.reportQuality(t / 10));
       step("supply-chain", () -> supplyChain.reportQuality(t >= 10 && t < 50));

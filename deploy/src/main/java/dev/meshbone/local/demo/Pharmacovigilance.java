@@ -182,14 +182,14 @@ final class Pharmacovigilance implements AutoCloseable {
                     DOMAIN, "report " + id + " not published", ClinicalTrials.cause(error));
               } else {
                 state.add(ADVERSE_EVENTS_ID, "published");
-                if (sent.offset() == 0 || invalid) {
+                if (n == 1 || invalid) {
                   DemoLog.say(
                       DOMAIN,
                       "reported %s (%s of %s)%s",
                       id,
                       report.get("term"),
                       report.get("enrollmentId"),
-                      invalid ? " with an unknown severity" : "");
+                      invalid ? " with a severity the contract does not know" : "");
                 }
               }
             });
