@@ -22,6 +22,7 @@ import dev.meshbone.events.QualityDimension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -190,13 +191,13 @@ final class ReadmeSnippets {
     return pharmacovigilance.notifications(out);
   }
 
-  static List<TrialEnrollment> consume(MeshClient pharmacovigilance, int atLeast) {
-    List<TrialEnrollment> read = new java.util.ArrayList<>();
+  static List<TrialEnrollment> consume(MeshClient pharmacovigilance, int wanted) {
     // tag::consume[]
+    List<TrialEnrollment> read = new ArrayList<>();
     try (ProductConsumer<TrialEnrollment> enrollments =
         pharmacovigilance.consume(
             "clinical-trials.enrollments", TrialEnrollment.class, "signal-detection")) {
-      while (read.size() < atLeast) { // a service would loop until it stops
+      while (read.size() < wanted) { // a service would loop until it stops
         for (ProductRecord<TrialEnrollment> record : enrollments.poll(Duration.ofSeconds(1))) {
           read.add(record.value()); // only records that met the contract and its rules
         }

@@ -57,7 +57,10 @@ public final class DemoMesh implements AutoCloseable {
   private volatile boolean ready;
   private volatile boolean closing;
 
+  private final String registryUrl;
+
   private DemoMesh(String bootstrapServers, String registryUrl) {
+    this.registryUrl = registryUrl;
     clinicalTrials =
         new ClinicalTrials(client(ClinicalTrials.DOMAIN, bootstrapServers, registryUrl), state);
     supplyChain = new SupplyChain(client(SupplyChain.DOMAIN, bootstrapServers, registryUrl), state);
@@ -126,7 +129,8 @@ public final class DemoMesh implements AutoCloseable {
     ready = true;
     DemoLog.say(
         "demo",
-        "records flowing; look around: curl -s localhost:8081/products (README walk-through)");
+        "records flowing; look around: curl -s %s/products (README walk-through)",
+        registryUrl);
     scheduler.scheduleAtFixedRate(this::lifecycle, 0, 1, TimeUnit.SECONDS);
     scheduler.scheduleAtFixedRate(this::publish, 0, 1, TimeUnit.SECONDS);
   }
