@@ -8,7 +8,8 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Dead-letter records as the SDK hands them out: the refused bytes and the headers
- * contract-validator adds ({@code mesh.dlq.*}, UTF-8 text).
+ * contract-validator adds ({@code mesh.dlq.*}, UTF-8 text; the names contract-validator's record
+ * validation writes).
  */
 public final class DeadLetters {
   static final String REASON = "mesh.dlq.reason";
