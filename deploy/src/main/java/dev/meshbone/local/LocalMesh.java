@@ -1,5 +1,6 @@
 package dev.meshbone.local;
 
+import dev.meshbone.local.demo.DemoMesh;
 import dev.meshbone.quality.QualityApp;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.validator.ValidatorApp;
@@ -32,6 +33,7 @@ public final class LocalMesh implements AutoCloseable {
   private final LocalMeshOptions options;
   private LocalKafka kafka;
   private final List<ApplicationContext> contexts = new ArrayList<>();
+  private DemoMesh demo;
 
   public LocalMesh(LocalMeshOptions options) {
     this.options = options;
@@ -118,7 +120,19 @@ public final class LocalMesh implements AutoCloseable {
           row, service.name() + " health", "http://localhost:" + service.port() + "/health");
     }
     System.out.printf(row, "data", dataDir);
+    if (options.demo()) {
+      System.out.printf(
+          row, "demo", "clinical-trials, supply-chain, pharmacovigilance (lines tagged 'demo')");
+    }
     System.out.println("Ctrl-C stops everything.");
+    if (options.demo()) {
+      demo = DemoMesh.start(kafka.bootstrapServers(), "http://localhost:" + options.registryPort());
+    }
+  }
+
+  /** The running demo, when started with {@code --demo} (for tests). */
+  DemoMesh demo() {
+    return demo;
   }
 
   List<Service> services() {
@@ -195,9 +209,13 @@ public final class LocalMesh implements AutoCloseable {
     return (System.nanoTime() - nanos) / 1_000_000;
   }
 
-  /** Stops the services in reverse order, then the broker. */
+  /** Stops the demo, then the services in reverse order, then the broker. */
   @Override
   public synchronized void close() {
+    if (demo != null) {
+      demo.close();
+      demo = null;
+    }
     for (int i = contexts.size() - 1; i >= 0; i--) {
       try {
         contexts.get(i).close();

@@ -1,0 +1,228 @@
+package dev.meshbone.local.demo;
+
+import dev.meshbone.client.DataProduct;
+import dev.meshbone.client.MeshClient;
+import dev.meshbone.client.MeshClientException;
+import dev.meshbone.client.MeshClientSettings;
+import dev.meshbone.events.HealthState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small mesh of pharmaceutical R&amp;D domains, run by {@code bin/local-mesh --demo}, built only
+ * on the public SDK ({@code dev.meshbone.client}): each domain is a {@link MeshClient} as its
+ * service would hold one.
+ *
+ * <ul>
+ *   <li>clinical-trials publishes trial enrollments (about one in eight breaks a rule of their
+ *       contract and lands in the dead-letter topic), approves pharmacovigilance's subscription,
+ *       evolves the enrollment contract at 20 s (and is refused an incompatible change).
+ *   <li>supply-chain publishes batch releases (one in ten stored too warm) and legacy shipment
+ *       notices, reports a cold-room check that fails from 10 s to 50 s (the product's health turns
+ *       BREACHED and an alert goes to its subscribers), and deprecates the shipment notices at 30
+ *       s.
+ *   <li>pharmacovigilance subscribes to both, reads enrollments as they are validated, reports
+ *       adverse events about some participants, and hears of every change.
+ * </ul>
+ *
+ * <p>Every notable event is one line on the log ({@code demo} logger). The scenario ticks every
+ * second on two scheduler threads (records; everything else), plus a reader thread per consumer; it
+ * runs again on a restart without duplicating products, contracts or subscriptions.
+ */
+public final class DemoMesh implements AutoCloseable {
+  private static final List<String> WATCHED =
+      List.of(
+          ClinicalTrials.ENROLLMENTS_ID,
+          SupplyChain.BATCHES_ID,
+          SupplyChain.SHIPMENTS_ID,
+          Pharmacovigilance.ADVERSE_EVENTS_ID);
+
+  private final List<MeshClient> clients = new ArrayList<>();
+  private final DemoState state = new DemoState();
+  private final ClinicalTrials clinicalTrials;
+  private final SupplyChain supplyChain;
+  private final Pharmacovigilance pharmacovigilance;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, HealthState> health = new HashMap<>();
+  private final AtomicLong second = new AtomicLong(-1);
+  private final AtomicLong recordsSecond = new AtomicLong(-1);
+  private volatile boolean ready;
+  private volatile boolean closing;
+
+  private final String registryUrl;
+
+  private DemoMesh(String bootstrapServers, String registryUrl) {
+    this.registryUrl = registryUrl;
+    clinicalTrials =
+        new ClinicalTrials(client(ClinicalTrials.DOMAIN, bootstrapServers, registryUrl), state);
+    supplyChain = new SupplyChain(client(SupplyChain.DOMAIN, bootstrapServers, registryUrl), state);
+    pharmacovigilance =
+        new Pharmacovigilance(
+            client(Pharmacovigilance.DOMAIN, bootstrapServers, registryUrl), state);
+    scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "demo");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  private MeshClient client(String domain, String bootstrapServers, String registryUrl) {
+    MeshClient client =
+        MeshClient.create(
+            MeshClientSettings.builder()
+                .domain(domain)
+                .bootstrapServers(bootstrapServers)
+                .registryUrl(registryUrl)
+                .build());
+    clients.add(client);
+    return client;
+  }
+
+  /**
+   * Starts the demo against a running mesh; returns at once, the domains set up in the background.
+   */
+  public static DemoMesh start(String bootstrapServers, String registryUrl) {
+    DemoMesh demo = new DemoMesh(bootstrapServers, registryUrl);
+    DemoLog.say(
+        "demo", "three domains join the mesh: clinical-trials, supply-chain, pharmacovigilance");
+    demo.scheduler.execute(demo::setUp);
+    return demo;
+  }
+
+  /** Whether every domain has declared its products and subscribed. */
+  public boolean isReady() {
+    return ready;
+  }
+
+  private void setUp() {
+    // Each domain sets itself up on its own: a new domain's first write waits for
+    // contract-validator to pick up its control topic.
+    ExecutorService domains = Executors.newFixedThreadPool(3);
+    try {
+      CompletableFuture.allOf(
+              CompletableFuture.runAsync(clinicalTrials::setUp, domains),
+              CompletableFuture.runAsync(supplyChain::setUp, domains),
+              CompletableFuture.runAsync(pharmacovigilance::setUp, domains))
+          .join();
+      pharmacovigilance.subscribe();
+    } catch (RuntimeException e) {
+      if (closing) {
+        return;
+      }
+      DemoLog.trouble("demo", "setting up failed, trying again in 5 s", ClinicalTrials.cause(e));
+      scheduler.schedule(this::setUp, 5, TimeUnit.SECONDS);
+      return;
+    } finally {
+      domains.shutdown();
+    }
+    ready = true;
+    DemoLog.say(
+        "demo",
+        "records flowing; look around: curl -s %s/products (README walk-through)",
+        registryUrl);
+    scheduler.scheduleAtFixedRate(this::lifecycle, 0, 1, TimeUnit.SECONDS);
+    scheduler.scheduleAtFixedRate(this::publish, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /** The records, every second: they go on even when a product's topic is slow to appear. */
+  private void publish() {
+    long t = recordsSecond.incrementAndGet();
+    step("clinical-trials", clinicalTrials::publishEnrollment);
+    if (t % 2 == 0) {
+      step("supply-chain", supplyChain::publishBatch);
+    }
+    if (t % 3 == 0) {
+      step("supply-chain", supplyChain::publishShipment);
+    }
+  }
+
+  /** Everything else, on its own clock: quality results, the evolution, the deprecation. */
+  private void lifecycle() {
+    long t = second.incrementAndGet();
+    if (t % 10 == 0) {
+      step("clinical-trials", () -> clinicalTrials.reportQuality(t / 10));
+      step("supply-chain", () -> supplyChain.reportQuality(t >= 10 && t < 50));
+      step("pharmacovigilance", pharmacovigilance::reportQuality);
+    }
+    if (t == 20) {
+      step("clinical-trials", clinicalTrials::evolve);
+    }
+    if (t == 30) {
+      step("supply-chain", supplyChain::deprecateShipments);
+    }
+    if (t % 5 == 0) {
+      step("pharmacovigilance", this::watchHealth);
+    }
+    if (t > 0 && t % 60 == 0) {
+      state.summary().forEach((product, line) -> DemoLog.say("demo", "%s: %s", product, line));
+    }
+  }
+
+  /** Logs each product whose health changed since the last look. */
+  private void watchHealth() {
+    for (String id : WATCHED) {
+      DataProduct product = pharmacovigilance.product(id);
+      HealthState before = health.put(id, product.health());
+      if (before != product.health()
+          && !(before == null && product.health() == HealthState.UNKNOWN)) {
+        DemoLog.say(
+            "quality",
+            "health of %s: %s -> %s%s",
+            id,
+            before == null ? HealthState.UNKNOWN : before,
+            product.health(),
+            product.healthReasons().isEmpty()
+                ? ""
+                : " (" + String.join("; ", product.healthReasons()) + ")");
+      }
+    }
+  }
+
+  private void step(String domain, Runnable step) {
+    try {
+      step.run();
+    } catch (MeshClientException e) {
+      if (!closing) { // a step cut short by close() is no trouble
+        DemoLog.trouble(domain, "a step of the demo failed", e);
+      }
+    }
+  }
+
+  /** What the demo published and read so far, per product (for tests). */
+  public Map<String, String> summary() {
+    return state.summary();
+  }
+
+  /** Stops the scenario, the readers and streams, then the clients (flushing what was sent). */
+  @Override
+  public void close() {
+    closing = true;
+    state.stop();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (AutoCloseable domain : List.of(pharmacovigilance, supplyChain, clinicalTrials)) {
+      try {
+        domain.close();
+      } catch (Exception e) {
+        DemoLog.trouble("demo", "stopping a domain failed", e);
+      }
+    }
+    clients.forEach(MeshClient::close);
+    DemoLog.say("demo", "stopped");
+  }
+}
