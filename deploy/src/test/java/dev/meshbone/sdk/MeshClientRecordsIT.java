@@ -26,7 +26,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecordBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -34,8 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * The SDK's record path end to end on the real services: records published to a product's ingest
  * topic, validated by contract-validator against the contract and its rules, read by a subscriber
  * (valid ones only, typed) and by the owner from the dead-letter topic (invalid ones, with the
- * reason, rule and field). Needs record validation in contract-validator; on a build without it
- * every test is skipped with a message saying so.
+ * reason, rule and field).
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,14 +46,7 @@ class MeshClientRecordsIT {
 
   @BeforeAll
   void startServices(KafkaBroker broker) {
-    if (RecordValidation.present()) {
-      mesh = new MeshServices(broker);
-    }
-  }
-
-  @BeforeEach
-  void needsRecordValidation() {
-    RecordValidation.assumePresent(); // each test shows as skipped, with the reason
+    mesh = new MeshServices(broker);
   }
 
   @AfterAll
