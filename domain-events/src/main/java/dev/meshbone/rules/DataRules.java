@@ -182,6 +182,20 @@ public final class DataRules {
     return rules.isEmpty() && ignored.isEmpty() ? NONE : new DataRules(rules, ignored);
   }
 
+  /**
+   * Reads the mesh rules of one contract version and checks that they apply to its schema: the one
+   * parse behind both the registry's refusal of a bad rule set (at registration) and
+   * contract-validator's compiled rules (per record), so the two never disagree.
+   *
+   * @throws InvalidRuleException listing every problem of {@link #parse(String)} or, when the rules
+   *     themselves parse, of {@link #problemsWith(Schema)}
+   */
+  public static DataRules parse(String ruleSetJson, Schema schema) {
+    DataRules rules = parse(ruleSetJson);
+    rules.requireApplicableTo(schema);
+    return rules;
+  }
+
   private static DataRule parseMeshRule(
       JsonNode rule, String name, String label, List<String> problems) {
     int before = problems.size();

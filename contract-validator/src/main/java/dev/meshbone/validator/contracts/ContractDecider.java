@@ -12,6 +12,8 @@ import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.SchemaReference;
+import dev.meshbone.rules.DataRules;
+import dev.meshbone.rules.InvalidRuleException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,7 +121,8 @@ final class ContractDecider {
               + ": meshbone's contract registry accepts AVRO schemas only");
     }
     AvroContracts.requireJsonObject("metadata", p.getMetadataJson(), RegistryErrors.INVALID_SCHEMA);
-    // The mesh's data rules live inside ruleSet; their own parser checks them (not yet here).
+    // A ruleSet that is not even a JSON object is Confluent's invalid rule set; the mesh rules in
+    // a well-formed one are checked against the schema below, once the schema is known.
     AvroContracts.requireJsonObject("ruleSet", p.getRuleSetJson(), RegistryErrors.INVALID_RULESET);
 
     List<ContractVersion> all = state.versions(subject);
@@ -140,14 +143,19 @@ final class ContractDecider {
     }
     String metadata = p.getMetadataJson();
     String ruleSet = p.getRuleSetJson();
+    ContractVersion rulesFrom = null;
     if (latest != null) {
       metadata = metadata != null ? metadata : latest.getMetadataJson();
-      ruleSet = ruleSet != null ? ruleSet : latest.getRuleSetJson();
+      if (ruleSet == null) {
+        ruleSet = latest.getRuleSetJson();
+        rulesFrom = latest;
+      }
     }
 
     references = References.concrete(references, state::versions);
     AvroContracts.Parsed candidate =
         AvroContracts.parse(text, References.resolve(references, state::versions));
+    requireApplicableRules(subject, ruleSet, rulesFrom, candidate.schema());
     String identity = AvroContracts.identity(candidate.canonical(), references, metadata, ruleSet);
     Integer existingId = state.schemaId(identity);
     if (existingId != null) {
@@ -221,6 +229,34 @@ final class ContractDecider {
         .setSchemaId(id)
         .setVersion(newVersion)
         .build();
+  }
+
+  /**
+   * Refuses (42201) a rule set whose mesh data rules do not parse or do not fit {@code schema},
+   * with {@link DataRules#parse(String, Schema)}: the parse record validation compiles them with,
+   * so an accepted version's rules always compile there. Rules inherited from the latest version
+   * are checked too: a new schema that drops a field they name is refused, not accepted with rules
+   * no record could be checked against.
+   */
+  private static void requireApplicableRules(
+      String subject, String ruleSet, ContractVersion inheritedFrom, Schema schema) {
+    try {
+      DataRules.parse(ruleSet, schema);
+    } catch (InvalidRuleException e) {
+      String source =
+          inheritedFrom == null
+              ? "the rule set"
+              : "the rule set inherited from version " + inheritedFrom.getVersion();
+      throw new Refusal(
+          RegistryErrors.INVALID_SCHEMA,
+          "Invalid rule set for subject '"
+              + subject
+              + "': "
+              + source
+              + (e.problems().size() == 1 ? " has a problem: " : " has problems: ")
+              + String.join("; ", e.problems()),
+          e.problems());
+    }
   }
 
   private Schema parsedSchema(ContractVersion version) {

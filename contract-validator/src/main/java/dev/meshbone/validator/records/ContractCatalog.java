@@ -6,7 +6,6 @@ import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.SchemaReference;
 import dev.meshbone.rules.DataRules;
-import dev.meshbone.rules.InvalidRuleException;
 import dev.meshbone.topics.ProductId;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -212,11 +211,8 @@ public final class ContractCatalog {
                 + "; record validation checks Avro contracts only");
       }
       Schema schema = parse(v);
-      DataRules rules = DataRules.parse(v.getRuleSetJson());
-      List<String> problems = rules.problemsWith(schema);
-      if (!problems.isEmpty()) {
-        throw new InvalidRuleException(problems);
-      }
+      // The same parse the registration decision ran: a version accepted since then compiles.
+      DataRules rules = DataRules.parse(v.getRuleSetJson(), schema);
       result =
           new CompiledContract(
               v.getSubject(),

@@ -36,7 +36,9 @@ class ContractDecisionsTest {
           + "{\"name\":\"id\",\"type\":\"string\"},"
           + "{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"},"
           + "{\"name\":\"channel\",\"type\":\"string\",\"default\":\"web\"}]}";
-  static final String RULES = "{\"domainRules\":[{\"name\":\"positive\",\"expr\":\"amount > 0\"}]}";
+  // A Confluent CEL rule: kept verbatim, not meshbone's to check.
+  static final String RULES =
+      "{\"domainRules\":[{\"name\":\"positive\",\"kind\":\"CONDITION\",\"type\":\"CEL\",\"expr\":\"message.amount > 0\"}]}";
 
   private ContractsDriver contracts;
 

@@ -2,8 +2,11 @@ package dev.meshbone.registry.schema;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshbone.contracts.CompatibilityRules;
+import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ContractVersion;
+import dev.meshbone.rules.DataRules;
+import dev.meshbone.rules.InvalidRuleException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -16,7 +19,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * Confluent's {@code /compatibility} resource: would this schema be accepted? Checked here, on this
@@ -51,13 +56,15 @@ public class CompatibilityController {
       @Nullable @Body String body) {
     String canonical = Subjects.canonical(subject);
     int number = SchemaJson.version(version);
-    SchemaRegistryApi.Candidate candidate = api.parse(SchemaJson.schemaRequest(body));
+    SchemaJson.SchemaRequest request = SchemaJson.schemaRequest(body);
+    SchemaRegistryApi.Candidate candidate = api.parse(request);
     List<ContractVersion> live =
         reader.versions(canonical).stream().filter(v -> !v.getDeleted()).toList();
+    List<String> ruleProblems = ruleProblems(request, live, candidate);
     ContractVersion against;
     if (number == -1) {
       if (live.isEmpty()) {
-        return answer(List.of(), verbose);
+        return answer(ruleProblems, verbose);
       }
       against = live.get(live.size() - 1);
     } else {
@@ -67,7 +74,7 @@ public class CompatibilityController {
               .findFirst()
               .orElseThrow(() -> SchemaRegistryException.versionNotFound(number));
     }
-    return answer(check(canonical, candidate, List.of(against)), verbose);
+    return answer(concat(ruleProblems, check(canonical, candidate, List.of(against))), verbose);
   }
 
   /** Against the versions the subject's level checks on registration. */
@@ -77,14 +84,66 @@ public class CompatibilityController {
       @QueryValue(defaultValue = "false") boolean verbose,
       @Nullable @Body String body) {
     String canonical = Subjects.canonical(subject);
-    SchemaRegistryApi.Candidate candidate = api.parse(SchemaJson.schemaRequest(body));
-    List<ContractVersion> newestFirst = new ArrayList<>();
-    for (ContractVersion v : reader.versions(canonical)) {
-      if (!v.getDeleted()) {
-        newestFirst.add(0, v);
+    SchemaJson.SchemaRequest request = SchemaJson.schemaRequest(body);
+    SchemaRegistryApi.Candidate candidate = api.parse(request);
+    List<ContractVersion> live =
+        reader.versions(canonical).stream().filter(v -> !v.getDeleted()).toList();
+    List<String> ruleProblems = ruleProblems(request, live, candidate);
+    List<ContractVersion> newestFirst = new ArrayList<>(live);
+    Collections.reverse(newestFirst);
+    return answer(concat(ruleProblems, check(canonical, candidate, newestFirst)), verbose);
+  }
+
+  /**
+   * The candidate's data rules as the validator decides them on registration, with the same parse
+   * ({@link DataRules#parse(String, Schema)}). Rules the request gives that do not parse or do not
+   * fit its schema are a bad request, 42201, as the registration would answer. Rules it would
+   * inherit from the latest live version (the request gives none) that no longer fit the new schema
+   * (a dropped field a rule names) make it incompatible with the subject's contract: one message
+   * per problem.
+   */
+  private static List<String> ruleProblems(
+      SchemaJson.SchemaRequest request,
+      List<ContractVersion> live,
+      SchemaRegistryApi.Candidate candidate) {
+    Schema schema = candidate.parsed().schema();
+    if (request.ruleSetJson() != null) {
+      try {
+        DataRules.parse(request.ruleSetJson(), schema);
+        return List.of();
+      } catch (InvalidRuleException e) {
+        throw new SchemaRegistryException(
+            RegistryErrors.INVALID_SCHEMA, "Invalid rule set: " + String.join("; ", e.problems()));
       }
     }
-    return answer(check(canonical, candidate, newestFirst), verbose);
+    if (live.isEmpty()) {
+      return List.of();
+    }
+    ContractVersion latest = live.get(live.size() - 1);
+    try {
+      DataRules.parse(latest.getRuleSetJson(), schema);
+      return List.of();
+    } catch (InvalidRuleException e) {
+      return e.problems().stream()
+          .map(
+              problem ->
+                  "{errorType:'DATA_RULE_NOT_APPLICABLE', description:'The rule set of version "
+                      + latest.getVersion()
+                      + ", which a registration without a ruleSet inherits, does not fit the new"
+                      + " schema: "
+                      + problem
+                      + "'}")
+          .toList();
+    }
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    if (first.isEmpty()) {
+      return second;
+    }
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
   }
 
   private List<String> check(

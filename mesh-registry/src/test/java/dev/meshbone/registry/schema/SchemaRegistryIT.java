@@ -196,7 +196,8 @@ class SchemaRegistryIT {
         "{\"schema\":"
             + SchemaHttp.JSON.createObjectNode().textNode(v1())
             + ",\"metadata\":{\"properties\":{\"owner\":\"team-a\"}},"
-            + "\"ruleSet\":{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\"}]}}";
+            + "\"ruleSet\":{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\","
+            + "\"type\":\"CEL\",\"expr\":\"message.id != ''\"}]}}";
 
     var registered = http.post("/subjects/" + subject + "/versions", body);
 
@@ -206,6 +207,92 @@ class SchemaRegistryIT {
         .isEqualTo("{\"properties\":{\"owner\":\"team-a\"}}");
     assertThat(version.get("ruleSet").get("domainRules").get(0).get("name").asText())
         .isEqualTo("r");
+  }
+
+  private String withRuleSet(String schema, String ruleSet) {
+    return "{\"schema\":"
+        + SchemaHttp.JSON.createObjectNode().textNode(schema)
+        + ",\"ruleSet\":"
+        + ruleSet
+        + "}";
+  }
+
+  private static String meshRule(String name, String params) {
+    return "{\"domainRules\":[{\"name\":\""
+        + name
+        + "\",\"kind\":\"CONDITION\",\"mode\":\"WRITE\",\"type\":\"MESH\",\"params\":"
+        + params
+        + "}]}";
+  }
+
+  @Test
+  void shouldRefuseADataRuleOnAFieldTheSchemaLacksWith42201() {
+    String body =
+        withRuleSet(v1(), meshRule("amount-range", "{\"field\":\"amount\",\"min\":\"0\"}"));
+
+    var refused = http.post("/subjects/" + subject + "/versions", body);
+
+    assertThat(refused.status()).as("%s", refused).isEqualTo(422);
+    assertThat(refused.errorCode()).isEqualTo(42201);
+    assertThat(refused.json().get("message").asText()).contains("rule \"amount-range\" on amount");
+    assertThat(http.get("/subjects/" + subject + "/versions").status()).isEqualTo(404);
+  }
+
+  @Test
+  void shouldRegisterDataRulesThatFitTheSchema() {
+    String rules = meshRule("id-format", "{\"field\":\"id\",\"pattern\":\"ORD-[0-9]+\"}");
+
+    var registered = http.post("/subjects/" + subject + "/versions", withRuleSet(v1(), rules));
+
+    assertThat(registered.status()).as("%s", registered).isEqualTo(200);
+    assertThat(
+            http.get("/subjects/" + subject + "/versions/1")
+                .json()
+                .get("ruleSet")
+                .get("domainRules")
+                .get(0)
+                .get("name")
+                .asText())
+        .isEqualTo("id-format");
+  }
+
+  @Test
+  void shouldRefuseBadDataRulesOnACompatibilityCheckWith42201() {
+    http.register(subject, v1());
+    String body = withRuleSet(v2(), meshRule("note-min", "{\"field\":\"note\",\"min\":\"1\"}"));
+
+    var refused = http.post("/compatibility/subjects/" + subject + "/versions/latest", body);
+
+    assertThat(refused.status()).as("%s", refused).isEqualTo(422);
+    assertThat(refused.errorCode()).isEqualTo(42201);
+    assertThat(refused.json().get("message").asText()).contains("rule \"note-min\" on note");
+  }
+
+  @Test
+  void shouldFindANewSchemaIncompatibleWithTheRulesItWouldInherit() {
+    String withAmount =
+        record("{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"amount\",\"type\":\"int\"}");
+    http.put("/config/" + subject, "{\"compatibility\":\"NONE\"}");
+    var first =
+        http.post(
+            "/subjects/" + subject + "/versions",
+            withRuleSet(
+                withAmount, meshRule("amount-min", "{\"field\":\"amount\",\"min\":\"0\"}")));
+    assertThat(first.status()).as("%s", first).isEqualTo(200);
+
+    var check =
+        http.post(
+            "/compatibility/subjects/" + subject + "/versions?verbose=true",
+            SchemaHttp.schemaBody(v1()));
+    var registered = http.register(subject, v1());
+
+    assertThat(check.json().get("is_compatible").asBoolean()).as("%s", check).isFalse();
+    assertThat(check.json().get("messages").get(0).asText())
+        .contains("rule \"amount-min\" on amount");
+    assertThat(registered.errorCode()).as("%s", registered).isEqualTo(42201);
+    assertThat(registered.json().get("message").asText())
+        .contains("inherited from version 1")
+        .contains("rule \"amount-min\" on amount");
   }
 
   // ---- compatibility ----
