@@ -3,29 +3,42 @@ package dev.meshbone.validator;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
+import dev.meshbone.validator.control.ControlConfig;
+import dev.meshbone.validator.control.ControlSettings;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
 import dev.meshbone.validator.records.RecordValidationConfig;
 import dev.meshbone.validator.records.RecordValidationSettings;
 import dev.meshbone.validator.records.ValidationMetrics;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** contract-validator as the shared runtime runs it. */
 @Singleton
 public class ValidatorStreamsApp implements StreamsApp {
+  private static final Logger LOG = LoggerFactory.getLogger(ValidatorStreamsApp.class);
   private final MeshTopics topics;
   private final RecordValidationSettings records;
+  private final ControlSettings control;
 
   public ValidatorStreamsApp(
       MeshTopics topics,
       RecordValidationConfig recordConfig,
+      ControlConfig controlConfig,
+      Environment environment,
       ProductTopicProvisioner productTopics,
       ValidationMetrics metrics) {
     this.topics = topics;
+    this.control = controlSettings(controlConfig, environment);
     this.records =
         new RecordValidationSettings(
             recordConfig.getMaxRecordBytes(),
@@ -33,6 +46,33 @@ public class ValidatorStreamsApp implements StreamsApp {
             recordConfig.getStatsEmitInterval(),
             productTopics,
             metrics);
+  }
+
+  /**
+   * The control settings under {@code meshbone.validator.control.}, or else their deprecated {@code
+   * kafka.streams.meshbone.control.*} names (with a warning), or else the defaults.
+   */
+  static ControlSettings controlSettings(ControlConfig config, PropertyResolver properties) {
+    var legacy = new HashMap<String, Object>();
+    for (String name :
+        List.of(
+            ControlSettings.LEGACY_MAX_CLOCK_SKEW_MS_CONFIG,
+            ControlSettings.LEGACY_REMEMBERED_EVENT_IDS_CONFIG)) {
+      properties
+          .getProperty(name, String.class)
+          .ifPresent(
+              value -> {
+                LOG.warn(
+                    "{} is deprecated; set {} instead",
+                    name,
+                    name.contains("skew")
+                        ? ControlSettings.MAX_CLOCK_SKEW_CONFIG + " (a duration, e.g. 5m)"
+                        : ControlSettings.REMEMBERED_EVENT_IDS_CONFIG);
+                legacy.put(name, value);
+              });
+    }
+    return ControlSettings.resolve(
+        config.getMaxClockSkew(), config.getRememberedEventIds(), legacy);
   }
 
   @Override
@@ -47,7 +87,7 @@ public class ValidatorStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return ValidatorTopology.build(topics, records);
+    return ValidatorTopology.build(topics, records, control);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.meshbone.validator;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.contracts.ContractDecisions;
 import dev.meshbone.validator.control.ControlEvents;
+import dev.meshbone.validator.control.ControlSettings;
 import dev.meshbone.validator.records.RecordValidation;
 import dev.meshbone.validator.records.RecordValidationSettings;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -26,11 +27,17 @@ public final class ValidatorTopology {
     return build(topics, RecordValidationSettings.defaults());
   }
 
-  /** The topology with record validation's settings. */
+  /** The topology with record validation's settings and default control-event settings. */
   public static Topology build(MeshTopics topics, RecordValidationSettings records) {
+    return build(topics, records, ControlSettings.defaults());
+  }
+
+  /** The topology with record validation's and the control-event checks' settings. */
+  public static Topology build(
+      MeshTopics topics, RecordValidationSettings records, ControlSettings control) {
     var builder = new StreamsBuilder();
     ContractDecisions.addTo(builder, topics);
-    ControlEvents.addTo(builder, topics);
+    ControlEvents.addTo(builder, topics, control);
     RecordValidation.addTo(builder, topics, records);
     return builder.build();
   }

@@ -88,7 +88,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <h2>Settings</h2>
  *
- * {@link ControlSettings}, from the Streams config.
+ * {@link ControlSettings}, given by the topology function (in the service: {@code
+ * meshbone.validator.control.*}).
  */
 public final class ControlEvents {
   /** Product id to {@link LifecycleState}. */
@@ -104,8 +105,13 @@ public final class ControlEvents {
 
   private ControlEvents() {}
 
-  /** Adds the control-event processing to {@code builder}. */
+  /** Adds the control-event processing to {@code builder}, with the default settings. */
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
+    addTo(builder, topics, ControlSettings.defaults());
+  }
+
+  /** Adds the control-event processing to {@code builder}. */
+  public static void addTo(StreamsBuilder builder, MeshTopics topics, ControlSettings settings) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(LIFECYCLE_STORE),
@@ -121,7 +127,8 @@ public final class ControlEvents {
         PRODUCTS,
         PRODUCT_REPARTITION,
         partitions,
-        ProductLifecycleCheck::new,
+        settings,
+        () -> new ProductLifecycleCheck(settings),
         topics.products);
     section(
         builder,
@@ -131,7 +138,8 @@ public final class ControlEvents {
         QUALITY,
         QUALITY_REPARTITION,
         partitions,
-        QualityEventCheck::new,
+        settings,
+        () -> new QualityEventCheck(settings),
         topics.quality);
   }
 
@@ -144,11 +152,12 @@ public final class ControlEvents {
       EventKind<E> kind,
       String repartition,
       int partitions,
+      ControlSettings settings,
       FixedKeyProcessorSupplier<String, E, Checked<E>> check,
       TopicSpec<String, E> accepted) {
     KStream<String, Checked<E>> intake =
         builder.stream(pattern, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name))
-            .process(() -> new ControlIntake<>(kind), Named.as(name + "-intake"));
+            .process(() -> new ControlIntake<>(kind, settings), Named.as(name + "-intake"));
 
     KStream<String, E> standing =
         intake

@@ -54,16 +54,16 @@ final class ControlIntake<E> implements Processor<String, byte[], String, Checke
 
   private final Kind<E> kind;
   private ProcessorContext<String, Checked<E>> context;
-  private ControlSettings settings;
+  private final ControlSettings settings;
 
-  ControlIntake(Kind<E> kind) {
+  ControlIntake(Kind<E> kind, ControlSettings settings) {
     this.kind = kind;
+    this.settings = settings;
   }
 
   @Override
   public void init(ProcessorContext<String, Checked<E>> context) {
     this.context = context;
-    this.settings = ControlSettings.from(context.appConfigs());
   }
 
   @Override

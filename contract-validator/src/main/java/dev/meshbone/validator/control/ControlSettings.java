@@ -5,11 +5,10 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Settings of the control-event checks. They are read from the Kafka Streams configuration (the
- * processors' {@code appConfigs()}), so they need no change to the topology function's signature:
- * in a service set them as {@code kafka.streams.meshbone.control.max-clock-skew-ms} (every {@code
- * kafka.streams.*} setting reaches the Streams config), in a TopologyTestDriver test put them in
- * the driver's properties.
+ * Settings of the control-event checks, handed to {@link ControlEvents#addTo} by the topology
+ * function. In the service they are {@value #MAX_CLOCK_SKEW_CONFIG} and {@value
+ * #REMEMBERED_EVENT_IDS_CONFIG} ({@link ControlConfig}); tests build them with {@link #defaults()}
+ * or the constructor.
  *
  * @param maxClockSkew how far ahead of the validator's clock an event's {@code occurredAt} may be
  *     before it is refused as coming from the future
@@ -18,52 +17,84 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public record ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
 
-  public static final String MAX_CLOCK_SKEW_MS_CONFIG = "meshbone.control.max-clock-skew-ms";
-  public static final String MAX_CLOCK_SKEW_MS_DOC =
-      "How far, in milliseconds, an event's occurredAt may be ahead of the validator's clock before"
-          + " the event is refused as coming from the future (INVALID_EVENT, INVALID_QUALITY_EVENT)."
-          + " Default 300000 (5 minutes).";
-  public static final long MAX_CLOCK_SKEW_MS_DEFAULT = Duration.ofMinutes(5).toMillis();
+  public static final String MAX_CLOCK_SKEW_CONFIG = "meshbone.validator.control.max-clock-skew";
+  public static final String MAX_CLOCK_SKEW_DOC =
+      "How far an event's occurredAt may be ahead of the validator's clock before the event is"
+          + " refused as coming from the future (INVALID_EVENT, INVALID_QUALITY_EVENT). Default 5m.";
+  public static final Duration MAX_CLOCK_SKEW_DEFAULT = Duration.ofMinutes(5);
 
-  public static final String REMEMBERED_EVENT_IDS_CONFIG = "meshbone.control.remembered-event-ids";
+  public static final String REMEMBERED_EVENT_IDS_CONFIG =
+      "meshbone.validator.control.remembered-event-ids";
   public static final String REMEMBERED_EVENT_IDS_DOC =
       "How many of a product's most recently accepted event ids the validator keeps to recognise a"
           + " producer's retry and drop it; a retry of an older event is checked like a new one."
-          + " Default 100.";
+          + " Default 100, at most 100000.";
   public static final int REMEMBERED_EVENT_IDS_DEFAULT = 100;
+  public static final int REMEMBERED_EVENT_IDS_MAX = 100_000;
+
+  /**
+   * The names these settings had before 0.x, as Kafka Streams settings of the validator; still
+   * read, with a warning, when the new names are not set.
+   */
+  @Deprecated
+  public static final String LEGACY_MAX_CLOCK_SKEW_MS_CONFIG =
+      "kafka.streams.meshbone.control.max-clock-skew-ms";
+
+  @Deprecated
+  public static final String LEGACY_REMEMBERED_EVENT_IDS_CONFIG =
+      "kafka.streams.meshbone.control.remembered-event-ids";
 
   public ControlSettings {
     if (maxClockSkew == null || maxClockSkew.isNegative()) {
-      throw new ConfigException(MAX_CLOCK_SKEW_MS_CONFIG, maxClockSkew, "must be >= 0");
+      throw new ConfigException(MAX_CLOCK_SKEW_CONFIG, maxClockSkew, "must be >= 0");
     }
-    if (rememberedEventIds < 1) {
-      throw new ConfigException(REMEMBERED_EVENT_IDS_CONFIG, rememberedEventIds, "must be >= 1");
+    if (rememberedEventIds < 1 || rememberedEventIds > REMEMBERED_EVENT_IDS_MAX) {
+      throw new ConfigException(
+          REMEMBERED_EVENT_IDS_CONFIG,
+          rememberedEventIds,
+          "must be between 1 and " + REMEMBERED_EVENT_IDS_MAX);
     }
   }
 
   public static ControlSettings defaults() {
-    return new ControlSettings(
-        Duration.ofMillis(MAX_CLOCK_SKEW_MS_DEFAULT), REMEMBERED_EVENT_IDS_DEFAULT);
+    return new ControlSettings(MAX_CLOCK_SKEW_DEFAULT, REMEMBERED_EVENT_IDS_DEFAULT);
   }
 
   /**
-   * The settings in {@code configs} (other keys are ignored), defaults for those missing.
+   * The settings from the service's configuration: each new setting when given (null when not),
+   * else its deprecated name in {@code legacy} (the service's properties by their full names, whole
+   * milliseconds and a count), else the default.
    *
    * @throws ConfigException naming the setting whose value is not a number in range
    */
-  public static ControlSettings from(Map<String, ?> configs) {
-    long skew = number(configs, MAX_CLOCK_SKEW_MS_CONFIG, MAX_CLOCK_SKEW_MS_DEFAULT);
-    long ids = number(configs, REMEMBERED_EVENT_IDS_CONFIG, REMEMBERED_EVENT_IDS_DEFAULT);
-    if (ids > 100_000) {
-      throw new ConfigException(REMEMBERED_EVENT_IDS_CONFIG, ids, "must be <= 100000");
+  public static ControlSettings resolve(
+      Duration maxClockSkew, Integer rememberedEventIds, Map<String, ?> legacy) {
+    Duration skew =
+        maxClockSkew != null
+            ? maxClockSkew
+            : legacyNumber(legacy, LEGACY_MAX_CLOCK_SKEW_MS_CONFIG) == null
+                ? MAX_CLOCK_SKEW_DEFAULT
+                : Duration.ofMillis(legacyNumber(legacy, LEGACY_MAX_CLOCK_SKEW_MS_CONFIG));
+    int ids;
+    if (rememberedEventIds != null) {
+      ids = rememberedEventIds;
+    } else {
+      Long old = legacyNumber(legacy, LEGACY_REMEMBERED_EVENT_IDS_CONFIG);
+      if (old != null && (old < 1 || old > REMEMBERED_EVENT_IDS_MAX)) {
+        throw new ConfigException(
+            LEGACY_REMEMBERED_EVENT_IDS_CONFIG,
+            old,
+            "must be between 1 and " + REMEMBERED_EVENT_IDS_MAX);
+      }
+      ids = old == null ? REMEMBERED_EVENT_IDS_DEFAULT : old.intValue();
     }
-    return new ControlSettings(Duration.ofMillis(skew), (int) ids);
+    return new ControlSettings(skew, ids);
   }
 
-  private static long number(Map<String, ?> configs, String name, long defaultValue) {
+  private static Long legacyNumber(Map<String, ?> configs, String name) {
     Object value = configs.get(name);
     if (value == null) {
-      return defaultValue;
+      return null;
     }
     if (value instanceof Number n) {
       return n.longValue();

@@ -29,13 +29,16 @@ final class ProductLifecycleCheck
     implements FixedKeyProcessor<String, DataProductEvent, Checked<DataProductEvent>> {
   private FixedKeyProcessorContext<String, Checked<DataProductEvent>> context;
   private KeyValueStore<String, LifecycleState> store;
-  private ControlSettings settings;
+  private final ControlSettings settings;
+
+  ProductLifecycleCheck(ControlSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, Checked<DataProductEvent>> context) {
     this.context = context;
     this.store = context.getStateStore(ControlEvents.LIFECYCLE_STORE);
-    this.settings = ControlSettings.from(context.appConfigs());
   }
 
   @Override

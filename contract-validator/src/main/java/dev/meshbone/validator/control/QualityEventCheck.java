@@ -18,13 +18,16 @@ final class QualityEventCheck
     implements FixedKeyProcessor<String, QualityEvent, Checked<QualityEvent>> {
   private FixedKeyProcessorContext<String, Checked<QualityEvent>> context;
   private KeyValueStore<String, LifecycleState> store;
-  private ControlSettings settings;
+  private final ControlSettings settings;
+
+  QualityEventCheck(ControlSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, Checked<QualityEvent>> context) {
     this.context = context;
     this.store = context.getStateStore(ControlEvents.LIFECYCLE_STORE);
-    this.settings = ControlSettings.from(context.appConfigs());
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
@@ -48,13 +47,13 @@ final class ControlDriver implements AutoCloseable {
   private final MeshEventSerde<QualityEvent> qualitySerde = MeshEventSerde.of(QualityEvent.class);
 
   ControlDriver() {
-    this(Map.of());
+    this(ControlSettings.defaults());
   }
 
-  /** With extra Streams settings, e.g. {@link ControlSettings}' keys. */
-  ControlDriver(Map<String, Object> settings) {
+  /** With other control-event settings. */
+  ControlDriver(ControlSettings settings) {
     var builder = new StreamsBuilder();
-    ControlEvents.addTo(builder, topics);
+    ControlEvents.addTo(builder, topics, settings);
     topology = builder.build();
     try {
       stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tdd-state");
@@ -70,7 +69,6 @@ final class ControlDriver implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    props.putAll(settings);
     driver = new TopologyTestDriver(topology, props, Events.NOW);
     products =
         driver.createOutputTopic(

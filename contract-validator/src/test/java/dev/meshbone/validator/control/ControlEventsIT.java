@@ -190,8 +190,7 @@ class ControlEventsIT {
     props.put("micronaut.server.port", -1);
     props.put("kafka.streams.application.id", KafkaBroker.unique("control-it"));
     props.put("meshbone.state-dir", stateDir.toString());
-    props.put(
-        "kafka.streams." + ControlSettings.MAX_CLOCK_SKEW_MS_CONFIG, Duration.ofDays(2).toMillis());
+    props.put(ControlSettings.MAX_CLOCK_SKEW_CONFIG, "2d");
     return props;
   }
 

@@ -17,7 +17,6 @@ import dev.meshbone.events.ViolationCode;
 import dev.meshbone.events.ViolationReason;
 import dev.meshbone.topics.DomainTopics;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -211,7 +210,8 @@ class QualityEventsTest {
   void shouldHonourAConfiguredClockSkew() {
     try (var lenient =
         new ControlDriver(
-            Map.of(ControlSettings.MAX_CLOCK_SKEW_MS_CONFIG, Duration.ofHours(3).toMillis()))) {
+            new ControlSettings(
+                Duration.ofHours(3), ControlSettings.REMEMBERED_EVENT_IDS_DEFAULT))) {
       lenient.publish(created(PRODUCT).build());
 
       lenient.publish(quality(PRODUCT).setOccurredAt(NOW.plus(Duration.ofHours(2))).build());
