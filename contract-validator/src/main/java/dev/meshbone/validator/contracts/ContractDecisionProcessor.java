@@ -4,6 +4,7 @@ import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.ContractVersion;
+import dev.meshbone.validator.records.RecordValidation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,24 @@ import org.slf4j.LoggerFactory;
  * against the validator's contract stores and forwards what the decision writes: contract-log
  * entries first, then the decision. A proposal that does not decode (garbage bytes, a tombstone)
  * has no request id to answer; it is logged and skipped, and the stream goes on.
+ *
+ * <p><b>Seeding.</b> The stores live in this application's changelogs, but the truth is the
+ * compacted {@code mesh.contracts}. A validator whose stores are empty (a new {@code
+ * application.id}, wiped changelogs) would otherwise hand out ids from 1 again, ids that already
+ * name other schemas. So before its first decision a fresh decider loads every version and level
+ * from the validator's global copy of {@code mesh.contracts} ({@link
+ * RecordValidation#CONTRACTS_STORE}, complete up to the log's end when stream threads start): the
+ * identities give the same schema the same id again, and the next id is one above the highest id in
+ * the log. The load is written to the changelogged stores in the transaction of that first
+ * decision, so exactly-once holds: a crash before its commit loads again.
+ *
+ * <p>A new application id also reads {@code mesh.contracts.proposals} from its start again, and a
+ * proposal decided before would be decided a second time against a state that already holds its
+ * effect (a soft delete replayed after the subject was registered again...). The seeded decider
+ * therefore skips proposals no later than the newest change in the log: every one of those was
+ * decided before the log was written as it stands. A later proposal changed nothing when it was
+ * decided (else the log would have a newer change), so deciding it again against the same state
+ * gives the same answer and again changes nothing. The skipping ends at the first later proposal.
  */
 final class ContractDecisionProcessor implements Processor<String, byte[], String, Outcome> {
   private static final Logger LOG = LoggerFactory.getLogger(ContractDecisionProcessor.class);
@@ -40,7 +59,10 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
   private KeyValueStore<String, Integer> counters;
   private KeyValueStore<String, String> configs;
   private KeyValueStore<String, ContractDecision> requests;
+  private KeyValueStore<String, Long> seed;
+  private KeyValueStore<byte[], byte[]> contractLog;
   private ContractDecider decider;
+  private long skipped;
 
   ContractDecisionProcessor(Deserializer<ContractProposal> proposals) {
     this.proposals = proposals;
@@ -55,12 +77,34 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
     counters = context.getStateStore(ContractDecisions.COUNTERS_STORE);
     configs = context.getStateStore(ContractDecisions.CONFIGS_STORE);
     requests = context.getStateStore(ContractDecisions.REQUESTS_STORE);
+    seed = context.getStateStore(ContractDecisions.SEED_STORE);
+    try {
+      contractLog = context.getStateStore(RecordValidation.CONTRACTS_STORE);
+    } catch (RuntimeException noGlobalCopy) {
+      // A topology without record validation (some tests) has no copy of the log to seed from.
+      contractLog = null;
+    }
     decider = new ContractDecider(new StoreState());
     context.schedule(Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::expireRequests);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
+    seedIfFresh();
+    Long skipThrough = seed.get(SKIP_THROUGH);
+    if (skipThrough != null) {
+      if (record.timestamp() <= skipThrough) {
+        if (skipped++ == 0) {
+          LOG.info(
+              "skipping contract proposals up to {}: decided before, by this validator under"
+                  + " another application id",
+              Instant.ofEpochMilli(skipThrough));
+        }
+        return;
+      }
+      LOG.info("skipped {} contract proposals decided before; deciding from here", skipped);
+      seed.delete(SKIP_THROUGH);
+    }
     ContractProposal proposal;
     try {
       proposal = proposals.deserialize(ContractDecisions.PROCESSOR, record.value());
@@ -80,6 +124,49 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
     apply(changes);
     for (Outcome outcome : changes.outcomes) {
       context.forward(new Record<>(outcome.key(), outcome, record.timestamp()));
+    }
+  }
+
+  /**
+   * Loads {@code mesh.contracts} into the stores if they hold nothing yet; once per state (the
+   * {@value #SEEDED} marker), in the transaction of the first proposal processed.
+   */
+  private void seedIfFresh() {
+    if (seed.get(SEEDED) != null) {
+      return;
+    }
+    if (contractLog != null && isFresh()) {
+      ContractSeed.Loaded loaded = ContractSeed.load(contractLog);
+      loaded.versions().forEach(v -> versions.put(versionKey(v.getSubject(), v.getVersion()), v));
+      loaded.schemaIds().forEach(schemaIds::put);
+      loaded.schemas().forEach(schemas::put);
+      loaded.configs().forEach((subject, level) -> configs.put(subject, level.name()));
+      if (loaded.nextId() > 1) {
+        counters.put(NEXT_ID, loaded.nextId());
+      }
+      if (loaded.latestTimestamp() != null) {
+        seed.put(SKIP_THROUGH, loaded.latestTimestamp());
+      }
+      if (!loaded.versions().isEmpty() || !loaded.configs().isEmpty()) {
+        LOG.info(
+            "contract state was empty: loaded {} versions, {} schema ids and {} levels from the"
+                + " contract log; the next schema id is {}",
+            loaded.versions().size(),
+            loaded.schemaIds().size(),
+            loaded.configs().size(),
+            loaded.nextId());
+      }
+    }
+    seed.put(SEEDED, context.currentSystemTimeMs());
+  }
+
+  private boolean isFresh() {
+    if (counters.get(NEXT_ID) != null) {
+      return false;
+    }
+    try (KeyValueIterator<String, ContractVersion> anyVersion = versions.all();
+        KeyValueIterator<String, String> anyConfig = configs.all()) {
+      return !anyVersion.hasNext() && !anyConfig.hasNext();
     }
   }
 
@@ -126,6 +213,12 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
   }
 
   static final String NEXT_ID = "next-id";
+
+  /** In {@value ContractDecisions#SEED_STORE}: when the state was checked for seeding. */
+  static final String SEEDED = "seeded-at";
+
+  /** In {@value ContractDecisions#SEED_STORE}: proposals up to this timestamp are skipped. */
+  static final String SKIP_THROUGH = "skip-through";
 
   /**
    * The key of one version in the versions store: the subject, a NUL (never in a subject) and the

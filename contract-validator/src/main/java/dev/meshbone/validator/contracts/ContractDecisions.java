@@ -36,7 +36,14 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #CONFIGS_STORE}: subject ({@code ""} for the global level) → compatibility level
  *   <li>{@value #REQUESTS_STORE}: request id → the decision taken, so a retry gets the same answer
  *       (kept seven days, as long as proposals)
+ *   <li>{@value #SEED_STORE}: whether this state was seeded from {@code mesh.contracts}, and up to
+ *       which proposal timestamp proposals are skipped as decided before (see {@link
+ *       ContractDecisionProcessor})
  * </ul>
+ *
+ * <p>A fresh state (a new application id, wiped changelogs) is seeded from {@code mesh.contracts}
+ * before the first decision, through the global copy of the log that record validation keeps: same
+ * schema, same id; new ids above every id in the log.
  */
 public final class ContractDecisions {
   public static final String PROCESSOR = "contract-decisions";
@@ -46,6 +53,7 @@ public final class ContractDecisions {
   public static final String COUNTERS_STORE = "contract-counters";
   public static final String CONFIGS_STORE = "contract-configs";
   public static final String REQUESTS_STORE = "contract-requests";
+  public static final String SEED_STORE = "contract-seed";
 
   private ContractDecisions() {}
 
@@ -72,6 +80,9 @@ public final class ContractDecisions {
             Stores.persistentKeyValueStore(REQUESTS_STORE),
             Serdes.String(),
             MeshEventSerde.of(ContractDecision.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SEED_STORE), Serdes.String(), Serdes.Long()));
 
     // Proposals are read as bytes and decoded by the processor, so garbage on the topic is
     // skipped with a log line instead of failing the stream.
@@ -89,7 +100,8 @@ public final class ContractDecisions {
                 SCHEMAS_STORE,
                 COUNTERS_STORE,
                 CONFIGS_STORE,
-                REQUESTS_STORE);
+                REQUESTS_STORE,
+                SEED_STORE);
 
     outcomes
         .split(Named.as("contract-outcome-"))

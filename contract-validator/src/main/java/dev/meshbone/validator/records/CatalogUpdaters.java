@@ -3,6 +3,7 @@ package dev.meshbone.validator.records;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.serde.MeshEventSerde;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,7 +29,10 @@ final class CatalogUpdaters {
         MeshEventSerde.of(ContractEntry.class);
     private final ContractCatalog catalog;
     private final String storeName;
+    private static final byte[] LATEST_TIMESTAMP =
+        RecordValidation.LATEST_CONTRACT_TIMESTAMP_KEY.getBytes(StandardCharsets.UTF_8);
     private KeyValueStore<byte[], byte[]> store;
+    private long latestTimestamp = Long.MIN_VALUE;
 
     Contracts(ContractCatalog catalog, String storeName) {
       this.catalog = catalog;
@@ -42,6 +46,12 @@ final class CatalogUpdaters {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+      // Every record counts, tombstones too: each is a contract change the decider made.
+      if (record.timestamp() > latestTimestamp) {
+        latestTimestamp = record.timestamp();
+        store.put(
+            LATEST_TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(latestTimestamp).array());
+      }
       if (record.key() == null) {
         return;
       }

@@ -34,8 +34,19 @@ import org.apache.kafka.streams.state.Stores;
  * every instance can check any partition of any product.
  */
 public final class RecordValidation {
-  /** Global store: {@code mesh.contracts} as read (raw bytes). */
+  /**
+   * Global store: {@code mesh.contracts} as read (raw bytes), plus, under {@link
+   * #LATEST_CONTRACT_TIMESTAMP_KEY}, the latest record timestamp read from it. The contract
+   * decisions seed a fresh state from it (see {@code ContractDecisionProcessor}).
+   */
   public static final String CONTRACTS_STORE = "record-validation-contracts";
+
+  /**
+   * The key in {@link #CONTRACTS_STORE} of the latest record timestamp read from {@code
+   * mesh.contracts} (8 bytes, big-endian): the time of the newest contract change. It starts with a
+   * NUL, which no key of the contract log does.
+   */
+  public static final String LATEST_CONTRACT_TIMESTAMP_KEY = "\u0000latest-timestamp";
 
   /** Global store: {@code mesh.products} as read (raw bytes). */
   public static final String PRODUCTS_STORE = "record-validation-products";

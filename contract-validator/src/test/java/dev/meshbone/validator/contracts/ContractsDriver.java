@@ -10,6 +10,7 @@ import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.ValidatorTopology;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The validator's real topology in a TopologyTestDriver, with the contract topics at hand: propose
@@ -37,8 +39,23 @@ final class ContractsDriver implements AutoCloseable {
   private final TestOutputTopic<String, ContractEntry> log;
   private final TestOutputTopic<String, ContractDecision> decisions;
   private final List<KeyValue<String, ContractEntry>> entries = new ArrayList<>();
+  private final List<TestRecord<String, ContractEntry>> logRecords = new ArrayList<>();
+  private final TestInputTopic<String, ContractEntry> logInput;
+  private final List<TestRecord<String, ContractProposal>> proposalRecords = new ArrayList<>();
+  private final Duration step;
+  private Instant clock;
 
   ContractsDriver() {
+    this(Instant.now(), Duration.ZERO);
+  }
+
+  /**
+   * A driver whose proposals are stamped from {@code start} on, each {@code step} after the one
+   * before, as the registry's producer would stamp them.
+   */
+  ContractsDriver(Instant start, Duration step) {
+    this.clock = start;
+    this.step = step;
     var props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-decisions-test");
     // A folder of its own: the default /tmp/kafka-streams/<app id> is shared with every other
@@ -50,10 +67,21 @@ final class ContractsDriver implements AutoCloseable {
         driver.createInputTopic(
             topics.contractProposals.name(),
             new StringSerializer(),
-            topics.contractProposals.valueSerde().serializer());
+            topics.contractProposals.valueSerde().serializer(),
+            start,
+            step);
     rawProposals =
         driver.createInputTopic(
-            topics.contractProposals.name(), new StringSerializer(), new ByteArraySerializer());
+            topics.contractProposals.name(),
+            new StringSerializer(),
+            new ByteArraySerializer(),
+            start,
+            step);
+    logInput =
+        driver.createInputTopic(
+            topics.contracts.name(),
+            new StringSerializer(),
+            topics.contracts.valueSerde().serializer());
     log =
         driver.createOutputTopic(
             topics.contracts.name(),
@@ -118,7 +146,10 @@ final class ContractsDriver implements AutoCloseable {
   /** Proposes and returns the decision answering it (failing if there is none). */
   ContractDecision propose(ContractProposal.Builder builder) {
     ContractProposal proposal = builder.build();
-    proposals.pipeInput(proposal.getSubject(), proposal);
+    var record = new TestRecord<>(proposal.getSubject(), proposal, clock);
+    clock = clock.plus(step);
+    proposalRecords.add(record);
+    proposals.pipeInput(record);
     ContractDecision answer = null;
     for (KeyValue<String, ContractDecision> decision : decisions.readKeyValuesToList()) {
       if (decision.key.equals(proposal.getRequestId())) {
@@ -126,8 +157,44 @@ final class ContractsDriver implements AutoCloseable {
       }
     }
     assertThat(answer).as("decision for request %s", proposal.getRequestId()).isNotNull();
-    entries.addAll(log.readKeyValuesToList());
+    readLog();
     return answer;
+  }
+
+  /** Pipes a proposal (a replay of one decided elsewhere) and returns its decision, if any. */
+  ContractDecision replay(TestRecord<String, ContractProposal> proposal) {
+    proposals.pipeInput(proposal);
+    readLog();
+    ContractDecision answer = null;
+    for (KeyValue<String, ContractDecision> decision : decisions.readKeyValuesToList()) {
+      if (decision.key.equals(proposal.value().getRequestId())) {
+        answer = decision.value;
+      }
+    }
+    return answer;
+  }
+
+  private void readLog() {
+    for (TestRecord<String, ContractEntry> record : log.readRecordsToList()) {
+      logRecords.add(record);
+      entries.add(KeyValue.pair(record.key(), record.value()));
+    }
+  }
+
+  /** Every proposal {@link #propose} piped, with its timestamp. */
+  List<TestRecord<String, ContractProposal>> proposalRecords() {
+    return proposalRecords;
+  }
+
+  /** Every record this driver's decider wrote to the contract log, with its timestamp. */
+  List<TestRecord<String, ContractEntry>> logRecords() {
+    readLog();
+    return logRecords;
+  }
+
+  /** Pipes records into the contract log, as another validator wrote them. */
+  void pipeLog(List<TestRecord<String, ContractEntry>> records) {
+    records.forEach(logInput::pipeInput);
   }
 
   /** Pipes raw bytes (garbage, a tombstone) onto the proposals topic. */
@@ -146,7 +213,7 @@ final class ContractsDriver implements AutoCloseable {
 
   /** The entries written to the contract log since the last {@link #drainLog()}, in order. */
   List<KeyValue<String, ContractEntry>> entries() {
-    entries.addAll(log.readKeyValuesToList());
+    readLog();
     return entries;
   }
 
