@@ -4,6 +4,7 @@ import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import dev.meshbone.validator.control.ControlConfig;
+import dev.meshbone.validator.control.ControlMetrics;
 import dev.meshbone.validator.control.ControlSettings;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
 import dev.meshbone.validator.records.RecordValidationConfig;
@@ -36,9 +37,10 @@ public class ValidatorStreamsApp implements StreamsApp {
       ControlConfig controlConfig,
       Environment environment,
       ProductTopicProvisioner productTopics,
-      ValidationMetrics metrics) {
+      ValidationMetrics metrics,
+      ControlMetrics controlMetrics) {
     this.topics = topics;
-    this.control = controlSettings(controlConfig, environment);
+    this.control = controlSettings(controlConfig, environment).withListener(controlMetrics);
     this.records =
         new RecordValidationSettings(
             recordConfig.getMaxRecordBytes(),

@@ -21,6 +21,8 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control-event section of the validator's topology: every domain's {@code
@@ -92,6 +94,8 @@ import org.apache.kafka.streams.state.Stores;
  * meshbone.validator.control.*}).
  */
 public final class ControlEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlEvents.class);
+
   /** Product id to {@link LifecycleState}. */
   public static final String LIFECYCLE_STORE = "control-product-lifecycle";
 
@@ -102,6 +106,12 @@ public final class ControlEvents {
 
   /** The repartition of quality events by product id. */
   public static final String QUALITY_REPARTITION = "control-quality-events-by-product";
+
+  /** The {@link ControlListener} kind of product events. */
+  public static final String PRODUCT_EVENTS_KIND = "product-events";
+
+  /** The {@link ControlListener} kind of quality events. */
+  public static final String QUALITY_EVENTS_KIND = "quality-events";
 
   private ControlEvents() {}
 
@@ -123,6 +133,7 @@ public final class ControlEvents {
         builder,
         topics,
         "control-product-events",
+        PRODUCT_EVENTS_KIND,
         DomainTopics.PRODUCT_EVENTS_PATTERN,
         PRODUCTS,
         PRODUCT_REPARTITION,
@@ -134,6 +145,7 @@ public final class ControlEvents {
         builder,
         topics,
         "control-quality-events",
+        QUALITY_EVENTS_KIND,
         DomainTopics.QUALITY_EVENTS_PATTERN,
         QUALITY,
         QUALITY_REPARTITION,
@@ -148,6 +160,7 @@ public final class ControlEvents {
       StreamsBuilder builder,
       MeshTopics topics,
       String name,
+      String kindName,
       Pattern pattern,
       EventKind<E> kind,
       String repartition,
@@ -164,7 +177,9 @@ public final class ControlEvents {
             .split(Named.as(name + "-intake-"))
             .branch(
                 (key, checked) -> checked.isRefused(),
-                Branched.withConsumer(s -> toViolations(s, topics, name + "-intake"), "refused"))
+                Branched.withConsumer(
+                    s -> toViolations(s, topics, name + "-intake", kindName, settings.listener()),
+                    "refused"))
             .defaultBranch(Branched.as("standing"))
             .get(name + "-intake-standing")
             .mapValues(Checked::event, Named.as(name + "-standing"));
@@ -179,11 +194,16 @@ public final class ControlEvents {
         .split(Named.as(name + "-check-"))
         .branch(
             (key, checked) -> checked.isRefused(),
-            Branched.withConsumer(s -> toViolations(s, topics, name + "-check"), "refused"))
+            Branched.withConsumer(
+                s -> toViolations(s, topics, name + "-check", kindName, settings.listener()),
+                "refused"))
         .defaultBranch(
             Branched.withConsumer(
                 s ->
                     s.mapValues(Checked::event, Named.as(name + "-accepted"))
+                        .peek(
+                            (key, event) -> tell(() -> settings.listener().onAccepted(kindName)),
+                            Named.as(name + "-count-accepted"))
                         .to(
                             accepted.name(),
                             Produced.with(accepted.keySerde(), accepted.valueSerde())
@@ -192,14 +212,30 @@ public final class ControlEvents {
   }
 
   private static <E> void toViolations(
-      KStream<String, Checked<E>> refused, MeshTopics topics, String step) {
+      KStream<String, Checked<E>> refused,
+      MeshTopics topics,
+      String step,
+      String kindName,
+      ControlListener listener) {
     TopicSpec<String, ContractViolation> violations = topics.violations;
     refused
         .mapValues(Checked::violation, Named.as(step + "-violation"))
+        .peek(
+            (key, violation) -> tell(() -> listener.onRefused(kindName, violation)),
+            Named.as(step + "-count-refused"))
         .to(
             violations.name(),
             Produced.with(violations.keySerde(), violations.valueSerde())
                 .withName(step + "-to-" + violations.name()));
+  }
+
+  /** Calls a listener; a failing one is logged, never a reason to stop the stream. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("control listener failed", e);
+    }
   }
 
   /** A kind of control event with its serde, for the intake and the repartition topic. */

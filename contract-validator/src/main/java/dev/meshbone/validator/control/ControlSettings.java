@@ -2,6 +2,7 @@ package dev.meshbone.validator.control;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -14,8 +15,10 @@ import org.apache.kafka.common.config.ConfigException;
  *     before it is refused as coming from the future
  * @param rememberedEventIds how many accepted event ids are kept per product to drop a retried
  *     event idempotently
+ * @param listener told of every event's outcome, for metrics
  */
-public record ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
+public record ControlSettings(
+    Duration maxClockSkew, int rememberedEventIds, ControlListener listener) {
 
   public static final String MAX_CLOCK_SKEW_CONFIG = "meshbone.validator.control.max-clock-skew";
   public static final String MAX_CLOCK_SKEW_DOC =
@@ -44,7 +47,13 @@ public record ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
   public static final String LEGACY_REMEMBERED_EVENT_IDS_CONFIG =
       "kafka.streams.meshbone.control.remembered-event-ids";
 
+  /** The settings without a listener. */
+  public ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
+    this(maxClockSkew, rememberedEventIds, ControlListener.NONE);
+  }
+
   public ControlSettings {
+    Objects.requireNonNull(listener, "listener");
     if (maxClockSkew == null || maxClockSkew.isNegative()) {
       throw new ConfigException(MAX_CLOCK_SKEW_CONFIG, maxClockSkew, "must be >= 0");
     }
@@ -54,6 +63,11 @@ public record ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
           rememberedEventIds,
           "must be between 1 and " + REMEMBERED_EVENT_IDS_MAX);
     }
+  }
+
+  /** These settings telling {@code listener} of every outcome. */
+  public ControlSettings withListener(ControlListener listener) {
+    return new ControlSettings(maxClockSkew, rememberedEventIds, listener);
   }
 
   public static ControlSettings defaults() {

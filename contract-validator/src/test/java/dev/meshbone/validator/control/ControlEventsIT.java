@@ -16,6 +16,12 @@ import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +31,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -78,6 +86,14 @@ class ControlEventsIT {
                 assertThat(seen.products).hasSize(1);
                 assertThat(seen.violations).hasSize(1);
               });
+      // The same outcomes as metrics (at least: other tests' domains share the broker).
+      assertThat(controlEvents(validator, "kind=\"product-events\",outcome=\"accepted\""))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(
+              controlEvents(
+                  validator,
+                  "kind=\"product-events\",outcome=\"refused\",reason=\"DUPLICATE_CREATED\""))
+          .isGreaterThanOrEqualTo(1);
 
       // An UPDATED under another key, on another partition than the product's: the repartition by
       // product id still brings it to the product's state.
@@ -182,6 +198,31 @@ class ControlEventsIT {
                 assertThat(seen.quality).containsExactly(quality);
               });
     }
+  }
+
+  /**
+   * The sum of meshbone_validator_control_events_total lines with {@code labels}, from /prometheus.
+   */
+  private static double controlEvents(ApplicationContext service, String labels) throws Exception {
+    int port = service.getBean(EmbeddedServer.class).getPort();
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    Matcher m =
+        Pattern.compile("meshbone_validator_control_events_total\\{([^}]*)\\} ([0-9.eE+-]+)")
+            .matcher(body);
+    while (m.find()) {
+      // Prometheus sorts labels by name: kind, outcome, reason.
+      if (m.group(1).contains(labels)) {
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
   }
 
   private static Map<String, Object> properties(KafkaBroker broker, Path stateDir) {
