@@ -62,12 +62,14 @@ final class ContractSeed {
           continue;
         }
         String key = new String(kv.key, StandardCharsets.UTF_8);
+        if (key.equals(RecordValidation.LATEST_CONTRACT_TIMESTAMP_KEY)) {
+          continue;
+        }
         ContractEntry entry;
         try {
           entry = ENTRIES.deserialize("mesh.contracts", kv.value);
         } catch (RuntimeException e) {
-          // Not an entry of the log (the timestamp key) or unreadable: record validation logs
-          // the unreadable ones already.
+          // Record validation already logged it when it read the log.
           continue;
         }
         if (entry.getVersion() != null && ContractKeys.parseVersion(key).isPresent()) {
