@@ -155,7 +155,11 @@ final class ContractDecider {
     references = References.concrete(references, state::versions);
     AvroContracts.Parsed candidate =
         AvroContracts.parse(text, References.resolve(references, state::versions));
-    requireApplicableRules(subject, ruleSet, rulesFrom, candidate.schema());
+    if (rulesFrom == null) {
+      // Rules given with the request are part of the request: a bad one is invalid input (42201)
+      // before anything else is decided. Inherited ones are checked after compatibility, below.
+      requireApplicableRules(subject, ruleSet, null, candidate.schema());
+    }
     String identity = AvroContracts.identity(candidate.canonical(), references, metadata, ruleSet);
     Integer existingId = state.schemaId(identity);
     if (existingId != null) {
@@ -197,6 +201,12 @@ final class ContractDecider {
               + "\", details: "
               + problems,
           problems);
+    }
+
+    if (rulesFrom != null) {
+      // The latest version's rules on the new schema: an evolution problem, so an incompatible
+      // schema is answered 409 first, as Confluent would.
+      requireApplicableRules(subject, ruleSet, rulesFrom, candidate.schema());
     }
 
     int id = existingId != null ? existingId : state.nextId();

@@ -143,6 +143,24 @@ class ContractRulesTest {
   }
 
   @Test
+  void shouldAnswerAnIncompatibleSchemaWith409BeforeItsInheritedRules() {
+    contracts.register(
+        "sales.orders-value",
+        ORDER,
+        null,
+        meshRule("amount-range", "{\"field\":\"amount\",\"min\":\"0\"}"));
+
+    ContractDecision decision =
+        contracts.register(
+            "sales.orders-value",
+            "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"sales\",\"fields\":["
+                + "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\"}]}");
+
+    assertRejected(
+        decision, RegistryErrors.INCOMPATIBLE_SCHEMA, "READER_FIELD_MISSING_DEFAULT_VALUE");
+  }
+
+  @Test
   void shouldKeepRulesOfOtherTypesUnchecked() {
     String rules =
         "{\"domainRules\":[{\"name\":\"cel\",\"kind\":\"CONDITION\",\"type\":\"CEL\","

@@ -74,7 +74,7 @@ public class CompatibilityController {
               .findFirst()
               .orElseThrow(() -> SchemaRegistryException.versionNotFound(number));
     }
-    return answer(concat(ruleProblems, check(canonical, candidate, List.of(against))), verbose);
+    return answer(concat(check(canonical, candidate, List.of(against)), ruleProblems), verbose);
   }
 
   /** Against the versions the subject's level checks on registration. */
@@ -91,7 +91,7 @@ public class CompatibilityController {
     List<String> ruleProblems = ruleProblems(request, live, candidate);
     List<ContractVersion> newestFirst = new ArrayList<>(live);
     Collections.reverse(newestFirst);
-    return answer(concat(ruleProblems, check(canonical, candidate, newestFirst)), verbose);
+    return answer(concat(check(canonical, candidate, newestFirst), ruleProblems), verbose);
   }
 
   /**
