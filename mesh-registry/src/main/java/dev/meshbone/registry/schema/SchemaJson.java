@@ -79,7 +79,12 @@ final class SchemaJson {
               + MAX_BODY_CHARS);
     }
     try {
-      JsonNode node = MAPPER.readTree(body);
+      // One JSON document and nothing after it (the plain reader stops after the first value).
+      JsonNode node =
+          MAPPER
+              .reader()
+              .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(body);
       if (node == null || !node.isObject()) {
         throw new SchemaRegistryException(
             RegistryErrors.BAD_REQUEST, "the request body must be a JSON object");

@@ -20,6 +20,10 @@ public class Bodies {
   /** The largest body a write accepts. */
   public static final int MAX_BYTES = 256 * 1024;
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper STRICT =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final JsonMapper json;
 
   public Bodies(JsonMapper json) {
@@ -39,6 +43,9 @@ public class Bodies {
     }
     T value;
     try {
+      // One JSON document and nothing after it: Micronaut's reader stops at the end of the first
+      // value and would take "{...} trailing garbage" as the first value.
+      STRICT.readTree(bytes);
       value = json.readValue(bytes, Argument.of(type));
     } catch (IOException | RuntimeException e) {
       throw ApiException.badRequest(
@@ -50,6 +57,23 @@ public class Bodies {
           "MALFORMED_JSON", "the body is not a JSON object: " + type.getSimpleName());
     }
     return value;
+  }
+
+  /**
+   * Refuses a body whose {@code field} is there but not a JSON boolean: the framework reads any
+   * string into a {@code Boolean} ({@code "yes"} as false), which would turn a typo into a result.
+   */
+  public static void requireBooleanOrAbsent(String body, String field) {
+    com.fasterxml.jackson.databind.JsonNode value;
+    try {
+      value = STRICT.readTree(body).get(field);
+    } catch (IOException e) {
+      throw ApiException.badRequest("MALFORMED_JSON", "the body is not JSON");
+    }
+    if (value != null && !value.isNull() && !value.isBoolean()) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", field + " must be true or false, not " + value.getNodeType());
+    }
   }
 
   private static String firstLine(String message) {

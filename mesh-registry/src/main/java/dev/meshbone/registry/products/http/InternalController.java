@@ -28,9 +28,11 @@ public class InternalController {
 
   private final CatalogQueries queries;
   private final LineageService lineage;
+  private final Bodies bodies;
 
-  public InternalController(CatalogQueries queries, LineageService lineage) {
+  public InternalController(CatalogQueries queries, LineageService lineage, Bodies bodies) {
     this.queries = queries;
+    this.bodies = bodies;
     this.lineage = lineage;
   }
 
@@ -66,8 +68,12 @@ public class InternalController {
   }
 
   @Post("/lineage/nodes")
-  public NodeInfos nodes(@Body NodeRequest request) {
-    if (request == null || request.ids() == null || request.ids().size() > MAX_IDS) {
+  public NodeInfos nodes(@Nullable @Body String body) {
+    NodeRequest request = bodies.parse(body, NodeRequest.class);
+    if (request == null
+        || request.ids() == null
+        || request.ids().isEmpty()
+        || request.ids().size() > MAX_IDS) {
       throw ApiException.badRequest("INVALID_REQUEST", "give 1 to " + MAX_IDS + " product ids");
     }
     return lineage.localNodes(request.ids());

@@ -168,6 +168,7 @@ public class ProductWriteController {
         productId.domain(),
         "publish quality results of a product of domain " + productId.domain());
     QualityResult result = bodies.parse(body, QualityResult.class);
+    Bodies.requireBooleanOrAbsent(body, "passed");
     if (result.checkName() == null || result.checkName().isBlank()) {
       throw ApiException.badRequest("INVALID_REQUEST", "checkName is required");
     }

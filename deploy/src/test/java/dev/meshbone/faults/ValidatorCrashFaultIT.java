@@ -1,0 +1,178 @@
+package dev.meshbone.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.meshbone.testkit.KafkaBroker;
+import dev.meshbone.testkit.WithKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exactly once across repeated crashes: contract-validator runs in a child JVM and is killed with
+ * SIGKILL several times, each time while a transaction holds output nobody may read yet, and
+ * started again on the same state folder, while a stream of valid and every kind of invalid record
+ * flows in. A read_committed reader then sees every input exactly once across the product topic and
+ * the DLQ, with its reason, in order per partition.
+ */
+@WithKafka
+class ValidatorCrashFaultIT {
+  private static final int RECORDS = FaultSizes.pick(100_000, 300_000);
+  private static final int KILLS = FaultSizes.pick(3, 8);
+  private static final int CHUNK = 500;
+
+  @Test
+  void shouldDeliverEveryRecordExactlyOnceAcrossRepeatedKills(KafkaBroker broker) throws Exception {
+    var records = new FaultRecords(false);
+    records.declare(broker);
+    Path stateDir = Files.createTempDirectory("faults-crash");
+    String appId = KafkaBroker.unique("faults-crash");
+    var killsDone = new AtomicBoolean();
+
+    // A stream that outlasts the kills: 2,000 records a second, then (with 5% left) a trickle
+    // until the last kill, so the validator always has a transaction to be caught in.
+    CompletableFuture<Void> producing =
+        CompletableFuture.runAsync(
+            () -> {
+              try (var producer = new KafkaProducer<byte[], byte[]>(broker.producerConfig())) {
+                records.awaitLeaders(producer);
+                int from = 0;
+                while (from < RECORDS) {
+                  boolean reserve = !killsDone.get() && from >= RECORDS * 0.95;
+                  int to = Math.min(RECORDS, from + (reserve ? 50 : CHUNK));
+                  records.produce(producer, from, to);
+                  from = to;
+                  if (!killsDone.get()) {
+                    pause(reserve ? 1_000 : 250);
+                  }
+                }
+              }
+            });
+
+    List<String> kills = new ArrayList<>();
+    try (Admin admin = broker.admin()) {
+      for (int attempt = 1; kills.size() < KILLS && attempt <= KILLS + 4; attempt++) {
+        Process validator = ChildValidator.start(broker, appId, stateDir, "crash-" + attempt);
+        try {
+          // Kill once an output partition's last stable offset trails its end: a transaction
+          // holds records nobody may read yet.
+          await().atMost(Duration.ofMinutes(2)).until(() -> openTransaction(admin, records));
+          ChildValidator.kill(validator);
+          // Still open with the process dead (its commit was not under way): the kill caught it.
+          if (staysOpen(admin, records)) {
+            kills.add("attempt " + attempt);
+          }
+        } finally {
+          if (validator.isAlive()) {
+            ChildValidator.kill(validator);
+          }
+        }
+      }
+    } finally {
+      killsDone.set(true);
+    }
+    assertThat(kills).as("kills with a transaction open").hasSize(KILLS);
+
+    Process last = ChildValidator.start(broker, appId, stateDir, "crash-last");
+    try {
+      producing.get(5, TimeUnit.MINUTES);
+      try (var out = new FaultRecords.Outputs(broker, records)) {
+        out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(4, 10)));
+        assertThat(out.reasons()).isEqualTo(records.expectedReasons(RECORDS));
+        assertThat(out.validated).hasSize((int) records.expectedValid(RECORDS));
+      }
+      // What the killed transactions had written is still in the log, aborted.
+      assertThat(countUncommitted(broker, records)).isGreaterThan(RECORDS);
+    } finally {
+      ChildValidator.stop(last);
+      records.deleteTopics(broker);
+    }
+  }
+
+  /** Whether some output partition has records of a transaction not yet committed or aborted. */
+  static boolean openTransaction(Admin admin, FaultRecords records) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < FaultRecords.PARTITIONS; p++) {
+      latest.put(new TopicPartition(records.validated(), p), OffsetSpec.latest());
+      latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
+    }
+    var stable =
+        admin
+            .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    var end =
+        admin
+            .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    return latest.keySet().stream().anyMatch(tp -> stable.get(tp).offset() < end.get(tp).offset());
+  }
+
+  /**
+   * Whether the transaction stays open for 3 s (well under the 10 s Streams gives a transaction
+   * before the broker aborts it), so it was not a commit already on its way when the process died.
+   */
+  private static boolean staysOpen(Admin admin, FaultRecords records) {
+    try {
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> openTransaction(admin, records));
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
+    }
+  }
+
+  /** Records in the product topic and DLQ at read_uncommitted (aborted ones included). */
+  private static long countUncommitted(KafkaBroker broker, FaultRecords records) {
+    var config = new HashMap<>(broker.consumerConfig(KafkaBroker.unique("faults-count")));
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
+      var parts = new ArrayList<TopicPartition>();
+      for (int p = 0; p < FaultRecords.PARTITIONS; p++) {
+        parts.add(new TopicPartition(records.validated(), p));
+        parts.add(new TopicPartition(records.dlq(), p));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      // Control records (commit and abort markers) take offsets too: count real records.
+      long[] count = {0};
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                count[0] += consumer.poll(Duration.ofMillis(200)).count();
+                return count[0] > RECORDS;
+              });
+      return count[0];
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
