@@ -110,7 +110,10 @@ class ConcurrentWritersFaultIT {
                     // A schema write...
                     int k = random.nextInt(SCHEMAS);
                     String subject = subjects.get(random.nextInt(SUBJECTS));
-                    String body = "{\"schema\":" + Endpoints.quote(schemas.get(k).toString()) + "}";
+                    String body =
+                        "{\"schema\":"
+                            + GarbageFaultIT.Endpoint.quote(schemas.get(k).toString())
+                            + "}";
                     Http.Answer answer = null;
                     for (int attempt = 0; attempt < 5; attempt++) {
                       answer =
@@ -270,12 +273,5 @@ class ConcurrentWritersFaultIT {
         body == null ? null : path.startsWith("/products") ? "application/json" : SR,
         body == null ? null : body.getBytes(StandardCharsets.UTF_8),
         headers);
-  }
-
-  /** JSON text helpers. */
-  static final class Endpoints {
-    static String quote(String text) {
-      return GarbageFaultIT.Endpoint.quote(text);
-    }
   }
 }

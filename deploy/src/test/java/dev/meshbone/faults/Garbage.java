@@ -97,6 +97,10 @@ final class Garbage {
     if (wrong.isTextual() && isFreeText(field)) {
       wrong = Http.JSON.createObjectNode().put("nested", true);
     }
+    // An object field takes an object (unknown members are ignored): give it an array instead.
+    if (wrong.isObject() && isObject(field)) {
+      wrong = Http.JSON.createArrayNode().add(random.nextInt()).add("x");
+    }
     // A list field takes an array (of anything that reads as text): give it an object instead.
     if (wrong.isArray() && isList(field)) {
       wrong = Http.JSON.createObjectNode().put("nested", false);
@@ -105,6 +109,10 @@ final class Garbage {
     return new Body(
         "wrong type at " + field + ": " + shown.substring(0, Math.min(60, shown.length())),
         set(valid, field, wrong));
+  }
+
+  private static boolean isObject(String field) {
+    return List.of("descriptor", "descriptor.owner", "descriptor.slos").contains(field);
   }
 
   private static boolean isList(String field) {
