@@ -70,11 +70,18 @@ class ValidatorCrashFaultIT {
     List<String> kills = new ArrayList<>();
     try (Admin admin = broker.admin()) {
       for (int attempt = 1; kills.size() < KILLS && attempt <= KILLS + 4; attempt++) {
+        // The killed one's transaction may still be open: only records written after this start
+        // show the new process at work.
+        long before = outputEnd(admin, records);
         Process validator = ChildValidator.start(broker, appId, stateDir, "crash-" + attempt);
         try {
-          // Kill once an output partition's last stable offset trails its end: a transaction
-          // holds records nobody may read yet.
-          await().atMost(Duration.ofMinutes(2)).until(() -> openTransaction(admin, records));
+          // Kill once it has written and an output partition's last stable offset trails its
+          // end: a transaction holds records nobody may read yet.
+          await()
+              .atMost(Duration.ofMinutes(2))
+              .until(
+                  () ->
+                      outputEnd(admin, records) > before + 100 && openTransaction(admin, records));
           ChildValidator.kill(validator);
           // Still open with the process dead (its commit was not under way): the kill caught it.
           if (staysOpen(admin, records)) {
@@ -105,6 +112,18 @@ class ValidatorCrashFaultIT {
       ChildValidator.stop(last);
       records.deleteTopics(broker);
     }
+  }
+
+  /** The sum of the output partitions' end offsets (read_uncommitted). */
+  private static long outputEnd(Admin admin, FaultRecords records) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < FaultRecords.PARTITIONS; p++) {
+      latest.put(new TopicPartition(records.validated(), p), OffsetSpec.latest());
+      latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
+    }
+    return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+        .mapToLong(o -> o.offset())
+        .sum();
   }
 
   /** Whether some output partition has records of a transaction not yet committed or aborted. */
