@@ -173,8 +173,8 @@ public final class RegistryLookupHarness {
       var floor = baseline(sample);
       var baseline = new Target("baseline", floor.getAddress().getPort(), false);
       var lookups = registry(registry);
-      fixedRate(lookups, Math.min(rate, 1000), Math.min(10, seconds), false);
-      fixedRate(baseline, Math.min(rate, 1000), Math.min(5, seconds), false);
+      fixedRate(lookups, Math.min(rate, 1000), Math.min(5, seconds), false);
+      fixedRate(baseline, Math.min(rate, 1000), Math.min(3, seconds), false);
       List<FixedRate> registryRuns = new ArrayList<>();
       List<FixedRate> baselineRuns = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {

@@ -556,7 +556,7 @@ public final class BenchSuite {
   private Section registry() throws Exception {
     int products = quick ? 2_000 : 100_000;
     int rate = quick ? 200 : 2_000;
-    int seconds = quick ? 2 : 10;
+    int seconds = quick ? 2 : 8;
     int rounds = quick ? 1 : 3;
     var s =
         new Section("registry", "Registry lookup latency and throughput under load")
