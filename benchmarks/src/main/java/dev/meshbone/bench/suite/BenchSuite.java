@@ -121,6 +121,7 @@ public final class BenchSuite {
           stopShared();
         }
         log("== " + key);
+        String load = Machine.load();
         long t0 = System.nanoTime();
         Section section;
         try {
@@ -131,6 +132,7 @@ public final class BenchSuite {
           section.failure = e.toString();
         }
         section.seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        section.loadAtStart = load;
         sections.add(section);
         log(String.format("== %s done in %d s", key, section.seconds));
       }

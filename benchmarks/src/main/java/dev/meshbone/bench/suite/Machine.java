@@ -45,7 +45,7 @@ record Machine(
   }
 
   /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
-  private static String load() {
+  static String load() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return parts[0] + ", " + parts[1] + ", " + parts[2];

@@ -80,7 +80,13 @@ final class Report {
 
     for (Section s : sections) {
       md.append("## ").append(s.title).append("\n\n");
-      md.append("Section `").append(s.key).append("`, ").append(s.seconds).append(" s.\n\n");
+      md.append("Section `")
+          .append(s.key)
+          .append("`, ")
+          .append(s.seconds)
+          .append(" s; load average at its start ")
+          .append(s.loadAtStart)
+          .append(".\n\n");
       if (s.failure != null) {
         md.append("**FAILED**: ").append(escape(s.failure)).append("\n\n");
         continue;

@@ -13,6 +13,7 @@ public final class Section {
   final List<Figure> figures = new ArrayList<>();
   final List<String> detail = new ArrayList<>();
   long seconds;
+  String loadAtStart;
   String failure;
 
   public Section(String key, String title) {
