@@ -324,6 +324,9 @@ public final class ValidatorThroughput {
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     var producerConfig = cluster.producerConfig();
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
+    // The producer's default, as the Streams variants' producers have it (the product topic has
+    // long been open by now; BenchCluster's one in flight is for topics just created).
+    producerConfig.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 100);
     try (var consumer =
             new KafkaConsumer<>(
