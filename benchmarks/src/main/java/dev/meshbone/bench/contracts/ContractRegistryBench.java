@@ -62,23 +62,8 @@ public final class ContractRegistryBench {
         awaitRunning(validator);
         awaitRunning(registry);
         String url = "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
-        HttpClient http =
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < warmup; i++) {
-          ids.add(register(http, url, "warm", i));
-        }
-        long[] latencies = new long[registrations];
-        for (int i = 0; i < registrations; i++) {
-          long start = System.nanoTime();
-          ids.add(register(http, url, "bench", i));
-          latencies[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(latencies);
+        var result = measure(url, "bench", warmup, registrations, 1, readSeconds, readThreads);
+        long[] latencies = result.registrations().get(0);
         System.out.printf(
             "register (new schema, new subject), %d sequential after %d warm-up:"
                 + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
@@ -88,9 +73,15 @@ public final class ContractRegistryBench {
             millis(latencies, 0.90),
             millis(latencies, 0.99),
             latencies[latencies.length - 1] / 1e6);
-
-        readById(http, url, ids, 3, readThreads); // warm-up
-        readById(http, url, ids, readSeconds, readThreads);
+        System.out.printf(
+            "GET /schemas/ids/{id}, %d client threads, %d s over %d ids: %.0f requests/s,"
+                + " p50 %.2f ms, p99 %.2f ms%n",
+            readThreads,
+            readSeconds,
+            result.ids(),
+            result.readsPerSecond(),
+            result.readP50Millis(),
+            result.readP99Millis());
       } finally {
         registry.close();
         validator.close();
@@ -98,7 +89,68 @@ public final class ContractRegistryBench {
     }
   }
 
-  private static void readById(
+  /**
+   * What {@link #measure} found.
+   *
+   * @param registrations per round, the sorted latencies (ns) of its sequential registrations
+   * @param ids how many ids the reads chose from
+   * @param readsPerSecond {@code GET /schemas/ids/{id}} requests/s over all read threads
+   * @param readP50Millis their median latency
+   * @param readP99Millis their 99th percentile
+   */
+  public record Result(
+      List<long[]> registrations,
+      int ids,
+      double readsPerSecond,
+      double readP50Millis,
+      double readP99Millis) {}
+
+  /**
+   * Against a running registry (and validator) at {@code url}: {@code warmup} registrations, then
+   * {@code rounds} rounds of {@code registrations} sequential registrations of new schemas under
+   * new subjects of domain {@code bench} (names start with {@code prefix}, so runs on one broker do
+   * not meet), then {@code readSeconds} of {@code GET /schemas/ids/{id}} by {@code readThreads}
+   * (after 1 s of warm-up; none when {@code readSeconds} is 0).
+   */
+  public static Result measure(
+      String url,
+      String prefix,
+      int warmup,
+      int registrations,
+      int rounds,
+      int readSeconds,
+      int readThreads)
+      throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 0; i < warmup; i++) {
+      ids.add(register(http, url, prefix + "warm", i));
+    }
+    List<long[]> perRound = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      long[] latencies = new long[registrations];
+      for (int i = 0; i < registrations; i++) {
+        long start = System.nanoTime();
+        ids.add(register(http, url, prefix + "r" + round + "n", i));
+        latencies[i] = System.nanoTime() - start;
+      }
+      Arrays.sort(latencies);
+      perRound.add(latencies);
+    }
+    double[] reads = {Double.NaN, Double.NaN, Double.NaN};
+    if (readSeconds > 0) {
+      readById(http, url, ids, 1, readThreads); // warm-up
+      reads = readById(http, url, ids, readSeconds, readThreads);
+    }
+    return new Result(perRound, ids.size(), reads[0], reads[1], reads[2]);
+  }
+
+  /** Requests/s, p50 ms and p99 ms of {@code threads} callers reading random ids. */
+  private static double[] readById(
       HttpClient http, String url, List<Integer> ids, int seconds, int threads) throws Exception {
     var stop = new AtomicBoolean();
     List<long[]> perThread = new ArrayList<>();
@@ -149,10 +201,7 @@ public final class ContractRegistryBench {
             .flatMapToLong(Arrays::stream)
             .sorted()
             .toArray();
-    System.out.printf(
-        "GET /schemas/ids/{id}, %d client threads, %d s over %d ids: %.0f requests/s,"
-            + " p50 %.2f ms, p99 %.2f ms%n",
-        threads, seconds, ids.size(), total / elapsed, millis(all, 0.50), millis(all, 0.99));
+    return new double[] {total / elapsed, millis(all, 0.50), millis(all, 0.99)};
   }
 
   private static int register(HttpClient http, String url, String prefix, int i) {
@@ -195,7 +244,7 @@ public final class ContractRegistryBench {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static double millis(long[] sorted, double quantile) {
+  static double millis(long[] sorted, double quantile) {
     if (sorted.length == 0) {
       return Double.NaN;
     }

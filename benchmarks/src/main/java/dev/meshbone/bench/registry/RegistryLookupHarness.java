@@ -66,6 +66,7 @@ public final class RegistryLookupHarness {
   private final int rate;
   private final int seconds;
   private final int clients;
+  private final int rounds;
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> ids = new ArrayList<>();
@@ -75,6 +76,7 @@ public final class RegistryLookupHarness {
     rate = Integer.parseInt(args.getOrDefault("rate", "2000"));
     seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
     clients = Integer.parseInt(args.getOrDefault("clients", "8"));
+    rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -82,48 +84,106 @@ public final class RegistryLookupHarness {
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    new RegistryLookupHarness(options).run();
+    try (var broker = EmbeddedKafkaBroker.start()) {
+      measure(broker.bootstrapServers(), options);
+    }
     System.exit(0);
   }
 
-  private void run() throws Exception {
+  /**
+   * A fixed-rate run: what was asked and achieved, errors, latency quantiles in ms (from when each
+   * request was due).
+   */
+  public record FixedRate(
+      String target,
+      int rate,
+      int seconds,
+      double achieved,
+      long errors,
+      double p50,
+      double p90,
+      double p99,
+      double p999,
+      double max) {}
+
+  /** A closed-loop run: requests/s {@code callers} concurrent callers got, and their latency. */
+  public record ClosedLoop(
+      String target,
+      int callers,
+      int seconds,
+      double perSecond,
+      long errors,
+      double p50,
+      double p99) {}
+
+  /**
+   * What {@link #measure} found: the time a fresh registry took to take in every product, the
+   * fixed-rate and closed-loop runs of the registry and of the baseline server (in the order run),
+   * the rebuild after losing local state (until RUNNING, until every product answers) and a
+   * fixed-rate run after it.
+   */
+  public record Result(
+      int products,
+      double takeInSeconds,
+      int answerBytes,
+      List<FixedRate> registryRuns,
+      List<FixedRate> baselineRuns,
+      ClosedLoop registryClosedLoop,
+      ClosedLoop baselineClosedLoop,
+      double restoreRunningSeconds,
+      double restoreAllSeconds,
+      FixedRate afterRestore) {}
+
+  /**
+   * Runs the whole harness against the broker at {@code bootstrap} (which must not hold the
+   * harness's products yet). Options without dashes: products, rate, seconds, clients, rounds.
+   */
+  public static Result measure(String bootstrap, Map<String, String> options) throws Exception {
+    return new RegistryLookupHarness(options).run(bootstrap);
+  }
+
+  private Result run(String bootstrap) throws Exception {
     System.out.printf(
         "registry lookup harness: %d products, %d lookups/s for %d s, %d closed-loop clients, %d cores%n",
         products, rate, seconds, clients, Runtime.getRuntime().availableProcessors());
     Path stateDir = Files.createTempDirectory("registry-bench");
-    try (var broker = EmbeddedKafkaBroker.start()) {
+    try {
       MeshTopics topics = MeshTopics.defaults();
-      try (Admin admin = broker.admin()) {
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
         new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30)).ensure(topics.all());
       }
       long produceStart = System.nanoTime();
-      produce(broker, topics);
+      produce(bootstrap, topics);
       System.out.printf(
           "produced %d products to mesh.products in %.1f s%n",
           products, secondsSince(produceStart));
 
       String applicationId = "registry-bench-" + System.currentTimeMillis();
       long loadStart = System.nanoTime();
-      ApplicationContext registry = start(broker, applicationId, stateDir);
+      ApplicationContext registry = start(bootstrap, applicationId, stateDir);
       String base = baseUrl(registry);
       awaitAll(base);
+      double takeIn = secondsSince(loadStart);
       System.out.printf(
           "fresh registry took in %d products in %.1f s (from start to every product answering)%n",
-          products, secondsSince(loadStart));
+          products, takeIn);
 
       byte[] sample = get(base + "/products/" + ids.get(ids.size() / 2)).body().getBytes();
       System.out.printf("one product answer is %d bytes of JSON%n", sample.length);
       var floor = baseline(sample);
       var baseline = new Target("baseline", floor.getAddress().getPort(), false);
       var lookups = registry(registry);
-      fixedRate(lookups, Math.min(rate, 1000), 10, false);
-      fixedRate(baseline, Math.min(rate, 1000), 5, false);
-      for (int round = 1; round <= 2; round++) {
-        fixedRate(baseline, rate, seconds / 2, true);
-        fixedRate(lookups, rate, seconds, true);
+      fixedRate(lookups, Math.min(rate, 1000), Math.min(5, seconds), false);
+      fixedRate(baseline, Math.min(rate, 1000), Math.min(3, seconds), false);
+      List<FixedRate> registryRuns = new ArrayList<>();
+      List<FixedRate> baselineRuns = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        baselineRuns.add(fixedRate(baseline, rate, Math.max(1, seconds / 2), true));
+        registryRuns.add(fixedRate(lookups, rate, seconds, true));
       }
-      closedLoop(baseline, clients, Math.max(10, seconds / 3));
-      closedLoop(lookups, clients, Math.max(10, seconds / 3));
+      int closedSeconds = Math.max(Math.min(10, seconds), seconds / 3);
+      ClosedLoop baselineClosed = closedLoop(baseline, clients, closedSeconds);
+      ClosedLoop registryClosed = closedLoop(lookups, clients, closedSeconds);
       floor.stop(0);
       for (String search :
           List.of(
@@ -138,22 +198,35 @@ public final class RegistryLookupHarness {
       registry.close();
       wipe(stateDir);
       long restoreStart = System.nanoTime();
-      registry = start(broker, applicationId, stateDir);
+      registry = start(bootstrap, applicationId, stateDir);
       double running = secondsSince(restoreStart);
       awaitAll(baseUrl(registry));
       System.out.printf(
           "restore after losing local state: RUNNING after %.1f s, every one of %d products"
               + " answering after %.1f s%n",
           running, products, secondsSince(restoreStart));
-      fixedRate(registry(registry), rate, Math.max(10, seconds / 3), true);
+      double restoreAll = secondsSince(restoreStart);
+      FixedRate after = fixedRate(registry(registry), rate, closedSeconds, true);
       registry.close();
+      return new Result(
+          products,
+          takeIn,
+          sample.length,
+          registryRuns,
+          baselineRuns,
+          registryClosed,
+          baselineClosed,
+          running,
+          restoreAll,
+          after);
     } finally {
       wipe(stateDir);
     }
   }
 
-  private void produce(EmbeddedKafkaBroker broker, MeshTopics topics) throws Exception {
-    var config = new HashMap<>(broker.producerConfig());
+  private void produce(String bootstrap, MeshTopics topics) throws Exception {
+    var config = new HashMap<String, Object>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -209,10 +282,9 @@ public final class RegistryLookupHarness {
     }
   }
 
-  private static ApplicationContext start(
-      EmbeddedKafkaBroker broker, String applicationId, Path stateDir) {
+  private static ApplicationContext start(String bootstrap, String applicationId, Path stateDir) {
     Map<String, Object> props = new HashMap<>();
-    props.put("kafka.bootstrap.servers", broker.bootstrapServers());
+    props.put("kafka.bootstrap.servers", bootstrap);
     props.put("micronaut.server.port", -1);
     props.put("kafka.streams.application.id", applicationId);
     props.put("meshbone.state-dir", stateDir.toString());
@@ -284,7 +356,7 @@ public final class RegistryLookupHarness {
    * Requests at a fixed rate: each of the workers owns every {@code workers}-th slot of the
    * schedule; latency runs from the slot's time, not from when the worker got to it.
    */
-  private void fixedRate(Target target, int perSecond, int durationSeconds, boolean report)
+  private FixedRate fixedRate(Target target, int perSecond, int durationSeconds, boolean report)
       throws Exception {
     int total = perSecond * durationSeconds;
     int workers = Math.max(4, Math.min(64, perSecond / 100));
@@ -325,8 +397,20 @@ public final class RegistryLookupHarness {
     }
     done.await();
     double elapsed = (System.nanoTime() - start) / 1e9;
+    Arrays.sort(latencies);
+    var result =
+        new FixedRate(
+            target.name(),
+            perSecond,
+            durationSeconds,
+            total / elapsed,
+            errors.get(),
+            ms(latencies, 0.50),
+            ms(latencies, 0.90),
+            ms(latencies, 0.99),
+            ms(latencies, 0.999),
+            latencies[latencies.length - 1] / 1e6);
     if (report) {
-      Arrays.sort(latencies);
       System.out.printf(
           "%s at a fixed %d/s for %d s (%d workers): achieved %.0f/s, errors %d, latency ms p50"
               + " %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
@@ -342,10 +426,11 @@ public final class RegistryLookupHarness {
           ms(latencies, 0.999),
           latencies[latencies.length - 1] / 1e6);
     }
+    return result;
   }
 
   /** As many requests as {@code callers} concurrent callers get, each waiting for its answer. */
-  private void closedLoop(Target target, int callers, int durationSeconds) throws Exception {
+  private ClosedLoop closedLoop(Target target, int callers, int durationSeconds) throws Exception {
     long end = System.nanoTime() + durationSeconds * 1_000_000_000L;
     List<long[]> perCaller = new ArrayList<>();
     AtomicLong count = new AtomicLong();
@@ -391,6 +476,14 @@ public final class RegistryLookupHarness {
     System.out.printf(
         "%s closed loop, %d callers for %d s: %.0f requests/s, errors %d, latency ms p50 %.2f p99"
             + " %.2f%n",
+        target.name(),
+        callers,
+        durationSeconds,
+        count.get() / elapsed,
+        errors.get(),
+        ms(all, 0.50),
+        ms(all, 0.99));
+    return new ClosedLoop(
         target.name(),
         callers,
         durationSeconds,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A {@link BrokerProcess} in a child JVM, started and stopped by the harness. */
-final class ChildBroker implements AutoCloseable {
+public final class ChildBroker implements AutoCloseable {
   private final Process process;
   private final String bootstrap;
 
@@ -18,7 +18,7 @@ final class ChildBroker implements AutoCloseable {
     this.bootstrap = bootstrap;
   }
 
-  static ChildBroker start() throws IOException {
+  public static ChildBroker start() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
@@ -55,7 +55,7 @@ final class ChildBroker implements AutoCloseable {
     throw new IOException("the broker process ended before it was ready");
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrap;
   }
 

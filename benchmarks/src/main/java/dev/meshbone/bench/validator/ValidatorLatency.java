@@ -48,6 +48,54 @@ public final class ValidatorLatency {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = ValidatorThroughput.options(args);
+    System.out.println(ValidatorThroughput.machine());
+    try (var broker = ChildBroker.start()) {
+      List<Run> runs = measure(broker.bootstrapServers(), opts, System.out::println);
+      System.out.println();
+      System.out.println("| app | round | records | p50 ms | p90 ms | p99 ms | max ms |");
+      System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+      runs.stream().filter(r -> !r.warmUp()).map(Run::row).forEach(System.out::println);
+    }
+  }
+
+  /**
+   * One app's run: ingest-to-product latencies of the records measured, in ms.
+   *
+   * @param app VALIDATOR or PASS_THROUGH
+   * @param round the round (warm-up rounds first)
+   * @param warmUp whether it is a warm-up round, not to be reported
+   * @param records how many records were measured
+   */
+  public record Run(
+      String app,
+      int round,
+      boolean warmUp,
+      int records,
+      double p50,
+      double p90,
+      double p99,
+      double max) {
+    public String row() {
+      return String.format(
+          "| %s | %s | %,d | %.1f | %.1f | %.1f | %.1f |",
+          app,
+          warmUp ? round + " (warm-up)" : Integer.toString(round),
+          records,
+          p50,
+          p90,
+          p99,
+          max);
+    }
+  }
+
+  /**
+   * Runs the validator and the pass-through in turn, each round on a fresh product. Options as the
+   * command line's, without dashes: rate, seconds, warmup-seconds, rounds, warmup-rounds,
+   * commit-ms, partitions, invalid.
+   */
+  public static List<Run> measure(
+      String bootstrap, Map<String, String> opts, java.util.function.Consumer<String> log)
+      throws Exception {
     int rate = Integer.parseInt(opts.getOrDefault("rate", "5000"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "30"));
     int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "5"));
@@ -56,19 +104,20 @@ public final class ValidatorLatency {
     int commitMs = Integer.parseInt(opts.getOrDefault("commit-ms", "20"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "2"));
     double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
-    System.out.println(ValidatorThroughput.machine());
-    System.out.printf(
-        "rate %d records/s, %d s measured after %d s warm-up, commit.interval.ms=%d, %d partitions,"
-            + " %.0f%% to the DLQ%n",
-        rate, seconds, warmupSeconds, commitMs, partitions, invalid * 100);
-    try (var broker = ChildBroker.start()) {
-      var cluster = new BenchCluster(broker.bootstrapServers());
+    log.accept(
+        String.format(
+            "rate %d records/s, %d s measured after %d s warm-up, commit.interval.ms=%d, %d"
+                + " partitions, %.0f%% to the DLQ",
+            rate, seconds, warmupSeconds, commitMs, partitions, invalid * 100));
+    var cluster = new BenchCluster(bootstrap);
+    try {
       cluster.setUp(partitions);
-      List<String> rows = new ArrayList<>();
+      List<Run> runs = new ArrayList<>();
+      String prefix = "lat" + Long.toString(System.currentTimeMillis() % 100_000, 36);
       int n = 0;
       for (int round = 0; round < warmupRounds + rounds; round++) {
         for (String variant : List.of("VALIDATOR", "PASS_THROUGH")) {
-          var product = new ProductId("lat" + (n++), "orders");
+          var product = new ProductId(prefix + (n++), "orders");
           prepare(cluster, product, partitions);
           Topology topology =
               variant.equals("VALIDATOR")
@@ -76,26 +125,22 @@ public final class ValidatorLatency {
                   : ValidatorThroughput.passThrough(true);
           long[] latencies =
               run(cluster, topology, product, rate, seconds, warmupSeconds, commitMs, invalid);
-          String row =
-              String.format(
-                  "| %s | %s | %,d | %.1f | %.1f | %.1f | %.1f |",
+          var r =
+              new Run(
                   variant,
-                  round < warmupRounds ? round + " (warm-up)" : Integer.toString(round),
+                  round,
+                  round < warmupRounds,
                   latencies.length,
                   pct(latencies, 50),
                   pct(latencies, 90),
                   pct(latencies, 99),
                   pct(latencies, 100));
-          System.out.println(row);
-          if (round >= warmupRounds) {
-            rows.add(row);
-          }
+          log.accept(r.row());
+          runs.add(r);
         }
       }
-      System.out.println();
-      System.out.println("| app | round | records | p50 ms | p90 ms | p99 ms | max ms |");
-      System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
-      rows.forEach(System.out::println);
+      return runs;
+    } finally {
       cluster.admin.close();
     }
   }

@@ -55,7 +55,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * </pre>
  */
 public final class ValidatorThroughput {
-  enum Variant {
+  /** What runs over the records. */
+  public enum Variant {
     /** The same shape: pattern source, each record to its product topic, its source partition. */
     PASS_THROUGH,
     /** As above but partitioned by the producer's key hash (keeps order only for keyed records). */
@@ -80,21 +81,84 @@ public final class ValidatorThroughput {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = options(args);
+    System.out.println(machine());
+    try (var broker = ChildBroker.start()) {
+      Summary summary = measure(broker.bootstrapServers(), opts, System.out::println);
+      System.out.println();
+      System.out.println(
+          "| variant | median records/s | median CPU us/record (harness JVM) | runs (records/s) |");
+      System.out.println("| --- | --- | --- | --- |");
+      for (Variant v : summary.order()) {
+        System.out.printf(
+            "| %s | %,.0f | %.2f | %s |%n",
+            v,
+            summary.medianRate(v),
+            median(summary.cpus().get(v)),
+            summary.rates().get(v).stream().map(r -> String.format("%,.0f", r)).toList());
+      }
+      if (summary.rates().containsKey(Variant.VALIDATOR)) {
+        double val = summary.medianRate(Variant.VALIDATOR);
+        System.out.println();
+        for (Variant v : summary.order()) {
+          if (v != Variant.VALIDATOR) {
+            // Also the median of each round's own ratio: runs of one round are minutes apart at
+            // most, so a change in the machine's background load weighs on both sides of it.
+            List<Double> paired = summary.pairedRatios(v);
+            System.out.printf(
+                "validator / %s = %.2f (ratio of medians), %.2f (median of per-round ratios %s)%n",
+                v,
+                val / summary.medianRate(v),
+                median(paired),
+                paired.stream().map(x -> String.format("%.2f", x)).toList());
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * What {@link #measure} found: per variant, the measured rounds' rates (records/s) and harness
+   * CPU time per record (µs), and each round's rates for per-round ratios.
+   */
+  public record Summary(
+      List<Variant> order,
+      Map<Variant, List<Double>> rates,
+      Map<Variant, List<Double>> cpus,
+      List<Map<Variant, Double>> byRound,
+      int records) {
+    public double medianRate(Variant v) {
+      return median(rates.get(v));
+    }
+
+    /** The validator's rate over {@code v}'s, round by round. */
+    public List<Double> pairedRatios(Variant v) {
+      return byRound.stream().map(m -> m.get(Variant.VALIDATOR) / m.get(v)).toList();
+    }
+  }
+
+  /**
+   * Writes the records to a broker that has none yet and runs every variant in rotating order.
+   * Options as the command line's, without dashes: records, partitions, commit-ms, threads, rounds,
+   * warmup, invalid, variants.
+   */
+  public static Summary measure(
+      String bootstrap, Map<String, String> opts, java.util.function.Consumer<String> log)
+      throws Exception {
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "2"));
     double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
-    System.out.println(machine());
-    try (var broker = ChildBroker.start()) {
-      var cluster = new BenchCluster(broker.bootstrapServers());
+    var cluster = new BenchCluster(bootstrap);
+    try {
       var bench = new ValidatorThroughput(cluster, opts);
       cluster.setUp(bench.partitions);
       long t0 = System.nanoTime();
       cluster.produce(bench.records, invalid, 7);
-      System.out.printf(
-          "wrote %,d records in %d ms (%.0f B each on the wire)%n",
-          bench.records,
-          (System.nanoTime() - t0) / 1_000_000,
-          (double) new BenchRecords(7).next(0).length);
+      log.accept(
+          String.format(
+              "wrote %,d records in %d ms (%.0f B each on the wire)",
+              bench.records,
+              (System.nanoTime() - t0) / 1_000_000,
+              (double) new BenchRecords(7).next(0).length));
 
       Map<Variant, List<Double>> rates = new LinkedHashMap<>();
       List<Map<Variant, Double>> byRound = new ArrayList<>();
@@ -115,9 +179,10 @@ public final class ValidatorThroughput {
           Variant v = order[(round + k) % order.length];
           Result r = bench.run(v);
           boolean counted = round >= warmup;
-          System.out.printf(
-              "round %d %-12s %,10.0f records/s %6.2f us CPU/record%s%n",
-              round, v, r.rate(), r.cpuMicrosPerRecord(), counted ? "" : " (warm-up)");
+          log.accept(
+              String.format(
+                  "round %d %-12s %,10.0f records/s %6.2f us CPU/record%s",
+                  round, v, r.rate(), r.cpuMicrosPerRecord(), counted ? "" : " (warm-up)"));
           if (counted) {
             thisRound.put(v, r.rate());
             rates.computeIfAbsent(v, x -> new ArrayList<>()).add(r.rate());
@@ -125,36 +190,8 @@ public final class ValidatorThroughput {
           }
         }
       }
-      System.out.println();
-      System.out.println(
-          "| variant | median records/s | median CPU us/record (harness JVM) | runs (records/s) |");
-      System.out.println("| --- | --- | --- | --- |");
-      for (Variant v : order) {
-        System.out.printf(
-            "| %s | %,.0f | %.2f | %s |%n",
-            v,
-            median(rates.get(v)),
-            median(cpus.get(v)),
-            rates.get(v).stream().map(r -> String.format("%,.0f", r)).toList());
-      }
-      if (rates.containsKey(Variant.VALIDATOR)) {
-        double val = median(rates.get(Variant.VALIDATOR));
-        System.out.println();
-        for (Variant v : order) {
-          if (v != Variant.VALIDATOR) {
-            // Also the median of each round's own ratio: runs of one round are minutes apart at
-            // most, so a change in the machine's background load weighs on both sides of it.
-            List<Double> paired =
-                byRound.stream().map(m -> m.get(Variant.VALIDATOR) / m.get(v)).toList();
-            System.out.printf(
-                "validator / %s = %.2f (ratio of medians), %.2f (median of per-round ratios %s)%n",
-                v,
-                val / median(rates.get(v)),
-                median(paired),
-                paired.stream().map(x -> String.format("%.2f", x)).toList());
-          }
-        }
-      }
+      return new Summary(List.of(order), rates, cpus, byRound, bench.records);
+    } finally {
       cluster.admin.close();
     }
   }
@@ -287,6 +324,9 @@ public final class ValidatorThroughput {
     consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     var producerConfig = cluster.producerConfig();
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
+    // The producer's default, as the Streams variants' producers have it (the product topic has
+    // long been open by now; BenchCluster's one in flight is for topics just created).
+    producerConfig.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 100);
     try (var consumer =
             new KafkaConsumer<>(

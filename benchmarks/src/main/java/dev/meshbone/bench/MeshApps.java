@@ -1,0 +1,85 @@
+package dev.meshbone.bench;
+
+import dev.meshbone.registry.RegistryApp;
+import dev.meshbone.runtime.MeshStreams;
+import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * contract-validator and mesh-registry in this JVM against a broker, with the services' own
+ * settings, a random HTTP port, unique application ids and a temporary state folder: what the
+ * end-to-end harnesses drive over HTTP and Kafka. {@code -Dvalidator.<setting>=<value>} and {@code
+ * -Dregistry.<setting>=<value>} try other settings.
+ */
+public final class MeshApps implements AutoCloseable {
+  private final ApplicationContext validator;
+  private final ApplicationContext registry;
+  private final String bootstrap;
+
+  private MeshApps(String bootstrap, Path state) {
+    this.bootstrap = bootstrap;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    validator = ValidatorApp.start(settings(bootstrap, state, "validator", run));
+    registry = RegistryApp.start(settings(bootstrap, state, "registry", run));
+  }
+
+  /** Starts both and waits until their streams run. */
+  public static MeshApps start(String bootstrap) throws IOException, InterruptedException {
+    var apps = new MeshApps(bootstrap, Files.createTempDirectory("bench-mesh"));
+    awaitRunning(apps.validator);
+    awaitRunning(apps.registry);
+    return apps;
+  }
+
+  public String registryUrl() {
+    return "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
+  }
+
+  public String bootstrapServers() {
+    return bootstrap;
+  }
+
+  private static Map<String, Object> settings(
+      String bootstrap, Path state, String service, String run) {
+    var settings = new HashMap<String, Object>();
+    settings.put("kafka.bootstrap.servers", bootstrap);
+    settings.put("kafka.streams.application.id", "bench-" + service + "-" + run);
+    settings.put("meshbone.state-dir", state.resolve(service).toString());
+    settings.put("micronaut.server.port", -1);
+    String prefix = service + ".";
+    System.getProperties()
+        .forEach(
+            (k, v) -> {
+              if (k.toString().startsWith(prefix)) {
+                settings.put(k.toString().substring(prefix.length()), v);
+              }
+            });
+    return settings;
+  }
+
+  private static void awaitRunning(ApplicationContext context) throws InterruptedException {
+    var streams = context.getBean(MeshStreams.class).streams();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not running after 90 s: " + streams.state());
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public void close() {
+    registry.close();
+    validator.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Latency of a product change through the registry: until visible, until notified. */
+package dev.meshbone.bench.publish;

@@ -1,0 +1,721 @@
+package dev.meshbone.bench.suite;
+
+import dev.meshbone.bench.MeshApps;
+import dev.meshbone.bench.Stats;
+import dev.meshbone.bench.contracts.ContractRegistryBench;
+import dev.meshbone.bench.contracts.KafkaEcho;
+import dev.meshbone.bench.local.ColdStartBench;
+import dev.meshbone.bench.publish.PublishLatencyBench;
+import dev.meshbone.bench.publish.PublishLatencyBench.Stage;
+import dev.meshbone.bench.registry.RegistryLookupHarness;
+import dev.meshbone.bench.serde.SerdeBenchmark;
+import dev.meshbone.bench.serde.SerdeCpuTimeHarness;
+import dev.meshbone.bench.validator.ChildBroker;
+import dev.meshbone.bench.validator.RecordCheckBenchmark;
+import dev.meshbone.bench.validator.ValidatorLatency;
+import dev.meshbone.bench.validator.ValidatorThroughput;
+import dev.meshbone.bench.validator.ValidatorThroughput.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The whole benchmark suite in one command ({@code bin/bench}): runs every benchmark in order
+ * against one embedded broker (a child JVM), at sizes that fit the suite into about ten minutes on
+ * a 2-core machine, each end-to-end figure the median of several runs with its baseline measured in
+ * the same run, and writes the report ({@code BENCHMARKS.md} by default).
+ *
+ * <pre>
+ * bin/bench [--quick] [--out FILE] [--only serde,record-check,...]
+ * </pre>
+ *
+ * <p>{@code --quick} runs every benchmark at a tiny size (a smoke test of the suite, its figures
+ * mean nothing); {@code --only} runs the named sections ({@link #SECTIONS}). Exits 1 when a section
+ * failed (the report says which and why).
+ */
+public final class BenchSuite {
+  /** The sections, in the order they run. */
+  public static final List<String> SECTIONS =
+      List.of(
+          "serde",
+          "record-check",
+          "validator-throughput",
+          "validator-latency",
+          "contracts",
+          "publish",
+          "registry",
+          "local-mesh");
+
+  private final boolean quick;
+  private final Set<String> only;
+  private final Path out;
+  private ChildBroker broker;
+  private MeshApps apps;
+
+  private BenchSuite(boolean quick, Set<String> only, Path out) {
+    this.quick = quick;
+    this.only = only;
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int status = run(args);
+    // Micronaut and Kafka leave non-daemon threads behind after their contexts close.
+    System.exit(status);
+  }
+
+  /** Runs the suite with the command line's arguments; returns the exit status. */
+  public static int run(String... args) throws Exception {
+    boolean quick = false;
+    Path out = Path.of("BENCHMARKS.md");
+    Set<String> only = new LinkedHashSet<>(SECTIONS);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> {
+          only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          for (String s : only) {
+            if (!SECTIONS.contains(s)) {
+              System.err.println("unknown section " + s + "; sections: " + SECTIONS);
+              return 2;
+            }
+          }
+        }
+        case "--help", "-h" -> {
+          System.out.println(
+              "bin/bench [--quick] [--out FILE] [--only " + String.join(",", SECTIONS) + "]");
+          return 0;
+        }
+        default -> {
+          System.err.println("unknown option " + args[i]);
+          return 2;
+        }
+      }
+    }
+    return new BenchSuite(quick, only, out).run();
+  }
+
+  private int run() throws Exception {
+    // The JDK HTTP server reads this once, when the first server of the JVM starts (the serde
+    // benchmark's registry double): without it the registry benchmark's baseline server meets
+    // delayed ACKs and waits 40 ms a request.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    var machine = Machine.now();
+    long start = System.nanoTime();
+    List<Section> sections = new ArrayList<>();
+    try {
+      for (String key : SECTIONS) {
+        if (!only.contains(key)) {
+          continue;
+        }
+        if (key.equals("local-mesh")) {
+          // The local mesh brings its own broker: stop the suite's services and broker first so
+          // they do not take CPU from its start-up.
+          stopShared();
+        }
+        log("== " + key);
+        String load = Machine.load();
+        long t0 = System.nanoTime();
+        Section section;
+        try {
+          section = section(key);
+        } catch (Exception | Error e) {
+          e.printStackTrace();
+          section = new Section(key, key);
+          section.failure = e.toString();
+        }
+        section.seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        section.loadAtStart = load;
+        sections.add(section);
+        log(String.format("== %s done in %d s", key, section.seconds));
+      }
+    } finally {
+      stopShared();
+    }
+    long total = (System.nanoTime() - start) / 1_000_000_000L;
+    String report = Report.markdown(machine.finish(), quick, total, sections);
+    if (out.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+    }
+    Files.writeString(out, report);
+    log("wrote " + out.toAbsolutePath() + " (" + total + " s)");
+    return sections.stream().anyMatch(s -> s.failure != null) ? 1 : 0;
+  }
+
+  private Section section(String key) throws Exception {
+    return switch (key) {
+      case "serde" -> serde();
+      case "record-check" -> recordCheck();
+      case "validator-throughput" -> validatorThroughput();
+      case "validator-latency" -> validatorLatency();
+      case "contracts" -> contracts();
+      case "publish" -> publish();
+      case "registry" -> registry();
+      case "local-mesh" -> localMesh();
+      default -> throw new IllegalArgumentException(key);
+    };
+  }
+
+  private void stopShared() throws Exception {
+    if (apps != null) {
+      apps.close();
+      apps = null;
+    }
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+  }
+
+  private String bootstrap() throws Exception {
+    if (broker == null) {
+      broker = ChildBroker.start();
+    }
+    return broker.bootstrapServers();
+  }
+
+  private MeshApps apps() throws Exception {
+    if (apps == null) {
+      apps = MeshApps.start(bootstrap());
+    }
+    return apps;
+  }
+
+  private static void log(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  // Serde: JMH and interleaved thread CPU time.
+
+  private Section serde() throws Exception {
+    var s =
+        new Section("serde", "Serde encode and decode against plain Avro")
+            .how(
+                "`SerdeBenchmark` (JMH, average time, "
+                    + (quick
+                        ? "in this JVM, one 100 ms iteration"
+                        : "1 fork, 2 warm-up and 3" + " measured iterations of 1 s")
+                    + "): a `DataProductEvent` with a full descriptor as a generated class and"
+                    + " as a `GenericRecord`; plain Avro with a reused encoder, decoder and buffer"
+                    + " against the Confluent-wire-format serde (`KafkaAvroSerializer` /"
+                    + " `KafkaAvroDeserializer`, registry client cache warmed, no request during"
+                    + " measurement). JMH measures wall time, which on a loaded shared machine"
+                    + " also measures the other processes, so each pair is also run by"
+                    + " `SerdeCpuTimeHarness`: blocks of plain and serde operations interleaved"
+                    + " in thread CPU time, the ratio the median of the rounds' ratios.");
+    Map<String, JmhRuns.Score> jmh = JmhRuns.run(SerdeBenchmark.class, quick);
+    String[][] pairs = {
+      {"serialize specific", "avroEncodeSpecific", "serdeSerializeSpecific"},
+      {"serialize generic", "avroEncodeGeneric", "serdeSerializeGeneric"},
+      {"deserialize specific", "avroDecodeSpecific", "serdeDeserializeSpecific"},
+      {"deserialize generic", "avroDecodeGeneric", "serdeDeserializeGeneric"}
+    };
+    for (String[] p : pairs) {
+      var plain = jmh.get(p[1]);
+      var serde = jmh.get(p[2]);
+      Figure f =
+          Figure.of(
+              p[0] + ", JMH wall time",
+              serde.nanos(),
+              "ns/op",
+              List.of(),
+              "plain Avro " + p[1],
+              plain.nanos());
+      s.figure(f.target("<= 1.2x the time", f.ratio() <= 1.2));
+    }
+    int rounds = quick ? 3 : 30;
+    var cpu = SerdeCpuTimeHarness.measure(rounds, quick ? 1 : 15, quick ? 500 : 20_000);
+    for (var r : cpu) {
+      var f =
+          new Figure(
+              r.name() + ", thread CPU time",
+              r.serdeNanos(),
+              "ns/op",
+              List.of(),
+              "plain Avro, interleaved",
+              r.plainNanos(),
+              r.ratio(),
+              "<= 1.2x the time",
+              r.ratio() <= 1.2);
+      s.figure(f);
+    }
+    s.detail("| JMH benchmark | ns/op | ± (99.9%) |").detail("| --- | --- | --- |");
+    jmh.forEach(
+        (name, score) ->
+            s.detail(String.format("| %s | %.1f | %.1f |", name, score.nanos(), score.error())));
+    s.detail("")
+        .detail(
+            "| thread CPU time pair | plain ns/op | serde ns/op | ratio, median of "
+                + rounds
+                + " rounds | p25-p75 |")
+        .detail("| --- | --- | --- | --- | --- |");
+    for (var r : cpu) {
+      s.detail(
+          String.format(
+              "| %s | %.1f | %.1f | %.3f | %.3f-%.3f |",
+              r.name(), r.plainNanos(), r.serdeNanos(), r.ratio(), r.ratioP25(), r.ratioP75()));
+    }
+    return s;
+  }
+
+  // The validator's check of one record (JMH).
+
+  private Section recordCheck() throws Exception {
+    var s =
+        new Section("record-check", "Record check (contract-validator, JMH)")
+            .how(
+                "`RecordCheckBenchmark` (JMH, average time, "
+                    + (quick
+                        ? "in this JVM, one 100 ms iteration"
+                        : "1 fork, 2 warm-up and 3" + " measured iterations of 1 s")
+                    + "): a 195-byte order in the Confluent wire format with three data rules;"
+                    + " meshbone's compiled walker (header, schema id, walk of the Avro binary,"
+                    + " rules, nothing trailing) against the straightforward check (full decode"
+                    + " with a reused `GenericDatumReader` and the same rules on the record).");
+    var jmh = JmhRuns.run(RecordCheckBenchmark.class, quick);
+    var walker = jmh.get("compiledWalker");
+    var generic = jmh.get("genericDecodeAndRules");
+    s.figure(
+        Figure.of(
+            "check of one record, compiled walker",
+            walker.nanos(),
+            "ns/record",
+            List.of(),
+            "full decode + rules on a GenericRecord",
+            generic.nanos()));
+    s.detail("| JMH benchmark | ns/op | ± (99.9%) |").detail("| --- | --- | --- |");
+    jmh.forEach(
+        (name, score) ->
+            s.detail(String.format("| %s | %.1f | %.1f |", name, score.nanos(), score.error())));
+    return s;
+  }
+
+  // Validator throughput and latency.
+
+  private Section validatorThroughput() throws Exception {
+    int records = quick ? 5_000 : 500_000;
+    int rounds = quick ? 1 : 3;
+    int warmup = quick ? 0 : 1;
+    var s =
+        new Section("validator-throughput", "Validator throughput")
+            .how(
+                String.format(
+                    "`ValidatorThroughput`: %,d benchmark orders (about 200 B, 1%% breaking a"
+                        + " rule) written once to an ingest topic of 2 partitions; each variant"
+                        + " reads all of them and writes them to the product topic, exactly once"
+                        + " (`exactly_once_v2`, `commit.interval.ms=20`, `poll.ms=10`, 1 stream"
+                        + " thread). VALIDATOR is the record-validation section of"
+                        + " contract-validator; PASS_THROUGH a Kafka Streams app of the same shape"
+                        + " without the check; COPY_LOOP a hand-written read_committed consumer +"
+                        + " transactional producer. Rate = the last 90%% of the records over the"
+                        + " time between the group's committed offsets passing 10%% and reaching"
+                        + " the end. Variants in rotating order, %d warm-up round(s) dropped, the"
+                        + " median of %d rounds.",
+                    records, warmup, rounds));
+    var opts =
+        Map.of(
+            "records", Integer.toString(records),
+            "rounds", Integer.toString(rounds),
+            "warmup", Integer.toString(warmup),
+            "variants", "PASS_THROUGH,VALIDATOR,COPY_LOOP");
+    var r = ValidatorThroughput.measure(bootstrap(), opts, BenchSuite::log);
+    double validator = r.medianRate(Variant.VALIDATOR);
+    double pass = r.medianRate(Variant.PASS_THROUGH);
+    double copy = r.medianRate(Variant.COPY_LOOP);
+    var vsPass =
+        new Figure(
+            "validator throughput vs pass-through of the same shape",
+            validator,
+            "records/s",
+            r.rates().get(Variant.VALIDATOR),
+            "Kafka Streams pass-through, same shape and settings",
+            pass,
+            validator / pass,
+            ">= 0.9",
+            validator / pass >= 0.9);
+    var vsCopy =
+        new Figure(
+            "validator throughput vs transactional copy loop",
+            validator,
+            "records/s",
+            r.rates().get(Variant.VALIDATOR),
+            "hand-written transactional copy loop",
+            copy,
+            validator / copy,
+            ">= 0.7",
+            validator / copy >= 0.7);
+    s.figure(vsPass).figure(vsCopy);
+    s.detail("| variant | median records/s | CPU µs/record (harness JVM) | runs (records/s) |")
+        .detail("| --- | --- | --- | --- |");
+    for (Variant v : r.order()) {
+      s.detail(
+          String.format(
+              "| %s | %,.0f | %.2f | %s |",
+              v, r.medianRate(v), Stats.median(r.cpus().get(v)), join(r.rates().get(v), "%,.0f")));
+    }
+    s.detail("")
+        .detail(
+            String.format(
+                "Median of per-round ratios: validator / pass-through %.2f %s, validator / copy"
+                    + " loop %.2f %s.",
+                Stats.median(r.pairedRatios(Variant.PASS_THROUGH)),
+                join(r.pairedRatios(Variant.PASS_THROUGH), "%.2f"),
+                Stats.median(r.pairedRatios(Variant.COPY_LOOP)),
+                join(r.pairedRatios(Variant.COPY_LOOP), "%.2f")));
+    return s;
+  }
+
+  private Section validatorLatency() throws Exception {
+    int rate = quick ? 500 : 5_000;
+    int seconds = quick ? 2 : 8;
+    int rounds = quick ? 1 : 3;
+    var s =
+        new Section("validator-latency", "Ingest-to-product latency at a fixed rate")
+            .how(
+                String.format(
+                    "`ValidatorLatency`: a producer writes %,d orders/s (1%% breaking a rule,"
+                        + " each stamped with its send time, `linger.ms=0`) to a fresh product's"
+                        + " ingest topic (2 partitions); the app under test runs exactly once with"
+                        + " the service's settings; a read_committed consumer of the product topic"
+                        + " records now - record timestamp for every record sent after 3 s of"
+                        + " warm-up, for %d s. The validator and the pass-through of the same shape"
+                        + " (the baseline) run in turn, %d round(s) each (the JIT is already warm"
+                        + " from the throughput runs when the whole suite runs); figures are the"
+                        + " median over rounds of each round's percentile.",
+                    rate, seconds, rounds));
+    var opts =
+        Map.of(
+            "rate", Integer.toString(rate),
+            "seconds", Integer.toString(seconds),
+            "warmup-seconds", quick ? "1" : "3",
+            "rounds", Integer.toString(rounds),
+            "warmup-rounds", "0");
+    var runs = ValidatorLatency.measure(bootstrap(), opts, BenchSuite::log);
+    var validator = runs.stream().filter(r -> r.app().equals("VALIDATOR")).toList();
+    var pass = runs.stream().filter(r -> r.app().equals("PASS_THROUGH")).toList();
+    List<Double> vp50 = validator.stream().map(ValidatorLatency.Run::p50).toList();
+    List<Double> vp99 = validator.stream().map(ValidatorLatency.Run::p99).toList();
+    double pp50 = Stats.median(pass.stream().map(ValidatorLatency.Run::p50).toList());
+    double pp99 = Stats.median(pass.stream().map(ValidatorLatency.Run::p99).toList());
+    double p50 = Stats.median(vp50);
+    double p99 = Stats.median(vp99);
+    String baseline = "pass-through of the same shape, same settings";
+    s.figure(
+        Figure.of(
+                "ingest-to-product p50 at " + rate + " records/s", p50, "ms", vp50, baseline, pp50)
+            .target("p50 <= 25 ms", p50 <= 25));
+    s.figure(
+        Figure.of(
+                "ingest-to-product p99 at " + rate + " records/s", p99, "ms", vp99, baseline, pp99)
+            .target("p99 <= 60 ms", p99 <= 60));
+    s.detail("| app | round | records | p50 ms | p90 ms | p99 ms | max ms |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- |");
+    runs.forEach(r -> s.detail(r.row()));
+    return s;
+  }
+
+  // Contract registration and the publish paths, through the real services.
+
+  private Section contracts() throws Exception {
+    int registrations = quick ? 5 : 100;
+    int rounds = quick ? 1 : 3;
+    int warmup = quick ? 3 : 50;
+    int readSeconds = quick ? 1 : 5;
+    var s =
+        new Section("contracts", "Contract registration latency")
+            .how(
+                String.format(
+                    "`ContractRegistryBench` against contract-validator and mesh-registry in the"
+                        + " suite's JVM (the broker in a child JVM): `POST"
+                        + " /subjects/{subject}/versions` of a new schema under a new subject, one"
+                        + " after the other as a Confluent client does, each a request/reply"
+                        + " through Kafka (proposal, exactly-once decision, read-your-writes"
+                        + " wait). %d warm-up registrations, then %d round(s) of %d; p50 and p99"
+                        + " per round, the median over rounds. Baseline (`KafkaEcho`, same run):"
+                        + " the floor of a request/reply through Kafka, a record written with"
+                        + " acks=all, copied by an exactly-once Kafka Streams app with the"
+                        + " validator's commit settings (20 ms, poll 10 ms) to a reply topic and"
+                        + " read there by a read_committed consumer, one at a time, as many rounds"
+                        + " of as many requests.",
+                    warmup, rounds, registrations));
+    var apps = apps();
+    var result =
+        ContractRegistryBench.measure(
+            apps.registryUrl(),
+            "suite" + System.currentTimeMillis() % 100_000,
+            warmup,
+            registrations,
+            rounds,
+            readSeconds,
+            4);
+    var echo = KafkaEcho.measure(apps.bootstrapServers(), warmup, registrations, rounds);
+    List<Double> p50 = quantiles(result.registrations(), 50);
+    List<Double> p99 = quantiles(result.registrations(), 99);
+    List<Double> e50 = quantiles(echo, 50);
+    List<Double> e99 = quantiles(echo, 99);
+    String baseline = "exactly-once Kafka Streams echo (request/reply floor)";
+    s.figure(
+        Figure.of("registration p50", Stats.median(p50), "ms", p50, baseline, Stats.median(e50)));
+    s.figure(
+        Figure.of("registration p99", Stats.median(p99), "ms", p99, baseline, Stats.median(e99))
+            .target("p99 <= 250 ms", Stats.median(p99) <= 250));
+    s.detail("| round | registration p50 ms | p99 ms | max ms | echo p50 ms | echo p99 ms |")
+        .detail("| --- | --- | --- | --- | --- | --- |");
+    for (int i = 0; i < rounds; i++) {
+      long[] reg = result.registrations().get(i);
+      s.detail(
+          String.format(
+              "| %d | %.1f | %.1f | %.1f | %.1f | %.1f |",
+              i, p50.get(i), p99.get(i), reg[reg.length - 1] / 1e6, e50.get(i), e99.get(i)));
+    }
+    s.detail("")
+        .detail(
+            String.format(
+                "`GET /schemas/ids/{id}` afterwards, 4 closed-loop client threads for %d s over"
+                    + " %d ids: %,.0f requests/s, p50 %.2f ms, p99 %.2f ms.",
+                readSeconds,
+                result.ids(),
+                result.readsPerSecond(),
+                result.readP50Millis(),
+                result.readP99Millis()));
+    return s;
+  }
+
+  private Section publish() throws Exception {
+    int changes = quick ? 3 : 30;
+    int rounds = quick ? 1 : 3;
+    var s =
+        new Section("publish", "Publish to registry-visible and to notification")
+            .how(
+                String.format(
+                    "`PublishLatencyBench` against contract-validator and mesh-registry in the"
+                        + " suite's JVM: an owner domain's `MeshClient` changes its product's"
+                        + " description (`declare`: an UPDATED event through the registry's write"
+                        + " API and contract-validator's verdict); a reader domain subscribed to"
+                        + " the product listens with `MeshClient.notifications` (server-sent events"
+                        + " from the registry). From the call to `declare`: **registry-visible** is"
+                        + " when `GET /products/{id}` (polled every 1 ms on a kept-alive"
+                        + " connection) first shows the change; **notification** when the reader's"
+                        + " SDK listener gets the DESCRIPTOR_CHANGED notification of that event."
+                        + " Baseline, same changes: when a plain read_committed consumer first"
+                        + " reads the event on the owner's control topic (the change as a bare"
+                        + " Kafka write and read). One change at a time, 20-70 ms apart; 5 warm-up"
+                        + " changes, then %d round(s) of %d; p50 and the highest per round, the"
+                        + " median over rounds. The registry commits every 100 ms and the validator"
+                        + " every 20 ms (exactly-once): a reader sees a change only after both"
+                        + " committed.",
+                    rounds, changes));
+    var result =
+        PublishLatencyBench.measure(apps(), changes, rounds, quick ? 1 : 5, BenchSuite::log);
+    String baseline = "plain consumer reads the event on the control topic";
+    for (Stage stage : List.of(Stage.REGISTRY_VISIBLE, Stage.NOTIFIED)) {
+      String what =
+          stage == Stage.REGISTRY_VISIBLE
+              ? "publish to registry-visible"
+              : "publish to" + " notification";
+      List<Double> p50 = result.stream().map(r -> r.p50(stage)).toList();
+      List<Double> max = result.stream().map(r -> r.max(stage)).toList();
+      s.figure(
+          Figure.of(
+              what + " p50",
+              Stats.median(p50),
+              "ms",
+              p50,
+              baseline,
+              Stats.median(result.stream().map(r -> r.p50(Stage.CONTROL_TOPIC)).toList())));
+      s.figure(
+          Figure.of(
+              what + ", highest of " + changes,
+              Stats.median(max),
+              "ms",
+              max,
+              baseline,
+              Stats.median(result.stream().map(r -> r.max(Stage.CONTROL_TOPIC)).toList())));
+    }
+    s.detail("| stage (ms after calling declare) | p50 per round | highest per round |")
+        .detail("| --- | --- | --- |");
+    for (Stage stage : Stage.values()) {
+      s.detail(
+          String.format(
+              "| %s | %s | %s |",
+              stage.description,
+              join(result.stream().map(r -> r.p50(stage)).toList(), "%.1f"),
+              join(result.stream().map(r -> r.max(stage)).toList(), "%.1f")));
+    }
+    return s;
+  }
+
+  // The registry under load.
+
+  private Section registry() throws Exception {
+    int products = quick ? 2_000 : 100_000;
+    int rate = quick ? 200 : 2_000;
+    int seconds = quick ? 2 : 8;
+    int rounds = quick ? 1 : 3;
+    var s =
+        new Section("registry", "Registry lookup latency and throughput under load")
+            .how(
+                String.format(
+                    "`RegistryLookupHarness`: %,d products written to `mesh.products` (as the"
+                        + " validator would); a fresh mesh-registry in the suite's JVM takes them"
+                        + " in; then `GET /products/{id}` of random products at a fixed %,d"
+                        + " requests/s for %d s (latency from when each request was due, so a stall"
+                        + " counts against every request it delays), %d round(s), each after %d s"
+                        + " of the same load against the baseline: a trivial JDK HTTP server in the"
+                        + " same JVM answering every GET with a product-sized body; then the most"
+                        + " requests/s 8 closed-loop callers get from each; then the registry is"
+                        + " stopped, its state folder deleted and started again: the time until"
+                        + " every product answers again, rebuilt from Kafka.",
+                    products, rate, seconds, rounds, Math.max(1, seconds / 2)));
+    var r =
+        RegistryLookupHarness.measure(
+            bootstrap(),
+            Map.of(
+                "products", Integer.toString(products),
+                "rate", Integer.toString(rate),
+                "seconds", Integer.toString(seconds),
+                "rounds", Integer.toString(rounds),
+                "clients", "8"));
+    ToDoubleFunction<RegistryLookupHarness.FixedRate> p50 = RegistryLookupHarness.FixedRate::p50;
+    ToDoubleFunction<RegistryLookupHarness.FixedRate> p99 = RegistryLookupHarness.FixedRate::p99;
+    List<Double> reg50 = r.registryRuns().stream().map(x -> p50.applyAsDouble(x)).toList();
+    List<Double> reg99 = r.registryRuns().stream().map(x -> p99.applyAsDouble(x)).toList();
+    List<Double> base50 = r.baselineRuns().stream().map(x -> p50.applyAsDouble(x)).toList();
+    List<Double> base99 = r.baselineRuns().stream().map(x -> p99.applyAsDouble(x)).toList();
+    String baseline = "trivial HTTP server, same JVM, same load";
+    String at = String.format(" at %,d/s, %,d products", rate, products);
+    s.figure(
+        Figure.of(
+            "lookup p50" + at, Stats.median(reg50), "ms", reg50, baseline, Stats.median(base50)));
+    s.figure(
+        Figure.of(
+                "lookup p99" + at, Stats.median(reg99), "ms", reg99, baseline, Stats.median(base99))
+            .target("p99 <= 5 ms at 2,000/s with 100,000 products", Stats.median(reg99) <= 5));
+    s.figure(
+        Figure.of(
+            "lookup throughput, 8 closed-loop callers",
+            r.registryClosedLoop().perSecond(),
+            "requests/s",
+            List.of(),
+            baseline,
+            r.baselineClosedLoop().perSecond()));
+    s.figure(
+        Figure.of(
+                String.format("rebuild of %,d products after losing local state", products),
+                r.restoreAllSeconds(),
+                "s",
+                List.of(),
+                "first take-in by a fresh registry, same products",
+                r.takeInSeconds())
+            .target("<= 30 s for 100,000 products", r.restoreAllSeconds() <= 30));
+    s.detail(
+            "| run | target | asked/s | achieved/s | errors | p50 ms | p90 ms | p99 ms | p99.9 ms |"
+                + " max ms |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (int i = 0; i < r.registryRuns().size(); i++) {
+      for (var f : List.of(r.baselineRuns().get(i), r.registryRuns().get(i))) {
+        s.detail(fixedRow(Integer.toString(i), f));
+      }
+    }
+    s.detail(fixedRow("after rebuild", r.afterRestore()));
+    s.detail("")
+        .detail("| closed loop | callers | requests/s | errors | p50 ms | p99 ms |")
+        .detail("| --- | --- | --- | --- | --- | --- |");
+    for (var c : List.of(r.baselineClosedLoop(), r.registryClosedLoop())) {
+      s.detail(
+          String.format(
+              "| %s | %d | %,.0f | %d | %.2f | %.2f |",
+              c.target(), c.callers(), c.perSecond(), c.errors(), c.p50(), c.p99()));
+    }
+    s.detail("")
+        .detail(
+            String.format(
+                "One product answer is %d bytes of JSON. Fresh take-in of %,d products: %.1f s;"
+                    + " rebuild after deleting the state folder: running after %.1f s, every"
+                    + " product answering after %.1f s.",
+                r.answerBytes(),
+                r.products(),
+                r.takeInSeconds(),
+                r.restoreRunningSeconds(),
+                r.restoreAllSeconds()));
+    return s;
+  }
+
+  private static String fixedRow(String run, RegistryLookupHarness.FixedRate f) {
+    return String.format(
+        "| %s | %s | %,d | %,.0f | %d | %.2f | %.2f | %.2f | %.2f | %.2f |",
+        run,
+        f.target(),
+        f.rate(),
+        f.achieved(),
+        f.errors(),
+        f.p50(),
+        f.p90(),
+        f.p99(),
+        f.p999(),
+        f.max());
+  }
+
+  // The local mesh.
+
+  private Section localMesh() throws Exception {
+    int rounds = quick ? 1 : 3;
+    var r = ColdStartBench.measure(rounds, BenchSuite::log);
+    var s =
+        new Section("local-mesh", "Local mesh cold start and restart")
+            .how(
+                String.format(
+                    "`ColdStartBench`: `dev.meshbone.local.LocalMesh` launched in a child JVM as"
+                        + " `bin/local-mesh` runs it (`%s`) on free ports; the time from launching"
+                        + " the process until the health endpoints of contract-validator,"
+                        + " mesh-registry and quality-monitor all answer 200 UP (polled every 20"
+                        + " ms). Cold start: a fresh, empty data folder. Restart: the same folder"
+                        + " after a clean stop (SIGTERM, as Ctrl-C). Baseline, same round: a child"
+                        + " JVM that only starts the tests' embedded single-node KRaft broker,"
+                        + " until it prints its address. %d round(s), the median.",
+                    r.launcher(), rounds));
+    List<Double> cold = r.rounds().stream().map(ColdStartBench.Round::cold).toList();
+    List<Double> restart = r.rounds().stream().map(ColdStartBench.Round::restart).toList();
+    double broker = Stats.median(r.rounds().stream().map(ColdStartBench.Round::broker).toList());
+    String baseline = "a JVM starting only a single-node KRaft broker";
+    s.figure(
+        Figure.of("cold start to healthy", Stats.median(cold), "s", cold, baseline, broker)
+            .target("<= 15 s", Stats.median(cold) <= 15));
+    s.figure(
+        Figure.of(
+            "restart with existing data to healthy",
+            Stats.median(restart),
+            "s",
+            restart,
+            baseline,
+            broker));
+    s.detail("| round | broker alone s | cold start s | clean stop s | restart s |")
+        .detail("| --- | --- | --- | --- | --- |");
+    for (int i = 0; i < r.rounds().size(); i++) {
+      var x = r.rounds().get(i);
+      s.detail(
+          String.format(
+              "| %d | %.1f | %.1f | %.1f | %.1f |",
+              i, x.broker(), x.cold(), x.stop(), x.restart()));
+    }
+    return s;
+  }
+
+  // Helpers.
+
+  private static List<Double> quantiles(List<long[]> sortedNanos, double p) {
+    return sortedNanos.stream().map(l -> Stats.percentile(l, p) / 1e6).toList();
+  }
+
+  private static String join(List<Double> values, String format) {
+    return values.stream().map(v -> String.format(format, v)).toList().toString();
+  }
+}
