@@ -3,6 +3,7 @@ package dev.meshbone.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.example.trials.TrialEnrollment;
 import dev.meshbone.client.CompatibilityVerdict;
@@ -15,6 +16,7 @@ import dev.meshbone.client.MeshRequestException;
 import dev.meshbone.client.ProductChangeRefusedException;
 import dev.meshbone.client.ProductDeclaration;
 import dev.meshbone.client.ProductSubscription;
+import dev.meshbone.client.PublishResult;
 import dev.meshbone.client.QualityResult;
 import dev.meshbone.client.RegisteredContract;
 import dev.meshbone.client.Slos;
@@ -91,6 +93,15 @@ class MeshClientIT {
 
       ProductSubscription asked = ReadmeSnippets.subscribe(pharmacovigilance, clinicalTrials);
       assertThat(asked.state()).isIn(SubscriptionState.REQUESTED, SubscriptionState.APPROVED);
+
+      // The README's record snippets, on the same product (the README walks one product through).
+      PublishResult written = ReadmeSnippets.publish(clinicalTrials);
+      assertThat(written.topic()).isEqualTo("clinical-trials.enrollments.ingest");
+      List<TrialEnrollment> read =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60), () -> ReadmeSnippets.consume(pharmacovigilance, 1));
+      assertThat(read).extracting(TrialEnrollment::getEnrollmentId).contains("ENR-000042");
+
       List<String> refusal = ReadmeSnippets.evolve(clinicalTrials);
       assertThat(refusal.get(0))
           .startsWith("READER_FIELD_MISSING_DEFAULT_VALUE: The field 'investigator'");

@@ -200,23 +200,4 @@ class MeshClientRecordsIT {
       }
     }
   }
-
-  @Test
-  void shouldRunTheReadmeRecordSnippets() {
-    try (MeshClient clinicalTrials =
-            ReadmeSnippets.connect(mesh.bootstrapServers(), mesh.registryUrl());
-        MeshClient pharmacovigilance =
-            ReadmeSnippets.connectConsumer(mesh.bootstrapServers(), mesh.registryUrl())) {
-      ReadmeSnippets.declare(clinicalTrials);
-      ReadmeSnippets.subscribe(pharmacovigilance, clinicalTrials);
-
-      PublishResult written = ReadmeSnippets.publish(clinicalTrials);
-      assertThat(written.topic()).isEqualTo("clinical-trials.enrollments.ingest");
-
-      List<TrialEnrollment> read =
-          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-              Duration.ofSeconds(60), () -> ReadmeSnippets.consume(pharmacovigilance, 1));
-      assertThat(read).extracting(TrialEnrollment::getEnrollmentId).contains("ENR-000042");
-    }
-  }
 }
