@@ -1,6 +1,6 @@
 package dev.meshbone.faults;
 
-import static dev.meshbone.faults.Orders.confluent;
+import static dev.meshbone.validator.records.Orders.confluent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +14,7 @@ import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
+import dev.meshbone.validator.records.Orders;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -26,8 +26,8 @@ import org.apache.avro.io.EncoderFactory;
  * A product contract for tests, and records under it hand-encoded in the Confluent wire format, the
  * way a producer with Confluent's Avro serializer writes them.
  */
-final class Orders {
-  static final Schema SCHEMA =
+public final class Orders {
+  public static final Schema SCHEMA =
       new Schema.Parser()
           .parse(
               """
@@ -49,7 +49,7 @@ final class Orders {
               """);
 
   /** Rules on top-level, nested (through a nullable record) and array-item fields. */
-  static final String RULES =
+  public static final String RULES =
       """
       {"domainRules":[
         {"name":"amount-range","kind":"CONDITION","mode":"WRITE","type":"MESH",
@@ -67,7 +67,7 @@ final class Orders {
       ]}
       """;
 
-  static final Schema OTHER_SCHEMA =
+  public static final Schema OTHER_SCHEMA =
       new Schema.Parser()
           .parse(
               """
@@ -75,7 +75,7 @@ final class Orders {
                 {"name":"id","type":"string"}]}
               """);
 
-  static final Schema KEY_SCHEMA =
+  public static final Schema KEY_SCHEMA =
       new Schema.Parser()
           .parse(
               """
@@ -86,7 +86,7 @@ final class Orders {
   private Orders() {}
 
   /** A valid order. */
-  static GenericRecord order() {
+  public static GenericRecord order() {
     var customer = new GenericData.Record(SCHEMA.getField("customer").schema().getTypes().get(1));
     customer.put("id", "C-17");
     customer.put("email", "ada@example.com");
@@ -107,20 +107,20 @@ final class Orders {
     return order;
   }
 
-  static GenericRecord orderKey(String id) {
+  public static GenericRecord orderKey(String id) {
     var key = new GenericData.Record(KEY_SCHEMA);
     key.put("orderId", id);
     return key;
   }
 
-  static GenericRecord shipment() {
+  public static GenericRecord shipment() {
     var s = new GenericData.Record(OTHER_SCHEMA);
     s.put("id", "S-1");
     return s;
   }
 
   /** Magic byte 0, the 4-byte big-endian schema id, the Avro binary encoding. */
-  static byte[] confluent(int schemaId, GenericRecord record) {
+  public static byte[] confluent(int schemaId, GenericRecord record) {
     try {
       var out = new ByteArrayOutputStream();
       out.write(0);
@@ -134,11 +134,12 @@ final class Orders {
     }
   }
 
-  static ContractEntry version(String subject, int version, int id, Schema schema, String rules) {
+  public static ContractEntry version(
+      String subject, int version, int id, Schema schema, String rules) {
     return version(subject, version, id, schema, rules, false);
   }
 
-  static ContractEntry version(
+  public static ContractEntry version(
       String subject, int version, int id, Schema schema, String rules, boolean deleted) {
     return ContractEntry.newBuilder()
         .setVersion(
@@ -154,15 +155,16 @@ final class Orders {
         .build();
   }
 
-  static String versionKey(String subject, int version) {
+  public static String versionKey(String subject, int version) {
     return "version:" + subject + ":" + version;
   }
 
-  static byte[] encode(ContractEntry entry) {
+  public static byte[] encode(ContractEntry entry) {
     return MeshEventSerde.of(ContractEntry.class).serialize("mesh.contracts", entry);
   }
 
-  static DataProductEvent product(String id, String contractSubject, LifecycleStatus status) {
+  public static DataProductEvent product(
+      String id, String contractSubject, LifecycleStatus status) {
     String domain = id.substring(0, id.indexOf('.'));
     return DataProductEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
