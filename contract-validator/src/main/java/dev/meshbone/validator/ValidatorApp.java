@@ -2,7 +2,6 @@ package dev.meshbone.validator;
 
 import dev.meshbone.runtime.ServiceLauncher;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import java.util.Map;
 
 /** Runs contract-validator on its own: {@code java -jar contract-validator.jar}. */
@@ -13,7 +12,7 @@ public final class ValidatorApp {
   private ValidatorApp() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(ValidatorApp.class).environments(ENVIRONMENT).start();
+    ServiceLauncher.run(ValidatorApp.class, ENVIRONMENT, args);
   }
 
   /**

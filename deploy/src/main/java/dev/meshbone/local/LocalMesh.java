@@ -3,6 +3,7 @@ package dev.meshbone.local;
 import dev.meshbone.local.demo.DemoMesh;
 import dev.meshbone.quality.QualityApp;
 import dev.meshbone.registry.RegistryApp;
+import dev.meshbone.runtime.ServiceLauncher;
 import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
@@ -27,8 +28,12 @@ import java.util.function.Function;
  * Streams application id, as they would run on a cluster.
  */
 public final class LocalMesh implements AutoCloseable {
-  /** A service of the mesh: its name, port and how to start it. */
-  record Service(String name, int port, Function<Map<String, Object>, ApplicationContext> start) {}
+  /** A service of the mesh: its name, Micronaut environment, port and how to start it. */
+  record Service(
+      String name,
+      String environment,
+      int port,
+      Function<Map<String, Object>, ApplicationContext> start) {}
 
   private final LocalMeshOptions options;
   private LocalKafka kafka;
@@ -69,6 +74,9 @@ public final class LocalMesh implements AutoCloseable {
     } catch (PortTakenException e) {
       System.err.println(e.getMessage());
       Runtime.getRuntime().halt(2);
+    } catch (ServiceLauncher.MissingConfigurationException e) {
+      System.err.println(e.getMessage());
+      Runtime.getRuntime().halt(1);
     } catch (Exception e) {
       System.err.println("the local mesh failed to start: " + e.getMessage());
       e.printStackTrace();
@@ -81,6 +89,10 @@ public final class LocalMesh implements AutoCloseable {
     long begin = System.nanoTime();
     List<Service> services = services();
     checkPorts(services);
+    for (Service service : services) {
+      // Before the broker starts: a mesh on the code's defaults alone is broken in quiet ways.
+      ServiceLauncher.requireConfigurationFiles(service.environment());
+    }
 
     Path dataDir = options.dataDir().toAbsolutePath();
     if (options.wipe()) {
@@ -137,9 +149,15 @@ public final class LocalMesh implements AutoCloseable {
 
   List<Service> services() {
     return List.of(
-        new Service("contract-validator", options.validatorPort(), ValidatorApp::start),
-        new Service("mesh-registry", options.registryPort(), RegistryApp::start),
-        new Service("quality-monitor", options.qualityPort(), QualityApp::start));
+        new Service(
+            "contract-validator",
+            ValidatorApp.ENVIRONMENT,
+            options.validatorPort(),
+            ValidatorApp::start),
+        new Service(
+            "mesh-registry", RegistryApp.ENVIRONMENT, options.registryPort(), RegistryApp::start),
+        new Service(
+            "quality-monitor", QualityApp.ENVIRONMENT, options.qualityPort(), QualityApp::start));
   }
 
   private void checkPorts(List<Service> services) {

@@ -2,7 +2,6 @@ package dev.meshbone.registry;
 
 import dev.meshbone.runtime.ServiceLauncher;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import java.util.Map;
 
 /** Runs mesh-registry on its own: {@code java -jar mesh-registry.jar}. */
@@ -13,7 +12,7 @@ public final class RegistryApp {
   private RegistryApp() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(RegistryApp.class).environments(ENVIRONMENT).start();
+    ServiceLauncher.run(RegistryApp.class, ENVIRONMENT, args);
   }
 
   /** Starts the service in this JVM with extra properties; the caller closes the context. */

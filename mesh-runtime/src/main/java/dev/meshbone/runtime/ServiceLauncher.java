@@ -1,24 +1,46 @@
 package dev.meshbone.runtime;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.runtime.EmbeddedApplication;
+import io.micronaut.runtime.Micronaut;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Starts a meshbone service inside an existing JVM, as the local launcher and the tests do: an
- * application context in the service's environment and its HTTP server, without the JVM shutdown
- * hook a standalone Micronaut app installs, so the caller decides when and in which order services
- * stop.
+ * Starts a meshbone service: on its own ({@link #run}, from a service's {@code main}), or inside an
+ * existing JVM as the local launcher and the tests do ({@link #start}). Either way the service
+ * first proves that its configuration files were loaded: a service running on the code's defaults
+ * alone has no dashboard, no OpenAPI document and no metrics, and nothing else would say so.
  */
 public final class ServiceLauncher {
   private ServiceLauncher() {}
 
   /**
+   * Runs a service as its own process, as {@code java -jar <service>.jar} does; exits with status 1
+   * and one line on standard error when its configuration files were not loaded.
+   */
+  public static ApplicationContext run(Class<?> mainClass, String environment, String[] args) {
+    try {
+      requireConfigurationFiles(environment);
+    } catch (MissingConfigurationException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+    }
+    return Micronaut.build(args).mainClass(mainClass).environments(environment).start();
+  }
+
+  /**
    * @param environment the service's environment, which switches its beans and settings on
    * @param properties settings that win over the service's configuration files
    * @return the running context; closing it stops the HTTP server and Kafka Streams
+   * @throws MissingConfigurationException when the service's configuration files were not loaded
    */
   public static ApplicationContext start(String environment, Map<String, Object> properties) {
+    requireConfigurationFiles(environment);
     ApplicationContext context =
         ApplicationContext.builder()
             .environments(environment)
@@ -32,6 +54,55 @@ public final class ServiceLauncher {
     } catch (RuntimeException e) {
       context.close();
       throw e;
+    }
+  }
+
+  /**
+   * Loads the service's environment as Micronaut will, without starting any bean, and checks that
+   * both {@code application.yml} and {@code application-<environment>.yml} became property sources.
+   * They do not when the files are missing from the class path, or when no YAML parser (snakeyaml)
+   * is on it: Micronaut then skips them without a word.
+   *
+   * @throws MissingConfigurationException naming the files that were not loaded and the likely
+   *     cause
+   */
+  public static void requireConfigurationFiles(String environment) {
+    Environment env =
+        ApplicationContext.builder()
+            .environments(environment)
+            .deduceEnvironment(false)
+            .build()
+            .getEnvironment();
+    Set<String> loaded;
+    try {
+      env.start();
+      loaded =
+          env.getPropertySources().stream()
+              .map(PropertySource::getName)
+              .collect(Collectors.toSet());
+    } finally {
+      env.stop();
+    }
+    List<String> missing =
+        List.of("application", "application-" + environment).stream()
+            .filter(name -> !loaded.contains(name))
+            .map(name -> name + ".yml")
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new MissingConfigurationException(
+          "meshbone service '"
+              + environment
+              + "' refuses to start: its configuration files "
+              + String.join(" and ", missing)
+              + " were not loaded (missing from the class path, or no YAML parser:"
+              + " org.yaml:snakeyaml must be on it)");
+    }
+  }
+
+  /** A service's configuration files were not loaded; the message says which and why. */
+  public static final class MissingConfigurationException extends IllegalStateException {
+    MissingConfigurationException(String message) {
+      super(message);
     }
   }
 }

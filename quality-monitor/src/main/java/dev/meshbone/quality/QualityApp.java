@@ -2,7 +2,6 @@ package dev.meshbone.quality;
 
 import dev.meshbone.runtime.ServiceLauncher;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import java.util.Map;
 
 /** Runs quality-monitor on its own: {@code java -jar quality-monitor.jar}. */
@@ -13,7 +12,7 @@ public final class QualityApp {
   private QualityApp() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(QualityApp.class).environments(ENVIRONMENT).start();
+    ServiceLauncher.run(QualityApp.class, ENVIRONMENT, args);
   }
 
   /** Starts the service in this JVM with extra properties; the caller closes the context. */
