@@ -22,8 +22,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The catalogue of the mesh's own topics ({@code mesh.*}), as DESIGN.md lists them. Keys are UTF-8
- * strings; values are the mesh's Avro contracts in {@link MeshEventSerde single-object encoding}.
+ * The catalogue of the mesh's own topics ({@code mesh.*}), as docs/design.md lists them. Keys are
+ * UTF-8 strings; values are the mesh's Avro contracts in {@link MeshEventSerde single-object
+ * encoding}.
  *
  * <p>Topics keyed by product id share one partition count so they are co-partitioned and can be
  * joined without a repartition. The contract log and its proposals have exactly one partition:

@@ -62,6 +62,20 @@ class HouseRulesTest {
                   + " it by its environment name (see mesh-registry's BesideValidator)");
 
   @ArchTest
+  static final ArchRule the_apps_do_not_use_the_sdk =
+      noClasses()
+          .that(
+              inModule("contract-validator")
+                  .or(inModule("mesh-registry"))
+                  .or(inModule("quality-monitor")))
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.meshbone.client..")
+          .because(
+              "the SDK (dev.meshbone.client) is for domain services; the apps use the contracts,"
+                  + " topics and serde directly");
+
+  @ArchTest
   static final ArchRule domain_events_imports_no_app_and_not_mesh_runtime =
       noClasses()
           .that(inModule("domain-events"))

@@ -53,7 +53,7 @@ public final class BenchRecords {
               ]}
               """);
 
-  /** Three rules, as STACK.md's straightforward validator had. */
+  /** Three rules, as the straightforward validator of docs/stack.md had. */
   public static final String RULES =
       """
       {"domainRules":[
