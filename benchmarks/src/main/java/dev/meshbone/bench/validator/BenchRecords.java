@@ -53,7 +53,7 @@ public final class BenchRecords {
               ]}
               """);
 
-  /** Three rules, as the straightforward validator of docs/stack.md had. */
+  /** Three rules, as STACK.md's straightforward validator had. */
   public static final String RULES =
       """
       {"domainRules":[
