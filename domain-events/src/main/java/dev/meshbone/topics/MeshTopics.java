@@ -32,6 +32,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * schema forever.
  */
 public final class MeshTopics {
+  /**
+   * The prefix of every mesh topic, which the mesh owns (on a secured cluster: prefixed ACLs). Not
+   * a compile-time constant, on purpose: see {@link DlqHeaders}.
+   */
+  public static final String PREFIX = declared("mesh.");
+
   /** Partitions of the topics keyed by product or domain, unless a deployment chooses more. */
   public static final int DEFAULT_PARTITIONS = 6;
 
@@ -84,6 +90,10 @@ public final class MeshTopics {
             qualityAlerts,
             notifications,
             violations);
+  }
+
+  private static String declared(String name) {
+    return name;
   }
 
   /** The catalogue with {@link #DEFAULT_PARTITIONS}. */

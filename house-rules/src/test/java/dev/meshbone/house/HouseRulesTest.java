@@ -37,7 +37,7 @@ import org.apache.kafka.streams.TopologyDescription;
  * names in its code, signatures and annotations. Not seen: a compile-time constant of another class
  * (javac copies its value in and leaves no reference), and reflection.
  *
- * <p>The names rule reads the string constants of each main class (see {@link StringConstants}):
+ * <p>The names rule reads the string constants of each main class (see {@link ClassFile}):
  * literals, folded constant expressions and the literal parts of concatenations. So it catches a
  * topic name written as {@code "mesh.contracts"}, as {@code "mesh." + "contracts"} or as {@code
  * domain + ".mesh.product-events"}; it cannot catch a name assembled at run time from parts that
@@ -112,6 +112,22 @@ class HouseRulesTest {
               .because(
                   "a name spelled twice drifts; use MeshTopics, DomainTopics, DlqHeaders or"
                       + " Subjects");
+
+  /**
+   * quality-monitor's methods stay short (issue 15 split a 335-line one into named pieces). A
+   * method's lines are counted from its declaration to its closing brace: its code's lines, as the
+   * class file's line table spans them, plus those two. Generated Avro classes are not counted; a
+   * constructor's count starts at the first field it initializes.
+   */
+  @ArchTest
+  static final ArchRule quality_monitor_methods_are_under_80_lines =
+      classes()
+          .that(inModule("quality-monitor"))
+          .and(mainCode())
+          .and()
+          .areNotAnnotatedWith("org.apache.avro.specific.AvroGenerated")
+          .should(haveMethodsUnder(80))
+          .because("a reader should find each step by its name, not inside one long method");
 
   /**
    * Every node, store and internal topic of every app's topology has a name given in the code:
@@ -227,8 +243,8 @@ class HouseRulesTest {
     return new ArchCondition<>("not spell a topic name, DLQ header or subject suffix") {
       @Override
       public void check(JavaClass c, ConditionEvents events) {
-        for (String constant : StringConstants.of(Reactor.classFile(c))) {
-          for (String piece : StringConstants.pieces(constant)) {
+        for (String constant : ClassFile.read(Reactor.classFile(c)).stringConstants()) {
+          for (String piece : ClassFile.pieces(constant)) {
             for (MeshName name : MeshName.values()) {
               if (name.pattern.matcher(piece).matches() && !name.allowedIn(c)) {
                 events.add(
@@ -243,6 +259,35 @@ class HouseRulesTest {
                             + c.getSourceCodeLocation()));
               }
             }
+          }
+        }
+      }
+    };
+  }
+
+  private static ArchCondition<JavaClass> haveMethodsUnder(int limit) {
+    return new ArchCondition<>("have methods under " + limit + " lines") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        for (ClassFile.Method m : ClassFile.read(Reactor.classFile(c)).methods()) {
+          if (m.name().equals("<clinit>")) {
+            continue; // the static field initializers, wherever they stand in the file
+          }
+          int lines = m.lines() + 2;
+          if (lines >= limit) {
+            events.add(
+                SimpleConditionEvent.violated(
+                    c,
+                    c.getName()
+                        + "."
+                        + m.name()
+                        + " is "
+                        + lines
+                        + " lines long (lines "
+                        + m.firstLine()
+                        + "-"
+                        + m.lastLine()
+                        + " of code)"));
           }
         }
       }
