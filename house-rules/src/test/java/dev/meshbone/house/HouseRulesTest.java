@@ -19,12 +19,17 @@ import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.meshbone.topics.MeshTopics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 
@@ -60,6 +65,47 @@ class HouseRulesTest {
           .because(
               "the apps meet only over Kafka topics; a test that needs another app running starts"
                   + " it by its environment name (see mesh-registry's BesideValidator)");
+
+  /**
+   * The same rule, read from the apps' sources: javac copies another class's compile-time constants
+   * into the class that uses them, so code that only read, say, {@code ValidatorApp.ENVIRONMENT}
+   * would leave no trace in its class file for the rule above to see.
+   */
+  @ArchTest
+  static void the_three_apps_never_name_each_other_in_their_sources(JavaClasses ignored)
+      throws IOException {
+    Map<String, String> apps =
+        Map.of(
+            "contract-validator",
+            "validator",
+            "mesh-registry",
+            "registry",
+            "quality-monitor",
+            "quality");
+    var found = new ArrayList<String>();
+    for (var app : apps.entrySet()) {
+      Pattern others =
+          Pattern.compile(
+              "\\bdev\\.meshbone\\.(?!"
+                  + app.getValue()
+                  + "\\b)(validator|registry|quality)\\b[.\\w]*");
+      for (String sources : List.of("src/main/java", "src/test/java")) {
+        Path dir = Reactor.root().resolve(app.getKey()).resolve(sources);
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+            Matcher m = others.matcher(withoutComments(Files.readString(file)));
+            while (m.find()) {
+              found.add(Reactor.root().relativize(file) + " names " + m.group());
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).as("one app's sources naming another app's code").isEmpty();
+  }
 
   @ArchTest
   static final ArchRule the_apps_do_not_use_the_sdk =
@@ -165,6 +211,12 @@ class HouseRulesTest {
   }
 
   // ---- the parts of the rules ----
+
+  private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/|//[^\n]*");
+
+  private static String withoutComments(String source) {
+    return COMMENT.matcher(source).replaceAll(" ");
+  }
 
   private static ArchRule app(String module, String... otherApps) {
     return noClasses()
