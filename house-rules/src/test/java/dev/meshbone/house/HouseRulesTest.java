@@ -39,8 +39,9 @@ import org.apache.kafka.streams.TopologyDescription;
  * method below, named as the rule reads.
  *
  * <p>What a rule sees: the dependencies ArchUnit reads from class files, i.e. every class a class
- * names in its code, signatures and annotations. Not seen: a compile-time constant of another class
- * (javac copies its value in and leaves no reference), and reflection.
+ * names in its code, signatures and annotations. Not seen there: a compile-time constant of another
+ * class (javac copies its value in and leaves no reference), which is why the apps' rule is also
+ * read from their sources; and reflection, which no rule here sees.
  *
  * <p>The names rule reads the string constants of each main class (see {@link ClassFile}):
  * literals, folded constant expressions and the literal parts of concatenations. So it catches a
