@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Then every {@code curl} command the README's walk-through, the registry API page and the quality
  * monitor page show is sent to the running mesh, and its answer is checked against the output the
  * page shows: the status code, and the fields that do not change from run to run (counts, times and
- * ids do). A documented {@code curl} command without a check here fails the test. Then everything
- * stops and frees its ports. One mesh start for all of it.
+ * ids do). A documented {@code curl} command without a check here fails the test, and every {@code
+ * http://localhost} URL the README gives (the start-up banner's, the dashboard's) must answer. Then
+ * everything stops and frees its ports. One mesh start for all of it.
  */
 class LocalMeshDemoIT {
   private static final List<String> PAGES =
@@ -129,6 +131,21 @@ class LocalMeshDemoIT {
         checkRead(c, walkThroughCheck(c));
         checked.add(c.command());
       }
+      // The URLs the README gives (the banner's and the dashboard's) answer.
+      Matcher url =
+          Pattern.compile("http://localhost:(\\d+)(/[\\w./-]*)")
+              .matcher(Files.readString(DocumentedCommand.ROOT.resolve("README.md")));
+      int urls = 0;
+      while (url.find()) {
+        int port = ports.get(Integer.parseInt(url.group(1)));
+        String page = get("http://localhost:" + port + url.group(2), null);
+        assertThat(page).as(url.group()).startsWith("200 ");
+        if (url.group(2).equals("/") && port == options.qualityPort()) {
+          assertThat(page).as("the dashboard").contains("<html");
+        }
+        urls++;
+      }
+      assertThat(urls).isGreaterThanOrEqualTo(5);
       for (DocumentedCommand c : DocumentedCommand.curlCommands("docs/quality-monitor.md")) {
         checkRead(c, this::assertShownFields);
         checked.add(c.command());
