@@ -41,9 +41,8 @@ final class Report {
         "the tests' embedded single-node KRaft broker (Kafka 4.3.1) in a child JVM; the local"
             + " mesh section starts its own");
     md.append(
-        "\nThe machine is shared with other builds: the load average says how busy it was. Compare"
-            + " ratios, which are measured in the same minutes, rather than absolute figures"
-            + " between runs.\n\n");
+        "\nThe load average says how busy the machine was. Compare ratios, which are measured in"
+            + " the same minutes, rather than absolute figures between runs.\n\n");
 
     md.append("## Summary\n\n");
     md.append("| benchmark | figure | value | baseline (same run) | ratio | target | met |\n");
