@@ -8,13 +8,11 @@ import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,21 +31,21 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/local-mesh --demo}, and the docs' requests against it. Within about a minute the
- * registry lists the demo domains' products, a subscriber has been told of a new contract version,
- * a product's health has changed, and records reach the product topics and the dead-letter topics.
- * Then every {@code curl} command the README's walk-through, the registry API page and the quality
- * monitor page show is sent to the running mesh, and its answer is checked against the output the
- * page shows: the status code, and the fields that do not change from run to run (counts, times and
- * ids do). A documented {@code curl} command without a check here fails the test, and every {@code
- * http://localhost} URL the README gives (the start-up banner's, the dashboard's) must answer. Then
- * everything stops and frees its ports. One mesh start for all of it.
+ * The requests the docs show, sent to a running local mesh with its demo, each answer checked
+ * against the output the page shows. Every {@code curl} command of the README's walk-through, the
+ * registry API page and the quality monitor page is sent to the mesh (ports in the docs are the
+ * defaults, mapped to the mesh's) and its answer compared with what the page shows under it: the
+ * status code, and the fields that do not change from run to run (counts, times and ids do). A
+ * documented {@code curl} command without a check here fails, and every {@code http://localhost}
+ * URL the README gives (the start-up banner's, the dashboard's) must answer 200.
+ *
+ * <p>The walk-through's reads come first: the registry page's example adds a product. The demo must
+ * have been running about half a minute for every read to answer as shown (reads are asked again,
+ * up to 90 s, until they do).
  */
-class LocalMeshDemoIT {
+final class DocumentedRequests {
   private static final List<String> PAGES =
       List.of("README.md", "docs/quality-monitor.md", "docs/registry-api.md");
   private static final Set<String> VOLATILE =
@@ -69,100 +67,55 @@ class LocalMeshDemoIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.createDefault();
-  private Map<Integer, Integer> ports;
-  private LocalMeshOptions options;
+  private final Map<Integer, Integer> ports;
+  private final int kafkaPort;
+  private final int qualityPort;
 
-  @Test
-  void shouldAnswerTheDocumentedRequestsAsShownAndStopCleanly(@TempDir Path dataDir)
-      throws Exception {
-    int[] free = freePorts(5);
-    options =
-        new LocalMeshOptions(
-            dataDir, false, free[0], free[1], free[2], free[3], free[4], true, false);
-    ports =
-        Map.of(
-            9092, options.kafkaPort(),
-            8081, options.registryPort(),
-            8082, options.validatorPort(),
-            8083, options.qualityPort());
-    String registry = "http://localhost:" + options.registryPort();
-    String quality = "http://localhost:" + options.qualityPort();
+  DocumentedRequests(int kafkaPort, int registryPort, int validatorPort, int qualityPort) {
+    this.kafkaPort = kafkaPort;
+    this.qualityPort = qualityPort;
+    this.ports =
+        Map.of(9092, kafkaPort, 8081, registryPort, 8082, validatorPort, 8083, qualityPort);
+  }
 
-    try (var mesh = new LocalMesh(options)) {
-      mesh.start();
-
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () ->
-                  assertThat(get(registry + "/products?limit=50", null))
-                      .contains("\"id\":\"clinical-trials.enrollments\"")
-                      .contains("\"id\":\"supply-chain.batch-releases\"")
-                      .contains("\"id\":\"supply-chain.shipment-notices\"")
-                      .contains("\"id\":\"pharmacovigilance.adverse-events\""));
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          get(
-                              registry + "/domains/pharmacovigilance/notifications?limit=100",
-                              "pharmacovigilance"))
-                      .contains("\"type\":\"SUBSCRIPTION_APPROVED\"")
-                      .contains("\"type\":\"CONTRACT_VERSION_ADDED\"")
-                      .contains("\"type\":\"QUALITY_ALERT_RAISED\""));
-      assertThat(get(quality + "/products/supply-chain.batch-releases", null))
-          .contains("\"state\":\"BREACHED\"");
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .untilAsserted(
-              () -> {
-                String stats = get(registry + "/products/clinical-trials.enrollments/stats", null);
-                assertThat(stats).containsPattern("\"valid\":[1-9]");
-                assertThat(stats).containsPattern("\"invalid\":[1-9]");
-                assertThat(mesh.demo().summary().get("clinical-trials.enrollments"))
-                    .containsPattern("read by subscribers [1-9]")
-                    .containsPattern("dead letters [1-9]");
-              });
-
-      Set<String> checked = new LinkedHashSet<>();
-      // The walk-through's reads first: the registry page's example adds a product.
-      for (DocumentedCommand c : DocumentedCommand.curlCommands("README.md")) {
-        checkRead(c, walkThroughCheck(c));
-        checked.add(c.command());
-      }
-      // The URLs the README gives (the banner's and the dashboard's) answer.
-      Matcher url =
-          Pattern.compile("http://localhost:(\\d+)(/[\\w./-]*)")
-              .matcher(Files.readString(DocumentedCommand.ROOT.resolve("README.md")));
-      int urls = 0;
-      while (url.find()) {
-        int port = ports.get(Integer.parseInt(url.group(1)));
-        String page = get("http://localhost:" + port + url.group(2), null);
-        assertThat(page).as(url.group()).startsWith("200 ");
-        if (url.group(2).equals("/") && port == options.qualityPort()) {
-          assertThat(page).as("the dashboard").contains("<html");
-        }
-        urls++;
-      }
-      assertThat(urls).isGreaterThanOrEqualTo(5);
-      for (DocumentedCommand c : DocumentedCommand.curlCommands("docs/quality-monitor.md")) {
-        checkRead(c, this::assertShownFields);
-        checked.add(c.command());
-      }
-      checked.addAll(checkRegistryExample());
-
-      Set<String> documented = new LinkedHashSet<>();
-      for (String page : PAGES) {
-        DocumentedCommand.curlCommands(page).forEach(c -> documented.add(c.command()));
-      }
-      assertThat(checked).as("the documented curl commands checked").isEqualTo(documented);
-      assertThat(documented).hasSizeGreaterThanOrEqualTo(18);
+  /** Sends every documented request and checks every answer. */
+  void checkAll() throws Exception {
+    Set<String> checked = new LinkedHashSet<>();
+    for (DocumentedCommand c : DocumentedCommand.curlCommands("README.md")) {
+      checkRead(c, walkThroughCheck(c));
+      checked.add(c.command());
     }
-
-    for (int port : free) {
-      assertThat(isFree(port)).as("port %d is free after stopping", port).isTrue();
+    checkReadmeUrls();
+    for (DocumentedCommand c : DocumentedCommand.curlCommands("docs/quality-monitor.md")) {
+      checkRead(c, this::assertShownFields);
+      checked.add(c.command());
     }
+    checked.addAll(checkRegistryExample());
+
+    Set<String> documented = new LinkedHashSet<>();
+    for (String page : PAGES) {
+      DocumentedCommand.curlCommands(page).forEach(c -> documented.add(c.command()));
+    }
+    assertThat(checked).as("the documented curl commands checked").isEqualTo(documented);
+    assertThat(documented).hasSizeGreaterThanOrEqualTo(18);
+  }
+
+  /** The URLs the README gives (the banner's and the dashboard's) answer. */
+  private void checkReadmeUrls() throws IOException, InterruptedException {
+    Matcher url =
+        Pattern.compile("http://localhost:(\\d+)(/[\\w./-]*)")
+            .matcher(Files.readString(DocumentedCommand.ROOT.resolve("README.md")));
+    int urls = 0;
+    while (url.find()) {
+      int port = ports.get(Integer.parseInt(url.group(1)));
+      String page = get("http://localhost:" + port + url.group(2), null);
+      assertThat(page).as(url.group()).startsWith("200 ");
+      if (url.group(2).equals("/") && port == qualityPort) {
+        assertThat(page).as("the dashboard").contains("<html");
+      }
+      urls++;
+    }
+    assertThat(urls).isGreaterThanOrEqualTo(5);
   }
 
   /** A read that may need the demo to get further: asked again until its answer is as shown. */
@@ -279,7 +232,7 @@ class LocalMeshDemoIT {
           live.add(
               shape(n.get("type").getStringValue() + "  " + n.get("summary").getStringValue()));
         }
-        List<String> shown = doc.shown().stream().map(LocalMeshDemoIT::shape).toList();
+        List<String> shown = doc.shown().stream().map(DocumentedRequests::shape).toList();
         assertThat(live).containsExactlyInAnyOrderElementsOf(shown);
       };
     }
@@ -303,8 +256,7 @@ class LocalMeshDemoIT {
         Map<?, ?> shownKafka = (Map<?, ?>) shown.get("kafka");
         assertThat(kafka.get("bootstrapServers").getStringValue())
             .isEqualTo(
-                ((String) shownKafka.get("bootstrapServers"))
-                    .replace(":9092", ":" + options.kafkaPort()));
+                ((String) shownKafka.get("bootstrapServers")).replace(":9092", ":" + kafkaPort));
         assertThat(plain(kafka.get("brokers"))).isEqualTo(shownKafka.get("brokers"));
         assertThat(kafka.get("clusterId").getStringValue()).isNotBlank();
       };
@@ -517,29 +469,5 @@ class LocalMeshDemoIT {
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    var sockets = new ServerSocket[count];
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-      }
-      return java.util.Arrays.stream(sockets).mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    }
-  }
-
-  private static boolean isFree(int port) {
-    try (var socket = new ServerSocket(port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
