@@ -274,7 +274,9 @@ class RegistryTwoInstancesIT {
     String reader = TestRegistry.basic(consumer, "reader-pw");
     for (TestRegistry r : List.of(a, b)) {
       RegistryReadApiIT.assertError(
-          r.get("/domains/" + domain + "/notifications", "Authorization", reader), 403, "FORBIDDEN");
+          r.get("/domains/" + domain + "/notifications", "Authorization", reader),
+          403,
+          "FORBIDDEN");
     }
   }
 }
