@@ -24,6 +24,8 @@ final class ChildValidator {
     command.add("-Xmx512m");
     broker.clientConfig().forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
     command.add("-Dmicronaut.server.port=-1");
+    // Started as from its jar: without a credential source it would refuse to start.
+    command.add("-Dmeshbone.security.enabled=false");
     command.add("-Dkafka.streams.application.id=" + appId);
     command.add("-Dmeshbone.state-dir=" + stateDir);
     command.add("-Dmeshbone.validator.max-record-bytes=" + FaultRecords.MAX_RECORD_BYTES);
