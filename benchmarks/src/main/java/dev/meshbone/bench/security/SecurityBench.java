@@ -1,5 +1,6 @@
 package dev.meshbone.bench.security;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
@@ -150,7 +151,7 @@ public final class SecurityBench {
     long[] latencies = new long[count];
     for (int i = 0; i < count; i++) {
       int n = serial[0]++;
-      String subject = "bench.sec-" + run + "-" + n + "-value";
+      String subject = "bench.sec-" + run + "-" + n + Subjects.VALUE_SUFFIX;
       String schema =
           "{\"type\":\"record\",\"name\":\"S"
               + n

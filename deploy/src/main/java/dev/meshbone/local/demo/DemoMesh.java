@@ -4,10 +4,12 @@ import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClient;
 import dev.meshbone.client.MeshClientException;
 import dev.meshbone.client.MeshClientSettings;
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.HealthState;
 import dev.meshbone.serde.RestSchemaRegistryClient;
 import dev.meshbone.serde.SchemaRegistryClientConfig;
 import dev.meshbone.serde.SchemaRegistryException;
+import dev.meshbone.topics.ProductId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,7 +187,7 @@ public final class DemoMesh implements AutoCloseable {
    * with a stock schema registry client and its own credentials: refused with 403 (40301).
    */
   private void crossDomainWrite() {
-    String subject = ClinicalTrials.ENROLLMENTS_ID + "-value";
+    String subject = Subjects.valueSubject(ProductId.parse(ClinicalTrials.ENROLLMENTS_ID));
     var settings = new HashMap<String, Object>(credentials(SupplyChain.DOMAIN));
     settings.put("schema.registry.url", registryUrl);
     var config = new HashMap<String, Object>();
