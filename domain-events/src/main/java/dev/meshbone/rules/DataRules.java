@@ -183,6 +183,49 @@ public final class DataRules {
   }
 
   /**
+   * The rule set as the registry keeps and serves it: every MESH domain rule that names no {@code
+   * onFailure} gets {@code "onFailure": "NONE"}. Confluent's serializers and deserializers run a
+   * rule's {@code onFailure} action when they have no executor for its type, and that action is
+   * {@code ERROR} when none is named: a stock client configured with {@code use.latest.version} or
+   * {@code use.schema.id} could not write at all on a contract with a MESH rule. {@code NONE} tells
+   * a client to go on; contract-validator enforces the rule (it does not read {@code onFailure}),
+   * and a client that registers a MESH executor can override the action for the type. A rule that
+   * names its own {@code onFailure} keeps it. Text that is not a JSON object, or has nothing to
+   * add, is returned unchanged.
+   */
+  public static String withClientFailureActions(String ruleSetJson) {
+    if (ruleSetJson == null || ruleSetJson.isBlank()) {
+      return ruleSetJson;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(ruleSetJson);
+    } catch (JsonProcessingException e) {
+      return ruleSetJson; // the parse that decides reports it
+    }
+    if (root == null || !root.isObject() || !root.path("domainRules").isArray()) {
+      return ruleSetJson;
+    }
+    boolean changed = false;
+    for (JsonNode rule : root.get("domainRules")) {
+      if (rule.isObject()
+          && MESH_TYPE.equalsIgnoreCase(text(rule, "type"))
+          && !rule.hasNonNull("onFailure")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rule).put("onFailure", "NONE");
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return ruleSetJson;
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed rule set writes back", e);
+    }
+  }
+
+  /**
    * Reads the mesh rules of one contract version and checks that they apply to its schema: the one
    * parse behind both the registry's refusal of a bad rule set (at registration) and
    * contract-validator's compiled rules (per record), so the two never disagree.

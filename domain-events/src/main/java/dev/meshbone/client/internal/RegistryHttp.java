@@ -67,8 +67,17 @@ public final class RegistryHttp implements AutoCloseable {
   }
 
   public RegistryHttp(MeshClientSettings settings) {
+    this(settings, settings.domain());
+  }
+
+  /**
+   * An HTTP client of the registry at {@code settings.registryUrl()} that names {@code
+   * actingDomain} in {@code X-Mesh-Domain}, or no domain at all when it is null (a read that acts
+   * for nobody, or a client whose credentials say who it is).
+   */
+  public RegistryHttp(MeshClientSettings settings, String actingDomain) {
     this.base = settings.registryUrl();
-    this.domain = settings.domain();
+    this.domain = actingDomain;
     this.requestTimeout = settings.requestTimeout();
     this.authorization = authorization(settings.registryProperties(), base);
     this.http =
@@ -79,8 +88,20 @@ public final class RegistryHttp implements AutoCloseable {
             .build();
   }
 
-  /** Basic auth as the schema registry client sends it: user info setting, or the URL's. */
+  /**
+   * The {@code Authorization} header as Confluent's schema registry clients send it: a bearer token
+   * ({@code bearer.auth.token}, with {@code bearer.auth.credentials.source} unset or {@code
+   * STATIC_TOKEN}), else basic auth from the user info setting ({@code
+   * basic.auth.credentials.source=USER_INFO}) or the URL's.
+   */
   private static String authorization(Map<String, Object> registry, URI base) {
+    Object token = registry.get("bearer.auth.token");
+    Object tokenSource = registry.get("bearer.auth.credentials.source");
+    if (token != null
+        && !token.toString().isBlank()
+        && (tokenSource == null || "STATIC_TOKEN".equalsIgnoreCase(tokenSource.toString()))) {
+      return "Bearer " + token.toString().trim();
+    }
     Object source = registry.get("basic.auth.credentials.source");
     String userInfo = null;
     if (source != null && "USER_INFO".equalsIgnoreCase(source.toString())) {
@@ -128,8 +149,10 @@ public final class RegistryHttp implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .timeout(requestTimeout)
             .header("Accept", "text/event-stream")
-            .header(DOMAIN_HEADER, domain)
             .GET();
+    if (domain != null) {
+      request.header(DOMAIN_HEADER, domain);
+    }
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -157,12 +180,14 @@ public final class RegistryHttp implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .timeout(requestTimeout)
             .header("Accept", "application/json, application/vnd.schemaregistry.v1+json")
-            .header(DOMAIN_HEADER, domain)
             .method(
                 method,
                 json == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    if (domain != null) {
+      request.header(DOMAIN_HEADER, domain);
+    }
     if (json != null) {
       request.header(
           "Content-Type",
