@@ -58,6 +58,27 @@ abstract class Base implements Callable<Integer> {
 
   abstract int run() throws Exception;
 
+  /**
+   * The domain a write to {@code id} acts as: the product's own domain, or {@code --as}. A product
+   * write through the SDK is always its owner's, so acting as another domain is refused here, as
+   * the registry would refuse it.
+   */
+  String actingFor(ProductId id) {
+    String acting = api().acting(id.domain());
+    if (!acting.equals(id.domain())) {
+      throw new CliException(
+          CliException.DENIED,
+          "domain "
+              + acting
+              + " cannot change "
+              + id
+              + ": it belongs to domain "
+              + id.domain()
+              + " (a domain writes only its own products)");
+    }
+    return acting;
+  }
+
   static ProductId productId(String id) {
     try {
       return ProductId.parse(id);

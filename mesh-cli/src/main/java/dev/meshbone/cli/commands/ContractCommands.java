@@ -453,7 +453,10 @@ public final class ContractCommands implements Runnable {
             out.put(
                 path,
                 typeName(f.schema())
-                    + (f.hasDefaultValue() ? " default " + f.defaultVal() : "")
+                    + (f.hasDefaultValue()
+                        ? " default "
+                            + org.apache.avro.util.internal.JacksonUtils.toJsonNode(f.defaultVal())
+                        : "")
                     + (f.doc() == null ? "" : " \"" + f.doc() + "\""));
             walk(f.schema(), path + ".", out, seen);
           }

@@ -235,6 +235,7 @@ public final class OperationCommands {
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, api().config().bootstrapServers());
       props.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
       props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "mesh-cli-dlq");
+      props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
       Api.Http registry = api().registry(null);
       Output out = output();
@@ -248,7 +249,7 @@ public final class OperationCommands {
         List<PartitionInfo> infos;
         try (var p =
             progress("reading " + topic + " from Kafka at " + api().config().bootstrapServers())) {
-          infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+          infos = consumer.partitionsFor(topic);
         }
         if (infos == null || infos.isEmpty()) {
           throw CliException.notFound(

@@ -209,7 +209,7 @@ public final class ProductCommands {
     int run() {
       var declared =
           Declarations.read(Inputs.readYaml(file, "the product declaration"), file.toString());
-      String acting = api().acting(declared.id().domain());
+      String acting = actingFor(declared.id());
       DataProduct product;
       try (MeshClient client = api().client(acting);
           Progress p = progress("waiting for contract-validator's verdict on " + declared.id())) {
@@ -267,7 +267,7 @@ public final class ProductCommands {
     int run() {
       ProductId pid = productId(id);
       Instant at = sunset(sunset);
-      try (MeshClient client = api().client(api().acting(pid.domain()));
+      try (MeshClient client = api().client(actingFor(pid));
           Progress p = progress("waiting for contract-validator's verdict on " + pid)) {
         DataProduct product = Api.sdk(() -> client.deprecate(pid.toString(), at, reason));
         emitProduct(output(), product, "deprecated");
@@ -305,7 +305,7 @@ public final class ProductCommands {
     @Override
     int run() {
       ProductId pid = productId(id);
-      try (MeshClient client = api().client(api().acting(pid.domain()));
+      try (MeshClient client = api().client(actingFor(pid));
           Progress p = progress("waiting for contract-validator's verdict on " + pid)) {
         DataProduct product = Api.sdk(() -> client.retire(pid.toString(), reason));
         emitProduct(output(), product, "retired");

@@ -136,12 +136,21 @@ public final class OdcsApply {
       JsonNode v = e.getValue();
       switch (key) {
         case "apiVersion", "kind", "domain", "dataProduct", "schema" -> {}
-        case "id" -> properties.put("odcs.id", v.asText());
-        case "version" -> properties.put("odcs.version", v.asText());
+        // Kept only when they say more than the product id and contract version say already.
+        case "id" -> {
+          if (!v.asText().equals(id.toString())) {
+            properties.put("odcs.id", v.asText());
+          }
+        }
+        case "version" -> {
+          if (!v.asText().matches("[0-9]+\\.0\\.0")) {
+            properties.put("odcs.version", v.asText());
+          }
+        }
         case "name" -> decl.put("name", v.asText());
         case "status" -> {}
         case "tags" -> decl.set("tags", v);
-        case "description" -> description(v);
+        case "description" -> description(v, decl);
         case "team" -> team(v, decl);
         case "slaProperties" -> sla(v);
         case "customProperties" -> custom(v, decl);
@@ -200,15 +209,15 @@ public final class OdcsApply {
             }));
   }
 
-  private void description(JsonNode v) {
+  private void description(JsonNode v, ObjectNode decl) {
     if (v.isTextual()) {
-      properties.put("odcs.description", v.asText());
+      decl.put("description", v.asText());
       return;
     }
     for (var it = v.fields(); it.hasNext(); ) {
       var e = it.next();
       switch (e.getKey()) {
-        case "purpose" -> properties.put("odcs.purpose", e.getValue().asText());
+        case "purpose" -> decl.put("description", e.getValue().asText());
         case "usage" -> properties.put("odcs.usage", e.getValue().asText());
         case "limitations" -> properties.put("odcs.limitations", e.getValue().asText());
         default -> unmapped.add("description." + e.getKey());
@@ -639,6 +648,16 @@ public final class OdcsApply {
   /** Declares, registers and reports what changed; idempotent. */
   public static ObjectNode apply(Mapped m, Api api, Function<String, Progress> progress) {
     String acting = api.acting(m.id().domain());
+    if (!acting.equals(m.id().domain())) {
+      throw new CliException(
+          CliException.DENIED,
+          "domain "
+              + acting
+              + " cannot apply the contract of "
+              + m.id()
+              + ": it belongs to domain "
+              + m.id().domain());
+    }
     Api.Http http = api.registry(acting);
     var existing = http.answer("GET", "/products/" + Api.seg(m.id().toString()), null);
     long before = existing.ok() ? existing.body().path("lifecycle").path("version").asLong() : 0;
