@@ -608,7 +608,7 @@ class MeshCliIT {
     assertThat(contexts.out()).containsPattern("\\*\\s+local").contains("prod");
     assertThat(view.out())
         .contains(trials + ":****")
-        .contains("kafka sasl.jaas.config  ****")
+        .containsPattern("kafka sasl.jaas.config +\\*\\*\\*\\*")
         .doesNotContain("s3cret")
         .doesNotContain("secret-jaas");
     failsWith(switched, 4, "127.0.0.1:9");

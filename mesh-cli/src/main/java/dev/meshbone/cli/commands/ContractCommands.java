@@ -514,13 +514,26 @@ public final class ContractCommands implements Runnable {
     @Option(names = "--domain", description = "the domain, when the contract names none")
     String domain;
 
+    @Option(
+        names = "--owner",
+        paramLabel = "TEAM",
+        description = "the owning team, when the contract names no team")
+    String owner;
+
+    @Option(
+        names = "--product",
+        description =
+            "the product name, when the contract names none usable (dataProduct, schema[0].physicalName, id)")
+    String product;
+
     @Option(names = "--dry-run", description = "map and report only: write nothing")
     boolean dryRun;
 
     @Override
     int run() {
       var mapped =
-          OdcsApply.map(Inputs.readYaml(file, "the ODCS contract"), file.toString(), domain);
+          OdcsApply.map(
+              Inputs.readYaml(file, "the ODCS contract"), file.toString(), domain, product, owner);
       if (!mapped.unmapped().isEmpty()) {
         if (!lenient) {
           throw CliException.badInput(

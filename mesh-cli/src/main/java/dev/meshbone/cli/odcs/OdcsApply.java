@@ -74,11 +74,13 @@ public final class OdcsApply {
   private final ObjectNode slos = Output.object();
   private final ObjectNode properties = Output.object();
 
-  public static Mapped map(JsonNode doc, String source, String domainFlag) {
-    return new OdcsApply().read(doc, source, domainFlag);
+  public static Mapped map(
+      JsonNode doc, String source, String domainFlag, String productFlag, String ownerFlag) {
+    return new OdcsApply().read(doc, source, domainFlag, productFlag, ownerFlag);
   }
 
-  private Mapped read(JsonNode doc, String source, String domainFlag) {
+  private Mapped read(
+      JsonNode doc, String source, String domainFlag, String productFlag, String ownerFlag) {
     if (!doc.isObject()) {
       throw CliException.badInput(
           source + ": an ODCS contract is a YAML map (apiVersion, kind, id, schema...)");
@@ -109,7 +111,7 @@ public final class OdcsApply {
               + (schemas.isArray() ? schemas.size() : 0));
     }
     JsonNode object = schemas.get(0);
-    String product = doc.hasNonNull("dataProduct") ? doc.get("dataProduct").asText() : null;
+    String product = doc.hasNonNull("dataProduct") ? doc.get("dataProduct").asText() : productFlag;
     if (product == null && object.hasNonNull("physicalName")) {
       String physical = object.get("physicalName").asText();
       product =
