@@ -21,7 +21,8 @@ import org.apache.avro.Schema;
  * which the registry keeps verbatim beside the schema.
  *
  * <p>A mesh rule is a Confluent domain rule of type {@code MESH}, so the rule set stays readable by
- * Confluent clients (which skip rule types they have no executor for):
+ * Confluent clients (which skip it when its {@code onFailure} is {@code NONE}, what the registry
+ * gives a MESH rule that names none: {@link #withClientFailureActions}):
  *
  * <pre>{@code
  * {"domainRules": [

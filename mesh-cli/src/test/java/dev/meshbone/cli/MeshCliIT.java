@@ -573,7 +573,7 @@ class MeshCliIT {
   void shouldSwitchBetweenContextsOfTheConfigFile() throws IOException {
     Map<String, String> env = new HashMap<>(mesh.env());
     env.remove("MESH_REGISTRY_URL");
-    env.put("MESH_CONFIG", mesh.dir().resolve("home/.meshbone/config").toString());
+    env.put("MESH_CONFIG", mesh.dir().resolve("contexts/config").toString());
     assertThat(
             Mesh.capture(
                     env, "config", "set-context", "local", "--registry-url", mesh.registryUrl())

@@ -171,9 +171,16 @@ public final class OdcsApply {
     if (!properties.isEmpty()) {
       decl.set("properties", properties);
     }
+    if (!decl.has("owner") && ownerFlag != null) {
+      decl.putObject("owner").put("team", ownerFlag);
+    }
     if (!decl.has("owner")) {
       throw CliException.badInput(
-          source + ": the contract names no owner: add team: {name: <team>}");
+          source
+              + ": the contract names no owner: add team: {name: <team>}, or give --owner TEAM"
+              + (unmapped.isEmpty()
+                  ? ""
+                  : "; no meshbone meaning: " + String.join(", ", unmapped)));
     }
     String ruleSet = null;
     if (!rules.isEmpty()) {
