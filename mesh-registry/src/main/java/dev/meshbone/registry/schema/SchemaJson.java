@@ -212,7 +212,8 @@ final class SchemaJson {
       node.set("metadata", tree(version.getMetadataJson()));
     }
     if (version.getRuleSetJson() != null) {
-      node.set("ruleSet", tree(version.getRuleSetJson()));
+      // Versions stored before MESH rules got a failure action are served with it too.
+      node.set("ruleSet", tree(DataRules.withClientFailureActions(version.getRuleSetJson())));
     }
     node.put("schema", version.getSchema$());
   }
