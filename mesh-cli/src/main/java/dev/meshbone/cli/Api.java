@@ -10,7 +10,6 @@ import dev.meshbone.client.ProductChangeRefusedException;
 import dev.meshbone.client.RegistryUnavailableException;
 import dev.meshbone.client.UnknownProductException;
 import dev.meshbone.client.VerdictPendingException;
-import dev.meshbone.client.internal.RegistryHttp;
 import dev.meshbone.topics.InvalidNameException;
 import dev.meshbone.topics.Names;
 import java.time.Duration;
@@ -74,7 +73,7 @@ public final class Api {
   /** The registry's HTTP, acting as {@code domain} (null: no domain header). */
   public Http registry(String domain) {
     return new Http(
-        new RegistryHttp(settings(config.registryUrl(), domain), domain),
+        new MeshHttp(config.registryUrl(), domain, config.credentials()),
         "mesh-registry",
         "--registry-url");
   }
@@ -82,7 +81,7 @@ public final class Api {
   /** quality-monitor's HTTP. */
   public Http quality() {
     return new Http(
-        new RegistryHttp(settings(config.qualityUrl(), null), null),
+        new MeshHttp(config.qualityUrl(), null, config.credentials()),
         "quality-monitor",
         "--quality-url");
   }
@@ -124,74 +123,45 @@ public final class Api {
 
   /** One service's HTTP API; answers are JSON trees, failures {@link CliException}s. */
   public static final class Http {
-    private final RegistryHttp http;
+    private final MeshHttp http;
     private final String service;
     private final String flag;
 
-    Http(RegistryHttp http, String service, String flag) {
+    Http(MeshHttp http, String service, String flag) {
       this.http = http;
       this.service = service;
       this.flag = flag;
     }
 
     public JsonNode get(String path) {
-      return ok(raw(() -> http.get(path)), "GET " + path);
+      return ok(answer("GET", path, null));
     }
 
     public JsonNode post(String path, Object body) {
-      return ok(
-          raw(() -> http.post(path, body, java.util.UUID.randomUUID().toString())), "POST " + path);
+      return ok(answer("POST", path, body));
     }
 
     public JsonNode delete(String path) {
-      return ok(raw(() -> http.delete(path)), "DELETE " + path);
+      return ok(answer("DELETE", path, null));
     }
 
     /** The answer whatever its status (for callers that read refusals themselves). */
-    public RegistryHttp.Answer answer(String method, String path, Object body) {
-      return raw(
-          () ->
-              switch (method) {
-                case "GET" -> http.get(path);
-                case "POST" -> http.post(path, body, java.util.UUID.randomUUID().toString());
-                case "DELETE" -> http.delete(path);
-                default -> throw new IllegalArgumentException(method);
-              });
-    }
-
-    public RegistryHttp raw() {
-      return http;
-    }
-
-    private RegistryHttp.Answer raw(java.util.function.Supplier<RegistryHttp.Answer> call) {
+    public MeshHttp.Answer answer(String method, String path, Object body) {
       try {
-        return call.get();
-      } catch (RegistryUnavailableException e) {
-        Throwable cause = e.getCause();
-        String why =
-            cause == null
-                ? e.getMessage()
-                : cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        if (cause == null) {
-          int open = e.getMessage().indexOf("attempts (");
-          why =
-              open < 0
-                  ? e.getMessage()
-                  : e.getMessage()
-                      .substring(
-                          open + 10,
-                          e.getMessage().indexOf("):", open) < 0
-                              ? e.getMessage().length()
-                              : e.getMessage().indexOf("):", open));
-        }
+        return switch (method) {
+          case "GET" -> http.get(path);
+          case "POST" -> http.post(path, body);
+          case "DELETE" -> http.delete(path);
+          default -> throw new IllegalArgumentException(method);
+        };
+      } catch (MeshHttp.Unreachable e) {
         throw new CliException(
             CliException.UNREACHABLE,
             service
                 + " at "
                 + http.base()
                 + " did not answer ("
-                + why
+                + e.getMessage()
                 + "): is it running? ("
                 + flag
                 + ", or a context in ~/.meshbone/config)",
@@ -199,14 +169,14 @@ public final class Api {
       }
     }
 
-    public JsonNode ok(RegistryHttp.Answer answer, String what) {
+    public JsonNode ok(MeshHttp.Answer answer) {
       if (answer.ok()) {
         return answer.body();
       }
       throw failure(answer);
     }
 
-    public CliException failure(RegistryHttp.Answer answer) {
+    public CliException failure(MeshHttp.Answer answer) {
       int status = answer.status();
       String message = answer.message();
       if (status == 401) {
@@ -220,7 +190,7 @@ public final class Api {
 
   /** Path segment encoding. */
   public static String seg(String value) {
-    return RegistryHttp.segment(value);
+    return MeshHttp.segment(value);
   }
 
   /** A query string of the non-null parameters. */

@@ -67,17 +67,8 @@ public final class RegistryHttp implements AutoCloseable {
   }
 
   public RegistryHttp(MeshClientSettings settings) {
-    this(settings, settings.domain());
-  }
-
-  /**
-   * An HTTP client of the registry at {@code settings.registryUrl()} that names {@code
-   * actingDomain} in {@code X-Mesh-Domain}, or no domain at all when it is null (a read that acts
-   * for nobody, or a client whose credentials say who it is).
-   */
-  public RegistryHttp(MeshClientSettings settings, String actingDomain) {
     this.base = settings.registryUrl();
-    this.domain = actingDomain;
+    this.domain = settings.domain();
     this.requestTimeout = settings.requestTimeout();
     this.authorization = authorization(settings.registryProperties(), base);
     this.http =
@@ -149,10 +140,8 @@ public final class RegistryHttp implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .timeout(requestTimeout)
             .header("Accept", "text/event-stream")
+            .header(DOMAIN_HEADER, domain)
             .GET();
-    if (domain != null) {
-      request.header(DOMAIN_HEADER, domain);
-    }
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -180,14 +169,12 @@ public final class RegistryHttp implements AutoCloseable {
         HttpRequest.newBuilder(uri(path))
             .timeout(requestTimeout)
             .header("Accept", "application/json, application/vnd.schemaregistry.v1+json")
+            .header(DOMAIN_HEADER, domain)
             .method(
                 method,
                 json == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    if (domain != null) {
-      request.header(DOMAIN_HEADER, domain);
-    }
     if (json != null) {
       request.header(
           "Content-Type",

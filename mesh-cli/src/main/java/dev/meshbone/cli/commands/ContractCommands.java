@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshbone.cli.Api;
 import dev.meshbone.cli.CliException;
 import dev.meshbone.cli.Inputs;
+import dev.meshbone.cli.MeshHttp;
 import dev.meshbone.cli.Output;
 import dev.meshbone.cli.Progress;
 import dev.meshbone.cli.odcs.OdcsApply;
 import dev.meshbone.cli.odcs.OdcsExport;
-import dev.meshbone.client.internal.RegistryHttp;
 import dev.meshbone.contracts.AvroContracts;
 import dev.meshbone.contracts.InvalidContractException;
 import dev.meshbone.contracts.Subjects;
@@ -153,9 +153,9 @@ public final class ContractCommands implements Runnable {
   /** Registers a schema (with rules) under a subject as its owner, waiting for the verdict. */
   public static Registered register(Api.Http http, String subject, Schema schema, String ruleSet) {
     String path = "/subjects/" + Api.seg(subject);
-    RegistryHttp.Answer latest = http.answer("GET", path + "/versions/latest", null);
+    MeshHttp.Answer latest = http.answer("GET", path + "/versions/latest", null);
     int before = latest.ok() ? latest.body().path("version").asInt() : 0;
-    RegistryHttp.Answer answer = http.answer("POST", path + "/versions", body(schema, ruleSet));
+    MeshHttp.Answer answer = http.answer("POST", path + "/versions", body(schema, ruleSet));
     if (!answer.ok()) {
       int code = answer.body().path("error_code").asInt(answer.status());
       if (code == 409 || code == 42201 || code == 42210) {
@@ -263,7 +263,7 @@ public final class ContractCommands implements Runnable {
       Schema schema = schema(file);
       String ruleSet = ruleSet(rules);
       Api.Http http = api().registry(api().acting(owner(s)));
-      RegistryHttp.Answer answer =
+      MeshHttp.Answer answer =
           http.answer(
               "POST",
               "/compatibility/subjects/" + Api.seg(s) + "/versions/latest?verbose=true",
@@ -279,9 +279,9 @@ public final class ContractCommands implements Runnable {
       } else {
         throw http.failure(answer);
       }
-      RegistryHttp.Answer latest =
+      MeshHttp.Answer latest =
           http.answer("GET", "/subjects/" + Api.seg(s) + "/versions/latest", null);
-      RegistryHttp.Answer level =
+      MeshHttp.Answer level =
           http.answer("GET", "/config/" + Api.seg(s) + "?defaultToGlobal=true", null);
       String against =
           latest.ok()

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshbone.cli.Api;
 import dev.meshbone.cli.CliException;
 import dev.meshbone.cli.Declarations;
+import dev.meshbone.cli.MeshHttp;
 import dev.meshbone.cli.Output;
-import dev.meshbone.client.internal.RegistryHttp;
 import dev.meshbone.rules.DataRules;
 import dev.meshbone.topics.ProductId;
 import java.math.BigDecimal;
@@ -33,7 +33,7 @@ public final class OdcsExport {
     JsonNode d = p.path("descriptor");
     String subject =
         d.hasNonNull("contractSubject") ? d.get("contractSubject").asText() : id + "-value";
-    RegistryHttp.Answer latest =
+    MeshHttp.Answer latest =
         http.answer("GET", "/subjects/" + Api.seg(subject) + "/versions/latest", null);
     if (!latest.ok()) {
       throw CliException.notFound(
