@@ -105,6 +105,14 @@ class PackagedLocalMeshIT {
   }
 
   @Test
+  void shouldAnswerTheRequestsTheDocsShowAsTheyShow() throws Exception {
+    // Every curl command of the README's walk-through and of docs/registry-api.md and
+    // docs/quality-monitor.md, and the README's URLs, against this mesh (see DocumentedRequests).
+    new DocumentedRequests(mesh.kafkaPort, mesh.registryPort, mesh.validatorPort, mesh.qualityPort)
+        .checkAll();
+  }
+
+  @Test
   void shouldServeTheDashboardPageAndItsAssets() throws Exception {
     var page = get(mesh.url(mesh.qualityPort, "/"));
     assertThat(page.statusCode()).isEqualTo(200);
