@@ -13,6 +13,7 @@ import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClient;
 import dev.meshbone.contracts.AvroContracts;
 import dev.meshbone.contracts.InvalidContractException;
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.rules.DataRules;
 import dev.meshbone.rules.InvalidRuleException;
 import dev.meshbone.topics.InvalidNameException;
@@ -693,7 +694,7 @@ public final class OdcsApply {
     ContractCommands.Registered r;
     try (Progress p =
         progress.apply("waiting for contract-validator's decision on the contract of " + m.id())) {
-      r = ContractCommands.register(http, m.id() + "-value", m.schema(), m.ruleSet());
+      r = ContractCommands.register(http, Subjects.valueSubject(m.id()), m.schema(), m.ruleSet());
     }
     ObjectNode data = Output.object();
     data.put("product", m.id().toString());

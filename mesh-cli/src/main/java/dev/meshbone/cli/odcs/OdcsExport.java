@@ -8,6 +8,7 @@ import dev.meshbone.cli.CliException;
 import dev.meshbone.cli.Declarations;
 import dev.meshbone.cli.MeshHttp;
 import dev.meshbone.cli.Output;
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.rules.DataRules;
 import dev.meshbone.topics.ProductId;
 import java.math.BigDecimal;
@@ -32,7 +33,9 @@ public final class OdcsExport {
     JsonNode p = http.get("/products/" + Api.seg(id.toString()));
     JsonNode d = p.path("descriptor");
     String subject =
-        d.hasNonNull("contractSubject") ? d.get("contractSubject").asText() : id + "-value";
+        d.hasNonNull("contractSubject")
+            ? d.get("contractSubject").asText()
+            : Subjects.valueSubject(id);
     MeshHttp.Answer latest =
         http.answer("GET", "/subjects/" + Api.seg(subject) + "/versions/latest", null);
     if (!latest.ok()) {
