@@ -123,6 +123,68 @@ const scenarios = {
     };
   },
 
+  /**
+   * The common producer and consumer settings of Confluent's serde against contracts with MESH
+   * rules, which this client has no executor for: latest version (auto-registration off), a fixed
+   * schema id, plain auto-registration; the deserializer reads all of them back. A record that
+   * breaks a rule still serializes (the client cannot check it; contract-validator does).
+   */
+  async confluentMeshRules() {
+    const { topic, record, breaking, schemaId, autoTopic, autoRecord, strictTopic } = args;
+    const latest = new AvroSerializer(confluentClient(), SerdeType.VALUE, {
+      autoRegisterSchemas: false,
+      useLatestVersion: true,
+    });
+    const latestBytes = await latest.serialize(topic, record);
+    const breakingBytes = await latest.serialize(topic, breaking);
+    const byId = new AvroSerializer(confluentClient(), SerdeType.VALUE, {
+      autoRegisterSchemas: false,
+      useSchemaId: schemaId,
+    });
+    const byIdBytes = await byId.serialize(topic, record);
+    const auto = new AvroSerializer(confluentClient(), SerdeType.VALUE, { autoRegisterSchemas: true });
+    const autoBytes = await auto.serialize(autoTopic, autoRecord);
+    const reader = new AvroDeserializer(confluentClient(), SerdeType.VALUE, {});
+    const decoded = [
+      await reader.deserialize(topic, latestBytes),
+      await reader.deserialize(topic, byIdBytes),
+      await reader.deserialize(autoTopic, autoBytes),
+    ];
+    const latestReader = new AvroDeserializer(confluentClient(), SerdeType.VALUE, { useLatestVersion: true });
+    const readAsLatest = await latestReader.deserialize(topic, byIdBytes);
+    // A MESH rule that asks for ERROR on failure is honoured: the client refuses to write.
+    let strict;
+    try {
+      await new AvroSerializer(confluentClient(), SerdeType.VALUE, {
+        autoRegisterSchemas: false,
+        useLatestVersion: true,
+      }).serialize(strictTopic, record);
+      strict = 'serialized';
+    } catch (e) {
+      strict = String(e?.message ?? e);
+    }
+    return {
+      latestId: latestBytes.readInt32BE(1),
+      breakingId: breakingBytes.readInt32BE(1),
+      byIdId: byIdBytes.readInt32BE(1),
+      autoId: autoBytes.readInt32BE(1),
+      decoded,
+      readAsLatest,
+      strict,
+      values: [latestBytes.toString('base64'), breakingBytes.toString('base64')],
+    };
+  },
+
+  /** @kafkajs/confluent-schema-registry registering under a subject whose contract has MESH rules. */
+  async kafkajsMeshRules() {
+    const registry = new SchemaRegistry({ host: args.registryUrl });
+    const { subject, schema, record } = args;
+    const registered = await registry.register({ type: SchemaType.AVRO, schema }, { subject });
+    const encoded = await registry.encode(registered.id, record);
+    const decoded = await new SchemaRegistry({ host: args.registryUrl }).decode(encoded);
+    return { id: registered.id, decoded };
+  },
+
   /** @kafkajs/confluent-schema-registry: register (with its config calls), encode, decode. */
   async kafkajsClient() {
     const registry = new SchemaRegistry({ host: args.registryUrl });

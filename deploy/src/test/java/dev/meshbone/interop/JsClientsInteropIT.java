@@ -294,6 +294,163 @@ class JsClientsInteropIT {
         .containsExactly("j-1=10", "j-2=20", "j-3=30");
   }
 
+  /** A contract with MESH rules, as a user registers it: no onFailure of its own. */
+  private int registerWithMeshRules(String subject, String schema, String onFailure)
+      throws Exception {
+    return registerWithMeshRules(subject, schema, onFailure, "amount", "id", "o-[0-9]+");
+  }
+
+  private int registerWithMeshRules(
+      String subject,
+      String schema,
+      String onFailure,
+      String numberField,
+      String textField,
+      String pattern)
+      throws Exception {
+    var body = JSON.createObjectNode().put("schema", schema);
+    var rules = body.putObject("ruleSet").putArray("domainRules");
+    var amount =
+        rules
+            .addObject()
+            .put("name", "amount-range")
+            .put("kind", "CONDITION")
+            .put("mode", "WRITE")
+            .put("type", "MESH");
+    amount.putObject("params").put("field", numberField).put("min", "1").put("max", "1000");
+    if (onFailure != null) {
+      amount.put("onFailure", onFailure);
+    }
+    var id =
+        rules
+            .addObject()
+            .put("name", "id-format")
+            .put("kind", "CONDITION")
+            .put("mode", "WRITEREAD")
+            .put("type", "MESH");
+    id.putObject("params").put("field", textField).put("pattern", pattern);
+    var response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(registryUrl + "/subjects/" + subject + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body()).get("id").asInt();
+  }
+
+  /** {name, count} in this order: the serializer derives the schema's field order from it. */
+  private static Map<String, Object> eventRecord() {
+    Map<String, Object> record = new java.util.LinkedHashMap<>();
+    record.put("name", "created");
+    record.put("count", 3);
+    return record;
+  }
+
+  /** The schema Confluent's JS serializer derives from {name, count} when it auto-registers. */
+  private static String derivedEventSchema() {
+    return "{\"type\":\"record\",\"name\":\"Record1\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
+        + "{\"name\":\"count\",\"type\":\"int\"}]}";
+  }
+
+  @Test
+  void shouldLetConfluentsSerdeWorkUnchangedOnContractsWithMeshRules() throws Exception {
+    int id = registerWithMeshRules(domain + ".orders-value", orderSchema(), null);
+    int autoContract =
+        registerWithMeshRules(
+            domain + ".events-value", derivedEventSchema(), null, "count", "name", "[a-z]+");
+    registerWithMeshRules(domain + ".strict-value", orderSchema(), "ERROR");
+
+    JsonNode result =
+        node(
+            "confluentMeshRules",
+            Map.of(
+                "topic",
+                domain + ".orders.ingest",
+                "record",
+                Map.of("id", "o-1", "amount", 42),
+                "breaking",
+                Map.of("id", "o-2", "amount", 5000),
+                "schemaId",
+                id,
+                "autoTopic",
+                domain + ".events.ingest",
+                "autoRecord",
+                eventRecord(),
+                "strictTopic",
+                domain + ".strict.ingest"));
+
+    assertThat(result.get("latestId").asInt()).isEqualTo(id);
+    assertThat(result.get("breakingId").asInt()).isEqualTo(id);
+    assertThat(result.get("byIdId").asInt()).isEqualTo(id);
+    assertThat(result.get("autoId").asInt())
+        .as(
+            "%s %s %s",
+            get("/subjects/" + domain + ".events-value/versions"),
+            get("/schemas/ids/" + result.get("autoId").asInt()),
+            get("/schemas/ids/" + autoContract))
+        .isEqualTo(autoContract);
+    assertThat(result.get("decoded").get(0).get("amount").asInt()).isEqualTo(42);
+    assertThat(result.get("decoded").get(1).get("id").asText()).isEqualTo("o-1");
+    assertThat(result.get("decoded").get(2).get("count").asInt()).isEqualTo(3);
+    assertThat(result.get("readAsLatest").get("amount").asInt()).isEqualTo(42);
+    assertThat(result.get("strict").asText()).contains("could not find rule executor of type MESH");
+    // The registry keeps the rules with the failure action clients skip, and serves them so.
+    JsonNode latest = get("/subjects/" + domain + ".orders-value/versions/latest");
+    assertThat(latest.get("ruleSet").get("domainRules"))
+        .extracting(r -> r.get("name").asText() + ":" + r.get("onFailure").asText())
+        .containsExactly("amount-range:NONE", "id-format:NONE");
+    assertThat(
+            get("/subjects/" + domain + ".strict-value/versions/latest")
+                .get("ruleSet")
+                .get("domainRules")
+                .get(0)
+                .get("onFailure")
+                .asText())
+        .isEqualTo("ERROR");
+
+    // What the client let through, contract-validator checks: the breaking record is a dead letter.
+    String ingest = domain + ".orders.ingest";
+    broker.createTopics(1, ingest);
+    try (var producer = new KafkaProducer<byte[], byte[]>(broker.producerConfig())) {
+      for (JsonNode value : result.get("values")) {
+        producer
+            .send(
+                new ProducerRecord<>(ingest, java.util.Base64.getDecoder().decode(value.asText())))
+            .get();
+      }
+    }
+    try (var admin = broker.admin()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> admin.listTopics().names().get().contains(domain + ".orders.dlq"));
+    }
+    assertThat(consume(domain + ".orders", 1)).hasSize(1);
+    List<ConsumerRecord<byte[], byte[]>> dead = consumeRecords(domain + ".orders.dlq", 1);
+    assertThat(new String(dead.get(0).headers().lastHeader("mesh.dlq.rule").value()))
+        .isEqualTo("amount-range");
+  }
+
+  @Test
+  void shouldLetTheKafkajsClientRegisterAndEncodeOnAContractWithMeshRules() throws Exception {
+    String subject = domain + ".payments-value";
+    int id = registerWithMeshRules(subject, orderSchema(), null);
+
+    JsonNode result =
+        node(
+            "kafkajsMeshRules",
+            Map.of(
+                "subject", subject,
+                "schema", orderSchema(),
+                "record", Map.of("id", "o-7", "amount", 70)));
+
+    // The same schema without rules is the contract's version (it inherits the rules).
+    assertThat(result.get("id").asInt()).isEqualTo(id);
+    assertThat(result.get("decoded").get("amount").asInt()).isEqualTo(70);
+    assertThat(get("/subjects/" + subject + "/versions").toString()).isEqualTo("[1]");
+  }
+
   // ---- helpers ----
 
   private String orderSchema() {
@@ -326,17 +483,21 @@ class JsClientsInteropIT {
   }
 
   private List<byte[]> consume(String topic, int count) {
-    List<byte[]> values = new ArrayList<>();
+    return consumeRecords(topic, count).stream().map(ConsumerRecord::value).toList();
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> consumeRecords(String topic, int count) {
+    List<ConsumerRecord<byte[], byte[]>> values = new ArrayList<>();
     try (var consumer =
         new KafkaConsumer<byte[], byte[]>(
             broker.consumerConfig(KafkaBroker.unique("java-reader")))) {
       consumer.subscribe(List.of(topic));
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  values.add(r.value());
+                  values.add(r);
                 }
                 return values.size() >= count;
               });

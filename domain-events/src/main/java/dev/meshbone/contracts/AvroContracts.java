@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.meshbone.events.SchemaReference;
+import dev.meshbone.rules.DataRules;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,7 +99,9 @@ public final class AvroContracts {
     appendField(text, "metadata");
     appendField(text, canonicalJson(metadataJson));
     appendField(text, "ruleSet");
-    appendField(text, canonicalJson(ruleSetJson));
+    // A MESH rule without onFailure is the rule with onFailure NONE, as the registry serves it: a
+    // version stored before the registry added it is found again by the rules it was given.
+    appendField(text, canonicalJson(DataRules.withClientFailureActions(ruleSetJson)));
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")

@@ -21,7 +21,8 @@ import org.apache.avro.Schema;
  * which the registry keeps verbatim beside the schema.
  *
  * <p>A mesh rule is a Confluent domain rule of type {@code MESH}, so the rule set stays readable by
- * Confluent clients (which skip rule types they have no executor for):
+ * Confluent clients (which skip it when its {@code onFailure} is {@code NONE}, what the registry
+ * gives a MESH rule that names none: {@link #withClientFailureActions}):
  *
  * <pre>{@code
  * {"domainRules": [
@@ -180,6 +181,49 @@ public final class DataRules {
       throw new InvalidRuleException(problems);
     }
     return rules.isEmpty() && ignored.isEmpty() ? NONE : new DataRules(rules, ignored);
+  }
+
+  /**
+   * The rule set as the registry keeps and serves it: every MESH domain rule that names no {@code
+   * onFailure} gets {@code "onFailure": "NONE"}. Confluent's serializers and deserializers run a
+   * rule's {@code onFailure} action when they have no executor for its type, and that action is
+   * {@code ERROR} when none is named: a stock client configured with {@code use.latest.version} or
+   * {@code use.schema.id} could not write at all on a contract with a MESH rule. {@code NONE} tells
+   * a client to go on; contract-validator enforces the rule (it does not read {@code onFailure}),
+   * and a client that registers a MESH executor can override the action for the type. A rule that
+   * names its own {@code onFailure} keeps it. Text that is not a JSON object, or has nothing to
+   * add, is returned unchanged.
+   */
+  public static String withClientFailureActions(String ruleSetJson) {
+    if (ruleSetJson == null || ruleSetJson.isBlank()) {
+      return ruleSetJson;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(ruleSetJson);
+    } catch (JsonProcessingException e) {
+      return ruleSetJson; // the parse that decides reports it
+    }
+    if (root == null || !root.isObject() || !root.path("domainRules").isArray()) {
+      return ruleSetJson;
+    }
+    boolean changed = false;
+    for (JsonNode rule : root.get("domainRules")) {
+      if (rule.isObject()
+          && MESH_TYPE.equalsIgnoreCase(text(rule, "type"))
+          && !rule.hasNonNull("onFailure")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) rule).put("onFailure", "NONE");
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return ruleSetJson;
+    }
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed rule set writes back", e);
+    }
   }
 
   /**

@@ -62,4 +62,25 @@ class AvroContractsTest {
                 AvroContracts.requireJsonObject("ruleSet", "\"x\"", RegistryErrors.INVALID_RULESET))
         .hasMessageContaining("must be a JSON object");
   }
+
+  @Test
+  void shouldTakeAMeshRuleWithoutAFailureActionAsTheRuleWithNone() {
+    String canonical = AvroContracts.parse("\"string\"").canonical();
+    String rule = "{\"name\":\"r\",\"type\":\"MESH\",\"params\":{\"field\":\"x\",\"min\":\"1\"}";
+
+    String without =
+        AvroContracts.identity(canonical, List.of(), null, "{\"domainRules\":[" + rule + "}]}");
+    String none =
+        AvroContracts.identity(
+            canonical, List.of(), null, "{\"domainRules\":[" + rule + ",\"onFailure\":\"NONE\"}]}");
+    String error =
+        AvroContracts.identity(
+            canonical,
+            List.of(),
+            null,
+            "{\"domainRules\":[" + rule + ",\"onFailure\":\"ERROR\"}]}");
+
+    assertThat(without).isEqualTo(none);
+    assertThat(error).isNotEqualTo(none);
+  }
 }

@@ -202,4 +202,27 @@ class DataRulesTest {
     assertThat(rules.problemsWith(ORDER)).hasSize(1);
     assertThat(rules.problemsWith(ORDER).get(0)).contains("\"SHIPPED\" can never occur");
   }
+
+  @Test
+  void shouldGiveMeshRulesWithoutAFailureActionOneConfluentClientsSkip() {
+    String ruleSet =
+        "{\"domainRules\":[{\"name\":\"a\",\"type\":\"MESH\",\"params\":{\"field\":\"x\",\"min\":\"0\"}},"
+            + "{\"name\":\"b\",\"type\":\"MESH\",\"onFailure\":\"ERROR\",\"params\":{\"field\":\"x\",\"max\":\"9\"}},"
+            + "{\"name\":\"c\",\"type\":\"CEL\",\"expr\":\"true\"}]}";
+
+    String served = DataRules.withClientFailureActions(ruleSet);
+
+    assertThat(served)
+        .isEqualTo(
+            "{\"domainRules\":[{\"name\":\"a\",\"type\":\"MESH\",\"params\":{\"field\":\"x\",\"min\":\"0\"},"
+                + "\"onFailure\":\"NONE\"},"
+                + "{\"name\":\"b\",\"type\":\"MESH\",\"onFailure\":\"ERROR\",\"params\":{\"field\":\"x\",\"max\":\"9\"}},"
+                + "{\"name\":\"c\",\"type\":\"CEL\",\"expr\":\"true\"}]}");
+    assertThat(DataRules.parse(served).rules()).hasSize(2); // the validator still checks both
+    assertThat(DataRules.withClientFailureActions(served)).isEqualTo(served);
+    assertThat(DataRules.withClientFailureActions(null)).isNull();
+    assertThat(DataRules.withClientFailureActions("not json")).isEqualTo("not json");
+    assertThat(DataRules.withClientFailureActions("{\"migrationRules\":[]}"))
+        .isEqualTo("{\"migrationRules\":[]}");
+  }
 }

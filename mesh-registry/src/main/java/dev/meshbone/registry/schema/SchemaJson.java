@@ -10,6 +10,7 @@ import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.SchemaReference;
+import dev.meshbone.rules.DataRules;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -130,7 +131,10 @@ final class SchemaJson {
         schemaType,
         references,
         object(json, "metadata", RegistryErrors.INVALID_SCHEMA),
-        object(json, "ruleSet", RegistryErrors.INVALID_RULESET),
+        // MESH rules are kept, compared and served with a failure action stock Confluent clients
+        // can run (DataRules.withClientFailureActions): they skip the rule and the validator
+        // enforces it.
+        DataRules.withClientFailureActions(object(json, "ruleSet", RegistryErrors.INVALID_RULESET)),
         integer(json, "version"),
         integer(json, "id"));
   }
@@ -208,7 +212,8 @@ final class SchemaJson {
       node.set("metadata", tree(version.getMetadataJson()));
     }
     if (version.getRuleSetJson() != null) {
-      node.set("ruleSet", tree(version.getRuleSetJson()));
+      // Versions stored before MESH rules got a failure action are served with it too.
+      node.set("ruleSet", tree(DataRules.withClientFailureActions(version.getRuleSetJson())));
     }
     node.put("schema", version.getSchema$());
   }

@@ -226,6 +226,25 @@ class SchemaRegistryIT {
   }
 
   @Test
+  void shouldServeMeshRulesWithAFailureActionClientsSkipAndFindThemEitherWay() {
+    String rules = meshRule("id-format", "{\"field\":\"id\",\"pattern\":\"ORD-[0-9]+\"}");
+
+    var registered = http.post("/subjects/" + subject + "/versions", withRuleSet(v1(), rules));
+    JsonNode served = http.get("/subjects/" + subject + "/versions/1").json();
+    var asRegistered = http.post("/subjects/" + subject, withRuleSet(v1(), rules));
+    var asServed =
+        http.post("/subjects/" + subject, withRuleSet(v1(), served.get("ruleSet").toString()));
+    var again = http.post("/subjects/" + subject + "/versions", withRuleSet(v1(), rules));
+
+    assertThat(registered.status()).as("%s", registered).isEqualTo(200);
+    assertThat(served.get("ruleSet").get("domainRules").get(0).get("onFailure").asText())
+        .isEqualTo("NONE");
+    assertThat(asRegistered.json().get("version").asInt()).isEqualTo(1);
+    assertThat(asServed.json().get("version").asInt()).isEqualTo(1);
+    assertThat(again.json().get("id").asInt()).isEqualTo(registered.json().get("id").asInt());
+  }
+
+  @Test
   void shouldRefuseADataRuleOnAFieldTheSchemaLacksWith42201() {
     String body =
         withRuleSet(v1(), meshRule("amount-range", "{\"field\":\"amount\",\"min\":\"0\"}"));
