@@ -56,6 +56,8 @@ public final class CliMesh implements AutoCloseable {
     settings.put("kafka.streams.application.id", KafkaBroker.unique("cli-it-" + service));
     settings.put("meshbone.state-dir", dir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // An open mesh, as bin/local-mesh runs without --secure: the CLI names its domain.
+    settings.put("meshbone.security.enabled", false);
     return settings;
   }
 
