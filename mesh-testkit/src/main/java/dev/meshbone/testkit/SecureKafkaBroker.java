@@ -2,6 +2,7 @@ package dev.meshbone.testkit;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
@@ -155,18 +157,26 @@ public final class SecureKafkaBroker implements KafkaBroker, AutoCloseable {
 
   /** Creates or changes a SCRAM-SHA-512 user, and returns once the broker accepts its password. */
   public void addUser(String user, String password) {
+    addUsers(Map.of(user, password));
+  }
+
+  /**
+   * Creates or changes SCRAM-SHA-512 users in one request, and returns once the broker accepts
+   * their passwords.
+   */
+  public void addUsers(Map<String, String> users) {
+    List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+    users.forEach(
+        (user, password) ->
+            alterations.add(
+                new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
     try (Admin admin = admin()) {
-      admin
-          .alterUserScramCredentials(
-              List.of(
-                  new UserScramCredentialUpsertion(
-                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
+      admin.alterUserScramCredentials(alterations).all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot add the SCRAM user " + user, e);
+      throw new IllegalStateException("cannot add the SCRAM users " + users.keySet(), e);
     }
-    awaitAuthenticates(user, password, Duration.ofSeconds(30));
+    users.forEach((user, password) -> awaitAuthenticates(user, password, Duration.ofSeconds(30)));
   }
 
   private void awaitAuthenticates(String user, String password, Duration timeout) {
