@@ -4,6 +4,7 @@ import dev.meshbone.local.demo.DemoMesh;
 import dev.meshbone.quality.QualityApp;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.ServiceLauncher;
+import dev.meshbone.runtime.security.UsersFile;
 import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class LocalMesh implements AutoCloseable {
   private LocalKafka kafka;
   private final List<ApplicationContext> contexts = new ArrayList<>();
   private DemoMesh demo;
+  private LocalCredentials credentials;
 
   public LocalMesh(LocalMeshOptions options) {
     this.options = options;
@@ -74,7 +76,8 @@ public final class LocalMesh implements AutoCloseable {
     } catch (PortTakenException e) {
       System.err.println(e.getMessage());
       Runtime.getRuntime().halt(2);
-    } catch (ServiceLauncher.MissingConfigurationException e) {
+    } catch (ServiceLauncher.MissingConfigurationException
+        | UsersFile.InvalidUsersFileException e) {
       System.err.println(e.getMessage());
       Runtime.getRuntime().halt(1);
     } catch (Exception e) {
@@ -98,6 +101,9 @@ public final class LocalMesh implements AutoCloseable {
     if (options.wipe()) {
       LocalKafka.wipe(dataDir);
       System.out.println("wiped " + dataDir);
+    }
+    if (options.secure()) {
+      credentials = LocalCredentials.prepare(dataDir, options.usersFile(), credentialNames());
     }
     kafka =
         LocalKafka.start(dataDir.resolve("kafka"), options.kafkaPort(), options.controllerPort());
@@ -132,6 +138,22 @@ public final class LocalMesh implements AutoCloseable {
           row, service.name() + " health", "http://localhost:" + service.port() + "/health");
     }
     System.out.printf(row, "data", dataDir);
+    if (credentials == null) {
+      System.out.printf(
+          row,
+          "security",
+          "OFF: open for local work; writes name their domain in X-Mesh-Domain, unchecked"
+              + " (--secure turns it on)");
+    } else {
+      System.out.printf(
+          row,
+          "security",
+          "ON: users from "
+              + String.join(", ", credentials.usersFiles().stream().map(Path::toString).toList()));
+      credentials
+          .generatedFile()
+          .ifPresent(file -> System.out.printf(row, "generated passwords", file + " (mode 600)"));
+    }
     if (options.demo()) {
       System.out.printf(
           row, "demo", "clinical-trials, supply-chain, pharmacovigilance (lines tagged 'demo')");
@@ -140,6 +162,23 @@ public final class LocalMesh implements AutoCloseable {
     if (options.demo()) {
       demo = DemoMesh.start(kafka.bootstrapServers(), "http://localhost:" + options.registryPort());
     }
+  }
+
+  /**
+   * The principals the mesh's own clients log in as on a secure mesh, who need a password (in the
+   * users file, or else generated): the demo domains with {@code --demo}.
+   */
+  List<String> credentialNames() {
+    var names = new ArrayList<String>();
+    if (options.demo()) {
+      names.addAll(DemoMesh.DOMAINS);
+    }
+    return names;
+  }
+
+  /** The credentials of a secure mesh ({@code --secure}), else null. */
+  LocalCredentials credentials() {
+    return credentials;
   }
 
   /** The running demo, when started with {@code --demo} (for tests). */

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * The local launcher's command line. Every option has a default that works on a laptop; ports are
  * options so a taken one can be moved.
+ *
+ * @param secure whether the services require credentials ({@code --secure}, or {@code --users})
+ * @param usersFile the users file given with {@code --users}, or null
  */
 public record LocalMeshOptions(
     Path dataDir,
@@ -17,7 +20,50 @@ public record LocalMeshOptions(
     int validatorPort,
     int qualityPort,
     boolean demo,
-    boolean help) {
+    boolean help,
+    boolean secure,
+    Path usersFile) {
+
+  /** Options of an open mesh (no {@code --secure}). */
+  public LocalMeshOptions(
+      Path dataDir,
+      boolean wipe,
+      int kafkaPort,
+      int controllerPort,
+      int registryPort,
+      int validatorPort,
+      int qualityPort,
+      boolean demo,
+      boolean help) {
+    this(
+        dataDir,
+        wipe,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        validatorPort,
+        qualityPort,
+        demo,
+        help,
+        false,
+        null);
+  }
+
+  /** These options with security on ({@code --secure}), with a users file or none (null). */
+  public LocalMeshOptions secured(Path usersFile) {
+    return new LocalMeshOptions(
+        dataDir,
+        wipe,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        validatorPort,
+        qualityPort,
+        demo,
+        help,
+        true,
+        usersFile);
+  }
 
   public static final String USAGE =
       """
@@ -34,12 +80,21 @@ public record LocalMeshOptions(
         --validator-port N     contract-validator health and metrics (default: 8082)
         --quality-port N       quality-monitor dashboard and API (default: 8083)
         --demo                 also run a small demo mesh of pharmaceutical R&D domains
+        --secure               require a user and password on every HTTP API (and Kafka):
+                               without --users, random passwords for admin (and, with
+                               --demo, each demo domain) are written to
+                               <data-dir>/credentials.properties (mode 600)
+        --users FILE           the users file, one name=password a line (implies --secure)
         --help                 print this text
+
+      Without --secure the mesh is open for local work: anyone may call every API, and a
+      write names its domain in the X-Mesh-Domain header (or as the basic-auth user),
+      unchecked.
       """;
 
   public static LocalMeshOptions defaults() {
     return new LocalMeshOptions(
-        Path.of(".meshbone"), false, 9092, 9093, 8081, 8082, 8083, false, false);
+        Path.of(".meshbone"), false, 9092, 9093, 8081, 8082, 8083, false, false, false, null);
   }
 
   /**
@@ -53,6 +108,8 @@ public record LocalMeshOptions(
     boolean wipe = false;
     boolean demo = false;
     boolean help = false;
+    boolean secure = false;
+    Path users = null;
     int kafka = o.kafkaPort;
     int controller = o.controllerPort;
     int registry = o.registryPort;
@@ -65,6 +122,11 @@ public record LocalMeshOptions(
         case "--wipe" -> wipe = true;
         case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
+        case "--secure" -> secure = true;
+        case "--users" -> {
+          users = Path.of(value(arg, rest));
+          secure = true;
+        }
         case "--data-dir" -> dataDir = Path.of(value(arg, rest));
         case "--kafka-port" -> kafka = port(arg, rest);
         case "--controller-port" -> controller = port(arg, rest);
@@ -75,7 +137,7 @@ public record LocalMeshOptions(
       }
     }
     return new LocalMeshOptions(
-        dataDir, wipe, kafka, controller, registry, validator, quality, demo, help);
+        dataDir, wipe, kafka, controller, registry, validator, quality, demo, help, secure, users);
   }
 
   private static String value(String option, List<String> rest) {

@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs again on a restart without duplicating products, contracts or subscriptions.
  */
 public final class DemoMesh implements AutoCloseable {
+  /** The demo's domains, each a user of a secure mesh. */
+  public static final List<String> DOMAINS =
+      List.of(ClinicalTrials.DOMAIN, SupplyChain.DOMAIN, Pharmacovigilance.DOMAIN);
+
   private static final List<String> WATCHED =
       List.of(
           ClinicalTrials.ENROLLMENTS_ID,
