@@ -55,6 +55,8 @@ public final class MeshApps implements AutoCloseable {
     settings.put("kafka.streams.application.id", "bench-" + service + "-" + run);
     settings.put("meshbone.state-dir", state.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
     String prefix = service + ".";
     System.getProperties()
         .forEach(

@@ -116,6 +116,14 @@ public final class LocalMesh implements AutoCloseable {
       properties.put("micronaut.server.port", service.port());
       properties.put("meshbone.state-dir", dataDir.resolve("streams").toString());
       properties.put("meshbone.replication-factor", 1);
+      if (credentials == null) {
+        properties.put("meshbone.security.enabled", false);
+      } else {
+        properties.put(
+            "meshbone.security.users-file",
+            String.join(",", credentials.usersFiles().stream().map(Path::toString).toList()));
+        properties.put("meshbone.security.platform-role", LocalCredentials.ADMIN);
+      }
       contexts.add(service.start().apply(properties));
     }
     for (Service service : services) {
@@ -160,7 +168,12 @@ public final class LocalMesh implements AutoCloseable {
     }
     System.out.println("Ctrl-C stops everything.");
     if (options.demo()) {
-      demo = DemoMesh.start(kafka.bootstrapServers(), "http://localhost:" + options.registryPort());
+      LocalCredentials known = credentials;
+      demo =
+          DemoMesh.start(
+              kafka.bootstrapServers(),
+              "http://localhost:" + options.registryPort(),
+              domain -> known == null ? java.util.Optional.empty() : known.password(domain));
     }
   }
 

@@ -56,6 +56,8 @@ final class FaultMesh implements AutoCloseable {
     settings.put("kafka.streams.application.id", KafkaBroker.unique("faults-" + service));
     settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
     settings.putAll(extra);
     ApplicationContext context = start.apply(settings);
     contexts.add(context);

@@ -306,6 +306,8 @@ class MeshRegistrySerdeIT {
     settings.put("kafka.streams.application.id", KafkaBroker.unique(service));
     settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
     return settings;
   }
 

@@ -1,5 +1,6 @@
 package dev.meshbone.runtime;
 
+import dev.meshbone.runtime.security.SecuritySettings;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
@@ -26,6 +27,7 @@ public final class ServiceLauncher {
   public static ApplicationContext run(Class<?> mainClass, String environment, String[] args) {
     try {
       requireConfigurationFiles(environment);
+      requireCredentialSource(environment, Map.of());
     } catch (MissingConfigurationException e) {
       System.err.println(e.getMessage());
       System.exit(1);
@@ -41,6 +43,7 @@ public final class ServiceLauncher {
    */
   public static ApplicationContext start(String environment, Map<String, Object> properties) {
     requireConfigurationFiles(environment);
+    requireCredentialSource(environment, properties);
     ApplicationContext context =
         ApplicationContext.builder()
             .environments(environment)
@@ -98,6 +101,60 @@ public final class ServiceLauncher {
               + " org.yaml:snakeyaml must be on it)");
     }
   }
+
+  /**
+   * Secure by default: with {@code meshbone.security.enabled} not set to false, a service needs a
+   * source of credentials to check callers against (a users file, or JWT with a signature source).
+   *
+   * @throws MissingConfigurationException naming the settings that would do
+   */
+  public static void requireCredentialSource(String environment, Map<String, Object> properties) {
+    Environment env =
+        ApplicationContext.builder()
+            .environments(environment)
+            .deduceEnvironment(false)
+            .properties(properties)
+            .build()
+            .getEnvironment();
+    try {
+      env.start();
+      SecuritySettings settings;
+      try {
+        settings = SecuritySettings.from(env);
+      } catch (IllegalArgumentException e) {
+        throw new MissingConfigurationException(
+            "meshbone service '" + environment + "' refuses to start: " + e.getMessage());
+      }
+      if (!settings.enabled()) {
+        return;
+      }
+      if (!settings.hasCredentialSource()) {
+        throw new MissingConfigurationException(
+            "meshbone service '"
+                + environment
+                + "' refuses to start: security is on and no credential source is configured;"
+                + " set meshbone.security.users-file (MESHBONE_SECURITY_USERS_FILE), or"
+                + " meshbone.security.jwt.enabled=true with a JWKS URL or file, or"
+                + " meshbone.security.enabled=false to run it open (docs/security.md)");
+      }
+      if (settings.jwt() && !env.containsProperties(JWT_SIGNATURES)) {
+        throw new MissingConfigurationException(
+            "meshbone service '"
+                + environment
+                + "' refuses to start: meshbone.security.jwt.enabled=true needs a key to check"
+                + " tokens with: "
+                + JWT_SIGNATURES
+                + ".jwks.<name>.url (a JWKS URL) or "
+                + JWT_SIGNATURES
+                + ".jwks-static.<name>.path (a JWKS file)");
+      }
+    } finally {
+      env.stop();
+    }
+  }
+
+  /** Where micronaut-security-jwt reads the keys that sign accepted tokens. */
+  public static final String JWT_SIGNATURES = "micronaut.security.token.jwt.signatures";
 
   /** A service's configuration files were not loaded; the message says which and why. */
   public static final class MissingConfigurationException extends IllegalStateException {

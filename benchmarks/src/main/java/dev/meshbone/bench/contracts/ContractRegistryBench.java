@@ -258,6 +258,8 @@ public final class ContractRegistryBench {
     settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
     settings.put("meshbone.state-dir", state.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
     // -Dvalidator.<setting>=<value> / -Dregistry.<setting>=<value> try other settings.
     String prefix = service + ".";
     System.getProperties()

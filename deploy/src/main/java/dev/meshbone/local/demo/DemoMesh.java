@@ -5,16 +5,21 @@ import dev.meshbone.client.MeshClient;
 import dev.meshbone.client.MeshClientException;
 import dev.meshbone.client.MeshClientSettings;
 import dev.meshbone.events.HealthState;
+import dev.meshbone.serde.RestSchemaRegistryClient;
+import dev.meshbone.serde.SchemaRegistryClientConfig;
+import dev.meshbone.serde.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A small mesh of pharmaceutical R&amp;D domains, run by {@code bin/local-mesh --demo}, built only
@@ -62,9 +67,12 @@ public final class DemoMesh implements AutoCloseable {
   private volatile boolean closing;
 
   private final String registryUrl;
+  private final Function<String, Optional<String>> passwords;
 
-  private DemoMesh(String bootstrapServers, String registryUrl) {
+  private DemoMesh(
+      String bootstrapServers, String registryUrl, Function<String, Optional<String>> passwords) {
     this.registryUrl = registryUrl;
+    this.passwords = passwords;
     clinicalTrials =
         new ClinicalTrials(client(ClinicalTrials.DOMAIN, bootstrapServers, registryUrl), state);
     supplyChain = new SupplyChain(client(SupplyChain.DOMAIN, bootstrapServers, registryUrl), state);
@@ -82,22 +90,51 @@ public final class DemoMesh implements AutoCloseable {
   }
 
   private MeshClient client(String domain, String bootstrapServers, String registryUrl) {
-    MeshClient client =
-        MeshClient.create(
-            MeshClientSettings.builder()
-                .domain(domain)
-                .bootstrapServers(bootstrapServers)
-                .registryUrl(registryUrl)
-                .build());
+    MeshClientSettings.Builder settings =
+        MeshClientSettings.builder()
+            .domain(domain)
+            .bootstrapServers(bootstrapServers)
+            .registryUrl(registryUrl);
+    credentials(domain)
+        .forEach((name, value) -> settings.registry(name.substring("registry.".length()), value));
+    MeshClient client = MeshClient.create(settings.build());
     clients.add(client);
     return client;
   }
 
   /**
-   * Starts the demo against a running mesh; returns at once, the domains set up in the background.
+   * The registry settings a domain logs in with on a secure mesh (Confluent's names, under {@code
+   * registry.}); none on an open one.
+   */
+  private Map<String, String> credentials(String domain) {
+    return passwords
+        .apply(domain)
+        .map(
+            password ->
+                Map.of(
+                    "registry.basic.auth.credentials.source",
+                    "USER_INFO",
+                    "registry.basic.auth.user.info",
+                    domain + ":" + password))
+        .orElse(Map.of());
+  }
+
+  /**
+   * Starts the demo against a running open mesh; returns at once, the domains set up in the
+   * background.
    */
   public static DemoMesh start(String bootstrapServers, String registryUrl) {
-    DemoMesh demo = new DemoMesh(bootstrapServers, registryUrl);
+    return start(bootstrapServers, registryUrl, domain -> Optional.empty());
+  }
+
+  /**
+   * Starts the demo against a running mesh, each domain logging in with its password from {@code
+   * passwords} when it has one (a secure mesh); returns at once, the domains set up in the
+   * background.
+   */
+  public static DemoMesh start(
+      String bootstrapServers, String registryUrl, Function<String, Optional<String>> passwords) {
+    DemoMesh demo = new DemoMesh(bootstrapServers, registryUrl, passwords);
     DemoLog.say(
         "demo", "three domains join the mesh: clinical-trials, supply-chain, pharmacovigilance");
     demo.scheduler.execute(demo::setUp);
@@ -120,6 +157,9 @@ public final class DemoMesh implements AutoCloseable {
               CompletableFuture.runAsync(pharmacovigilance::setUp, domains))
           .join();
       pharmacovigilance.subscribe();
+      if (passwords.apply(SupplyChain.DOMAIN).isPresent()) {
+        crossDomainWrite();
+      }
     } catch (RuntimeException e) {
       if (closing) {
         return;
@@ -137,6 +177,33 @@ public final class DemoMesh implements AutoCloseable {
         registryUrl);
     scheduler.scheduleAtFixedRate(this::lifecycle, 0, 1, TimeUnit.SECONDS);
     scheduler.scheduleAtFixedRate(this::publish, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * On a secure mesh, supply-chain tries once to register a schema under clinical-trials' subject
+   * with a stock schema registry client and its own credentials: refused with 403 (40301).
+   */
+  private void crossDomainWrite() {
+    String subject = ClinicalTrials.ENROLLMENTS_ID + "-value";
+    var settings = new HashMap<String, Object>(credentials(SupplyChain.DOMAIN));
+    settings.put("schema.registry.url", registryUrl);
+    var config = new HashMap<String, Object>();
+    settings.forEach((k, v) -> config.put(k.replace("registry.basic", "basic"), v));
+    try (var registry = new RestSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config))) {
+      registry.register(subject, Schemas.BATCH_RELEASE, false);
+      DemoLog.say(
+          SupplyChain.DOMAIN,
+          "registered a schema under %s (clinical-trials' subject): the mesh is open",
+          subject);
+    } catch (SchemaRegistryException e) {
+      DemoLog.say(
+          SupplyChain.DOMAIN,
+          "tried to register a schema under %s (clinical-trials' subject): refused, %d %d: %s",
+          subject,
+          e.status(),
+          e.errorCode(),
+          e.getMessage());
+    }
   }
 
   /** The records, every second: they go on even when a product's topic is slow to appear. */

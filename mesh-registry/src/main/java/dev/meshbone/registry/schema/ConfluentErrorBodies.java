@@ -38,7 +38,12 @@ public class ConfluentErrorBodies implements ErrorBodyCustomizer {
       return Optional.empty();
     }
     HttpStatus status = response.status();
-    int code = status.getCode() >= 500 ? RegistryErrors.STORE_ERROR : status.getCode();
+    int code =
+        switch (status) {
+          case UNAUTHORIZED -> RegistryErrors.UNAUTHORIZED;
+          case FORBIDDEN -> RegistryErrors.FORBIDDEN;
+          default -> status.getCode() >= 500 ? RegistryErrors.STORE_ERROR : status.getCode();
+        };
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error_code", code);
     body.put("message", MeshErrorBodyProvider.apiError(context, response).message());

@@ -12,7 +12,7 @@ import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.events.SchemaReference;
-import dev.meshbone.runtime.http.ActingDomainResolver;
+import dev.meshbone.runtime.security.Actor;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
 import java.time.Instant;
@@ -33,17 +33,12 @@ public class SchemaRegistryApi {
 
   private final ContractReader reader;
   private final ContractWriter writer;
-  private final ActingDomainResolver actingDomains;
   private final SchemaApiSettings settings;
 
   public SchemaRegistryApi(
-      ContractReader reader,
-      ContractWriter writer,
-      ActingDomainResolver actingDomains,
-      SchemaApiSettings settings) {
+      ContractReader reader, ContractWriter writer, SchemaApiSettings settings) {
     this.reader = reader;
     this.writer = writer;
-    this.actingDomains = actingDomains;
     this.settings = settings;
     // A misspelt policy stops the service at start, not the first anonymous write.
     settings.anonymousWritesPolicy();
@@ -138,8 +133,10 @@ public class SchemaRegistryApi {
   }
 
   /**
-   * The domain a write acts as: the identity the request names; without one, the subject's owner
-   * (or the platform for the global level) unless anonymous writes are denied.
+   * The domain a write acts as, from the request's {@link Actor} (the access rules have already
+   * refused a caller that does not own the subject): the platform for the global level; the acting
+   * domain; with security off and no identity given, the subject's owner unless anonymous writes
+   * are denied.
    *
    * @param subject the canonical subject written, or null for the global level
    * @throws SchemaRegistryException 401 (anonymous write denied), 422 (a subject no domain owns),
@@ -156,29 +153,33 @@ public class SchemaRegistryApi {
     }
     String owner =
         subject == null ? Subjects.PLATFORM_DOMAIN : Subjects.owner(subject).orElseThrow();
-    Optional<String> identity = actingDomains.actingDomain(request);
-    if (identity.isEmpty()) {
+    Actor actor = Actor.of(request);
+    if (subject == null && actor.platform()) {
+      return Subjects.PLATFORM_DOMAIN;
+    }
+    if (actor.anonymous()) {
       if (settings.anonymousWritesPolicy() == SchemaApiSettings.AnonymousWrites.DENY) {
         throw new SchemaRegistryException(
             RegistryErrors.UNAUTHORIZED,
             "anonymous writes are denied (meshbone.registry.anonymous-writes=deny): name your"
                 + " domain in the "
-                + ActingDomainResolver.HEADER
+                + Actor.HEADER
                 + " header or as the basic-auth user");
       }
       return owner;
     }
-    if (!identity.get().equals(owner)) {
+    String identity = actor.domain() == null ? actor.principal() : actor.domain();
+    if (!identity.equals(owner)) {
       throw new SchemaRegistryException(
           RegistryErrors.FORBIDDEN,
           subject == null
               ? "domain '"
-                  + identity.get()
+                  + identity
                   + "' may not change the global compatibility level: only the platform ('"
                   + Subjects.PLATFORM_DOMAIN
                   + "') sets it"
               : "domain '"
-                  + identity.get()
+                  + identity
                   + "' may not write subject '"
                   + subject
                   + "': it belongs to domain '"

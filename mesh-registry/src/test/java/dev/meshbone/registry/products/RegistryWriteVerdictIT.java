@@ -50,6 +50,7 @@ class RegistryWriteVerdictIT {
             Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "micronaut.server.port", -1,
+                "meshbone.security.enabled", false,
                 "kafka.streams.application.id", KafkaBroker.unique("validator-writes"),
                 "meshbone.state-dir", Files.createTempDirectory("validator-writes").toString()));
   }

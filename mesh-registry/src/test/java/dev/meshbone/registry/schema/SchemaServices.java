@@ -31,6 +31,8 @@ final class SchemaServices {
     settings.put("kafka.streams.application.id", applicationId);
     settings.put("meshbone.state-dir", stateDir.toString());
     settings.put("micronaut.server.port", -1);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
     settings.putAll(extra);
     return settings;
   }

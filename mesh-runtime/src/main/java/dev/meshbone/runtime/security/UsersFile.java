@@ -237,6 +237,15 @@ public final class UsersFile {
     return ok;
   }
 
+  /**
+   * Whether {@link #verify} for this user is cheap: a plaintext password, or a hash already
+   * verified once (callers may then check on an event loop).
+   */
+  public boolean isCheap(String name) {
+    User user = users.get(name);
+    return user == null || user.plaintextKnown() || verified.containsKey(name);
+  }
+
   private byte[] hmac(String name, String password) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -1,8 +1,8 @@
 package dev.meshbone.registry.products.routing;
 
 import dev.meshbone.registry.products.RegistrySettings;
-import dev.meshbone.runtime.http.ActingDomainResolver;
 import dev.meshbone.runtime.http.ApiException;
+import dev.meshbone.runtime.security.Actor;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -10,6 +10,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.context.ServerRequestContext;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -53,10 +54,7 @@ public class RegistryRouter {
   private static final Serializer<String> KEYS = new StringSerializer();
   private static final List<String> FORWARDED_REQUEST_HEADERS =
       List.of(
-          HttpHeaders.CONTENT_TYPE,
-          HttpHeaders.ACCEPT,
-          HttpHeaders.AUTHORIZATION,
-          ActingDomainResolver.HEADER);
+          HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT, HttpHeaders.AUTHORIZATION, Actor.HEADER);
   private static final List<String> RETURNED_RESPONSE_HEADERS =
       List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION, HttpHeaders.RETRY_AFTER);
 
@@ -229,10 +227,12 @@ public class RegistryRouter {
                 .timeout(settings.getForwardTimeout())
                 .header(FORWARDED_HEADER, address.applicationServer())
                 .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
-                .GET()
-                .build();
+                .GET();
+        identity(request, ServerRequestContext.currentRequest().orElse(null));
         remote.put(
-            host, client.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
+            host,
+            client.sendAsync(
+                request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()));
       }
     }
     List<T> parts = new ArrayList<>();
@@ -258,9 +258,9 @@ public class RegistryRouter {
             .timeout(settings.getForwardTimeout())
             .header(FORWARDED_HEADER, address.applicationServer())
             .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload))
-            .build();
-    return parse(host, send(host, request), type);
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload));
+    identity(request, ServerRequestContext.currentRequest().orElse(null));
+    return parse(host, send(host, request.build()), type);
   }
 
   /**
@@ -274,13 +274,24 @@ public class RegistryRouter {
             .header(FORWARDED_HEADER, address.applicationServer())
             .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
             .GET();
-    for (String header : List.of(HttpHeaders.AUTHORIZATION, ActingDomainResolver.HEADER)) {
+    identity(builder, original);
+    return parse(host, send(host, builder.build()), type);
+  }
+
+  /**
+   * Copies the caller's credentials and acting domain onto a request to another instance, which
+   * authenticates and authorizes it again: instances trust nobody, not even each other.
+   */
+  private static void identity(java.net.http.HttpRequest.Builder builder, HttpRequest<?> original) {
+    if (original == null) {
+      return;
+    }
+    for (String header : List.of(HttpHeaders.AUTHORIZATION, Actor.HEADER)) {
       String value = original.getHeaders().get(header);
       if (value != null) {
         builder.header(header, value);
       }
     }
-    return parse(host, send(host, builder.build()), type);
   }
 
   private java.net.http.HttpResponse<byte[]> send(
