@@ -499,6 +499,49 @@ public final class AclTable {
     }
   }
 
+  /**
+   * Whether {@code bindings} let {@code principal} do {@code operation} on a resource, as Kafka's
+   * StandardAuthorizer decides it: some ALLOW binding matches (by literal name, the wildcard or a
+   * prefix; READ, WRITE, DELETE and ALTER imply DESCRIBE, ALTER_CONFIGS implies DESCRIBE_CONFIGS,
+   * ALL implies everything) and no DENY binding does.
+   */
+  public static boolean allows(
+      Set<AclBinding> bindings,
+      String principal,
+      ResourceType type,
+      String name,
+      AclOperation operation) {
+    boolean allowed = false;
+    for (AclBinding b : bindings) {
+      if (!b.entry().principal().equals(principal)
+          || b.pattern().resourceType() != type
+          || !matches(b.pattern(), name)) {
+        continue;
+      }
+      AclOperation granted = b.entry().operation();
+      if (b.entry().permissionType() == DENY) {
+        if (granted == operation || granted == AclOperation.ALL) {
+          return false;
+        }
+      } else if (granted == operation
+          || granted == AclOperation.ALL
+          || (operation == DESCRIBE
+              && (granted == READ || granted == WRITE || granted == DELETE || granted == ALTER))
+          || (operation == DESCRIBE_CONFIGS && granted == AclOperation.ALTER_CONFIGS)) {
+        allowed = true;
+      }
+    }
+    return allowed;
+  }
+
+  private static boolean matches(ResourcePattern pattern, String name) {
+    return switch (pattern.patternType()) {
+      case LITERAL -> pattern.name().equals(ANY_TOPIC) || pattern.name().equals(name);
+      case PREFIXED -> name.startsWith(pattern.name());
+      default -> false;
+    };
+  }
+
   /** The distinct principals of the bindings, for messages. */
   static Set<String> principals(Set<AclBinding> bindings) {
     return bindings.stream()
