@@ -33,6 +33,32 @@ function confluentClient() {
 }
 
 const scenarios = {
+  /**
+   * A secured registry: with basic.auth.user.info (Confluent's USER_INFO source) the client
+   * registers under its own domain's subject; under another domain's subject it is refused with
+   * 403 / 40301, and without credentials with 401 / 40101.
+   */
+  async confluentSecured() {
+    const { subject, othersSubject, schema, userInfo } = args;
+    const client = new SchemaRegistryClient({
+      baseURLs: [args.registryUrl],
+      cacheCapacity: 100,
+      basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo },
+      maxRetries: 0,
+    });
+    const id = await client.register(subject, { schemaType: 'AVRO', schema }, false);
+    const latest = await client.getLatestSchemaMetadata(subject);
+    const others = await refusal(client.register(othersSubject, { schemaType: 'AVRO', schema }, false));
+    const anonymous = await refusal(
+      new SchemaRegistryClient({ baseURLs: [args.registryUrl], maxRetries: 0 }).register(
+        subject,
+        { schemaType: 'AVRO', schema },
+        false,
+      ),
+    );
+    return { id, latestId: latest.id, others, anonymous };
+  },
+
   /** The client API of @confluentinc/schemaregistry, call by call. */
   async confluentClient() {
     const client = confluentClient();

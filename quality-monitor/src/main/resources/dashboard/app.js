@@ -114,7 +114,10 @@
   }
 
   function load() {
-    return fetch("/products", { headers: { Accept: "application/json" } })
+    // From the origin, never relative to the page's URL: opened as http://user:pass@host/, the
+    // page's URL holds credentials, which fetch and EventSource refuse in a URL; the browser sends
+    // the credentials it logged in with (HTTP Basic) by itself.
+    return fetch(location.origin + "/products", { headers: { Accept: "application/json" } })
       .then(function (r) {
         if (!r.ok) { throw new Error("GET /products answered " + r.status); }
         return r.json();
@@ -128,7 +131,7 @@
 
   function connect() {
     if (source) { source.close(); }
-    source = new EventSource("/stream");
+    source = new EventSource(location.origin + "/stream");
     source.addEventListener("hello", function () {
       setConnection("live", "live");
       // Changes made while we were away: take the whole list again.

@@ -47,13 +47,42 @@ class GarbageFaultIT {
 
   private FaultMesh mesh;
   private KafkaBroker broker;
+  private final String domain = "fz" + Long.toString(new Random().nextLong(1L << 40, 1L << 45), 36);
+  private final String consumer = domain + "c";
+  private BadAuthorization.Tokens tokens;
 
+  /** Security on: Basic against a users file, and Bearer JWTs checked against a JWKS file. */
   @BeforeAll
-  void startServices(KafkaBroker broker) {
+  void startServices(KafkaBroker broker) throws Exception {
     this.broker = broker;
+    tokens = BadAuthorization.Tokens.create();
+    var users = java.nio.file.Files.createTempFile("faults-users", ".properties");
+    java.nio.file.Files.writeString(
+        users, domain + "=owner-pw\n" + consumer + "=consumer-pw\n" + "admin=admin-pw\n");
     mesh =
         new FaultMesh(
-            broker, Map.of("meshbone.validator.max-record-bytes", FaultRecords.MAX_RECORD_BYTES));
+            broker,
+            Map.of(
+                "meshbone.validator.max-record-bytes",
+                FaultRecords.MAX_RECORD_BYTES,
+                "meshbone.security.enabled",
+                true,
+                "meshbone.security.users-file",
+                users.toString(),
+                "meshbone.security.jwt.enabled",
+                true,
+                "micronaut.security.token.jwt.signatures.jwks-static.faults.path",
+                "file:" + tokens.jwksFile()));
+  }
+
+  static Map<String, String> as(String user, String password, String actingDomain) {
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return actingDomain == null
+        ? Map.of("Authorization", basic)
+        : Map.of("Authorization", basic, "X-Mesh-Domain", actingDomain);
   }
 
   /**
@@ -111,12 +140,11 @@ class GarbageFaultIT {
 
   @Test
   void shouldAnswerEveryBadWriteWithAJson4xx() throws Exception {
-    String domain = "fz" + Long.toString(new Random().nextLong(1L << 40, 1L << 45), 36);
-    String consumer = domain + "c";
     String product = domain + ".orders";
     String subject = product + "-value";
     var http = new Http(mesh.registryUrl());
-    var owner = Map.of("X-Mesh-Domain", domain);
+    var owner = as(domain, "owner-pw", domain);
+    var reader = as(consumer, "consumer-pw", null);
 
     // A real product and contract, so writes get past "not found" to the body.
     var declared =
@@ -139,7 +167,8 @@ class GarbageFaultIT {
             owner);
     assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
 
-    List<Endpoint> endpoints = Endpoint.all(domain, consumer, product, subject);
+    List<Endpoint> endpoints = new ArrayList<>(Endpoint.all(domain, consumer, product, subject));
+    endpoints.addAll(BadAuthorization.endpoints(domain, product, subject, tokens));
     var failures = new ConcurrentHashMap<String, List<String>>();
     var statuses = new ConcurrentHashMap<String, Integer>();
     var sent = new AtomicInteger();
@@ -175,6 +204,12 @@ class GarbageFaultIT {
                     sent.incrementAndGet();
                     statuses.merge(endpoint.name() + " " + answer.status(), 1, Integer::sum);
                     String problem = problem(answer, endpoint.confluent());
+                    if (problem == null
+                        && endpoint.name().startsWith(BadAuthorization.PREFIX)
+                        && answer.status() != 401
+                        && !bad.what().startsWith(BadAuthorization.OVERSIZED)) {
+                      problem = "expected 401, got " + answer.status();
+                    }
                     if (problem != null) {
                       failures
                           .computeIfAbsent(
@@ -206,10 +241,10 @@ class GarbageFaultIT {
     for (ApplicationContext context : mesh.all()) {
       assertThat(FaultMesh.state(context)).isEqualTo(KafkaStreams.State.RUNNING);
     }
-    var after = http.get("/products/" + product, Map.of());
+    var after = http.get("/products/" + product, reader);
     assertThat(after.status()).as(after.toString()).isEqualTo(200);
     assertThat(after.json().path("lifecycle").path("status").asText()).isEqualTo("ACTIVE");
-    var versions = http.get("/subjects/" + subject + "/versions", Map.of());
+    var versions = http.get("/subjects/" + subject + "/versions", reader);
     assertThat(versions.text()).isEqualTo("[1]");
     for (ApplicationContext context : List.of(mesh.validator, mesh.quality)) {
       var other = new Http(FaultMesh.url(context));
@@ -267,8 +302,8 @@ class GarbageFaultIT {
     }
 
     static List<Endpoint> all(String domain, String consumer, String product, String subject) {
-      var owner = Map.of("X-Mesh-Domain", domain);
-      var asConsumer = Map.of("X-Mesh-Domain", consumer);
+      var owner = as(domain, "owner-pw", domain);
+      var asConsumer = as(consumer, "consumer-pw", consumer);
       String json = "application/json";
       String sr = "application/vnd.schemaregistry.v1+json";
       String validProduct =
@@ -433,7 +468,7 @@ class GarbageFaultIT {
               "PUT",
               "/config",
               sr,
-              Map.of("X-Mesh-Domain", "mesh"),
+              as("admin", "admin-pw", null),
               "{\"compatibility\":\"BACKWARD\"}",
               List.of("compatibility")));
       list.add(

@@ -69,6 +69,14 @@ class JsClientsInteropIT {
 
   private String domain;
 
+  /** A second registry with security on: two domains and their passwords in a users file. */
+  private ApplicationContext secureRegistry;
+
+  private final String secureDomain =
+      "js" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  private final String otherDomain =
+      "js" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
   @BeforeAll
   void startServices(KafkaBroker broker) throws IOException {
     Assumptions.assumeFalse(
@@ -80,13 +88,23 @@ class JsClientsInteropIT {
     stateDir = Files.createTempDirectory("js-interop-it");
     validator = ValidatorApp.start(settings("validator"));
     registry = RegistryApp.start(settings("registry"));
+    Path users = Files.createTempFile("js-users", ".properties");
+    Files.writeString(users, secureDomain + "=js-pw\n" + otherDomain + "=other-pw\n");
+    var secure = settings("secure-registry");
+    secure.put("meshbone.security.enabled", true);
+    secure.put("meshbone.security.users-file", users.toString());
+    secureRegistry = RegistryApp.start(secure);
     awaitRunning(validator);
     awaitRunning(registry);
+    awaitRunning(secureRegistry);
     registryUrl = "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
   }
 
   @AfterAll
   void stopServices() {
+    if (secureRegistry != null) {
+      secureRegistry.close();
+    }
     if (registry != null) {
       registry.close();
     }
@@ -98,6 +116,27 @@ class JsClientsInteropIT {
   @BeforeEach
   void newDomain() {
     domain = "js" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  }
+
+  @Test
+  void shouldLetConfluentsJavaScriptClientWriteOnlyItsOwnDomainsSubjects() throws Exception {
+    String url = "http://localhost:" + secureRegistry.getBean(EmbeddedServer.class).getPort();
+    var args = new HashMap<String, Object>();
+    args.put("registryUrl", url);
+    args.put("subject", secureDomain + ".orders-value");
+    args.put("othersSubject", otherDomain + ".orders-value");
+    args.put("schema", orderSchema());
+    args.put("userInfo", secureDomain + ":js-pw");
+
+    JsonNode result = nodeWith("confluentSecured", args);
+
+    assertThat(result.get("id").asInt()).isPositive();
+    assertThat(result.get("latestId").asInt()).isEqualTo(result.get("id").asInt());
+    assertThat(result.get("others").get("refused").asBoolean()).isTrue();
+    assertThat(result.get("others").get("status").asInt()).isEqualTo(403);
+    assertThat(result.get("others").get("errorCode").asInt()).isEqualTo(40301);
+    assertThat(result.get("anonymous").get("status").asInt()).isEqualTo(401);
+    assertThat(result.get("anonymous").get("errorCode").asInt()).isEqualTo(40101);
   }
 
   @Test
@@ -309,6 +348,11 @@ class JsClientsInteropIT {
   private JsonNode node(String scenario, Map<String, Object> args) throws Exception {
     Map<String, Object> all = new HashMap<>(args);
     all.put("registryUrl", registryUrl);
+    return nodeWith(scenario, all);
+  }
+
+  /** Runs a scenario with exactly these arguments (the registry URL among them). */
+  private JsonNode nodeWith(String scenario, Map<String, Object> all) throws Exception {
     Path output = Files.createTempFile(stateDir, scenario, ".out");
     Process process =
         new ProcessBuilder("node", "interop.mjs", scenario, JSON.writeValueAsString(all))

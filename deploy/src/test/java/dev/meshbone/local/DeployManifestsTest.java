@@ -3,6 +3,7 @@ package dev.meshbone.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.runtime.security.SecuritySettings;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -123,6 +125,21 @@ class DeployManifestsTest {
       return;
     }
     assertThat(variable).startsWith("MESHBONE_");
+    if (variable.startsWith("MESHBONE_SECURITY_")) {
+      Set<String> security =
+          Stream.of(
+                  SecuritySettings.ENABLED,
+                  SecuritySettings.USERS_FILE,
+                  SecuritySettings.JWT_ENABLED,
+                  SecuritySettings.JWT_DOMAIN_CLAIM,
+                  SecuritySettings.PLATFORM_ROLE,
+                  SecuritySettings.ANONYMOUS_CATALOGUE_READS,
+                  SecuritySettings.PROMETHEUS)
+              .map(name -> name.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_"))
+              .collect(Collectors.toSet());
+      assertThat(security).as(variable + " names no security setting").contains(variable);
+      return;
+    }
     String property =
         variable.substring("MESHBONE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     Set<String> meshSettings =

@@ -15,14 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/local-mesh --demo} in short: within about a minute the registry lists the demo
- * domains' products, a subscriber has been told of a new contract version, a product's health has
- * changed, and (on a build with record validation) records reach the product topics and the
- * dead-letter topics; then everything stops and frees its ports. The five-minute soak is run by
- * hand, not here (see the README).
+ * {@code bin/local-mesh --secure --demo} in short: every domain logs in with a generated password,
+ * and supply-chain's one write to another domain's subject is refused; within about a minute the
+ * registry lists the demo domains' products, a subscriber has been told of a new contract version,
+ * a product's health has changed, and (on a build with record validation) records reach the product
+ * topics and the dead-letter topics; then everything stops and frees its ports. The five-minute
+ * soak is run by hand, not here (see the README).
  */
 class LocalMeshDemoIT {
   private final HttpClient http = HttpClient.newHttpClient();
+  private LocalCredentials credentials;
 
   @Test
   void shouldShowProductsNotificationsHealthAndRecordsWithinAMinuteAndStopCleanly(
@@ -30,18 +32,35 @@ class LocalMeshDemoIT {
     int[] ports = freePorts(5);
     var options =
         new LocalMeshOptions(
-            dataDir, false, ports[0], ports[1], ports[2], ports[3], ports[4], true, false);
+                dataDir, false, ports[0], ports[1], ports[2], ports[3], ports[4], true, false)
+            .secured(null);
     String registry = "http://localhost:" + options.registryPort();
     String quality = "http://localhost:" + options.qualityPort();
 
     try (var mesh = new LocalMesh(options)) {
       mesh.start();
+      credentials = mesh.credentials();
+
+      // --secure: generated passwords, owner-only file, and nothing answered without them.
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  java.nio.file.Files.getPosixFilePermissions(
+                      dataDir.resolve("credentials.properties"))))
+          .isEqualTo("rw-------");
+      assertThat(credentials.names())
+          .contains("admin", "clinical-trials", "supply-chain", "pharmacovigilance");
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(registry + "/products")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(401);
 
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () ->
-                  assertThat(get(registry + "/products?limit=50", null))
+                  assertThat(get(registry + "/products?limit=50", "admin"))
                       .contains("\"id\":\"clinical-trials.enrollments\"")
                       .contains("\"id\":\"supply-chain.batch-releases\"")
                       .contains("\"id\":\"supply-chain.shipment-notices\"")
@@ -57,7 +76,16 @@ class LocalMeshDemoIT {
                       .contains("\"type\":\"SUBSCRIPTION_APPROVED\"")
                       .contains("\"type\":\"CONTRACT_VERSION_ADDED\"")
                       .contains("\"type\":\"QUALITY_ALERT_RAISED\""));
-      assertThat(get(quality + "/products/supply-chain.batch-releases", null))
+      // The demo's domains logged in as themselves; supply-chain's write to clinical-trials'
+      // subject was refused.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(mesh.demo().crossDomainRefusal())
+                      .startsWith("403 40301")
+                      .contains("it belongs to domain 'clinical-trials'"));
+      assertThat(get(quality + "/products/supply-chain.batch-releases", "admin"))
           .contains("\"state\":\"BREACHED\"");
       if (recordValidationPresent()) {
         await()
@@ -65,7 +93,7 @@ class LocalMeshDemoIT {
             .untilAsserted(
                 () -> {
                   String stats =
-                      get(registry + "/products/clinical-trials.enrollments/stats", null);
+                      get(registry + "/products/clinical-trials.enrollments/stats", "admin");
                   assertThat(stats).containsPattern("\"valid\":[1-9]");
                   assertThat(stats).containsPattern("\"invalid\":[1-9]");
                   assertThat(mesh.demo().summary().get("clinical-trials.enrollments"))
@@ -80,10 +108,16 @@ class LocalMeshDemoIT {
     }
   }
 
-  private String get(String url, String domain) throws IOException, InterruptedException {
+  private String get(String url, String user) throws IOException, InterruptedException {
     var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
-    if (domain != null) {
-      request.header("X-Mesh-Domain", domain);
+    if (user != null) {
+      String password = credentials.password(user).orElseThrow();
+      request.header(
+          "Authorization",
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(
+                      (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,19 +95,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     this.sleeper = sleeper;
     this.random = random;
     this.http =
-        HttpClient.newBuilder()
+        config
+            .httpClientBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(config.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.authorization = new String[config.endpoints().size()];
     for (int i = 0; i < authorization.length; i++) {
-      String userInfo = config.endpoints().get(i).userInfo();
-      authorization[i] =
-          userInfo == null
-              ? null
-              : "Basic "
-                  + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+      authorization[i] = config.authorization(config.endpoints().get(i)).orElse(null);
     }
   }
 

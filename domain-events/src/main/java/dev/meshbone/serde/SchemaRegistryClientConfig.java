@@ -5,11 +5,15 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -22,6 +26,9 @@ import org.apache.kafka.common.config.ConfigException;
  * @param maxRetries how many more rounds over all URLs after a first round of transient failures
  * @param retryWait the wait before the first retry round; doubled every round
  * @param retryMaxWait the cap of the doubling wait
+ * @param bearerToken a token sent as {@code Authorization: Bearer} on every request, or null
+ * @param sslContext the TLS trust for https URLs ({@code schema.registry.ssl.truststore.*}), or
+ *     null for the JVM's default trust
  */
 public record SchemaRegistryClientConfig(
     List<Endpoint> endpoints,
@@ -29,7 +36,44 @@ public record SchemaRegistryClientConfig(
     Duration requestTimeout,
     int maxRetries,
     Duration retryWait,
-    Duration retryMaxWait) {
+    Duration retryMaxWait,
+    String bearerToken,
+    SSLContext sslContext) {
+
+  /** Where a bearer token comes from: {@code STATIC_TOKEN} (with {@code bearer.auth.token}). */
+  public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG =
+      "bearer.auth.credentials.source";
+
+  /** The bearer token (a JWT the registry checks), Confluent's name. */
+  public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
+
+  public static final String BEARER_AUTH_DOC =
+      "bearer.auth.credentials.source=STATIC_TOKEN and bearer.auth.token=<JWT>: sent as"
+          + " Authorization: Bearer on every request (instead of basic auth).";
+
+  /** A trust store for an https registry, Confluent's names. */
+  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+      "schema.registry.ssl.truststore.location";
+
+  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+      "schema.registry.ssl.truststore.password";
+  public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  public static final String SSL_TRUSTSTORE_DOC =
+      "schema.registry.ssl.truststore.location (a file), .password and .type (PKCS12 or JKS;"
+          + " default PKCS12): the certificates an https registry is trusted by, instead of the"
+          + " JVM's.";
+
+  /** The settings without a bearer token or a trust store of their own. */
+  public SchemaRegistryClientConfig(
+      List<Endpoint> endpoints,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxRetries,
+      Duration retryWait,
+      Duration retryMaxWait) {
+    this(
+        endpoints, connectTimeout, requestTimeout, maxRetries, retryWait, retryMaxWait, null, null);
+  }
 
   /** Comma-separated registry URLs; several give failover. Required. */
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
@@ -82,6 +126,39 @@ public record SchemaRegistryClientConfig(
   public static final String RETRIES_MAX_WAIT_MS_CONFIG = "schema.registry.retries.max.wait.ms";
   public static final long RETRIES_MAX_WAIT_MS_DEFAULT = 5_000;
   public static final String RETRIES_MAX_WAIT_MS_DOC = "The cap of the doubling retry wait.";
+
+  @Override
+  public String toString() {
+    // Never print a secret.
+    return "SchemaRegistryClientConfig["
+        + endpoints
+        + (bearerToken == null ? "" : ", bearer token")
+        + (sslContext == null ? "" : ", own trust store")
+        + "]";
+  }
+
+  /** The Authorization header to send to {@code endpoint}: the bearer token, else basic auth. */
+  public java.util.Optional<String> authorization(Endpoint endpoint) {
+    if (bearerToken != null) {
+      return java.util.Optional.of("Bearer " + bearerToken);
+    }
+    if (endpoint.userInfo() == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(endpoint.userInfo().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** An HTTP client builder with this configuration's TLS trust, if it has one of its own. */
+  public java.net.http.HttpClient.Builder httpClientBuilder() {
+    var builder = java.net.http.HttpClient.newBuilder();
+    if (sslContext != null) {
+      builder.sslContext(sslContext);
+    }
+    return builder;
+  }
 
   public SchemaRegistryClientConfig {
     endpoints = List.copyOf(endpoints);
@@ -142,9 +219,17 @@ public record SchemaRegistryClientConfig(
               source,
               "supported sources are USER_INFO and URL");
     }
+    String bearer = bearerToken(props);
+    if (bearer != null && userInfo != null && source.equals("USER_INFO")) {
+      throw new ConfigException(
+          BEARER_AUTH_TOKEN_CONFIG,
+          "<hidden>",
+          "give either basic auth (basic.auth.credentials.source=USER_INFO) or a bearer token,"
+              + " not both");
+    }
     List<Endpoint> endpoints = new ArrayList<>();
     for (String url : urls) {
-      endpoints.add(endpoint(url, userInfo));
+      endpoints.add(endpoint(url, bearer == null ? userInfo : null));
     }
     return new SchemaRegistryClientConfig(
         endpoints,
@@ -156,7 +241,62 @@ public record SchemaRegistryClientConfig(
         Duration.ofMillis(
             Configs.number(props, RETRIES_WAIT_MS_CONFIG, RETRIES_WAIT_MS_DEFAULT, 0)),
         Duration.ofMillis(
-            Configs.number(props, RETRIES_MAX_WAIT_MS_CONFIG, RETRIES_MAX_WAIT_MS_DEFAULT, 0)));
+            Configs.number(props, RETRIES_MAX_WAIT_MS_CONFIG, RETRIES_MAX_WAIT_MS_DEFAULT, 0)),
+        bearer,
+        sslContext(props));
+  }
+
+  private static String bearerToken(Map<String, ?> props) {
+    String source =
+        Configs.string(props, BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, "").toUpperCase(Locale.ROOT);
+    String token = Configs.string(props, BEARER_AUTH_TOKEN_CONFIG, null);
+    switch (source) {
+      case "" -> {
+        return token == null || token.isBlank() ? null : token.strip();
+      }
+      case "STATIC_TOKEN" -> {
+        if (token == null || token.isBlank()) {
+          throw new ConfigException(
+              BEARER_AUTH_TOKEN_CONFIG,
+              null,
+              "bearer.auth.credentials.source=STATIC_TOKEN needs bearer.auth.token");
+        }
+        return token.strip();
+      }
+      default ->
+          throw new ConfigException(
+              BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
+              source,
+              "the supported source is STATIC_TOKEN (with bearer.auth.token)");
+    }
+  }
+
+  private static SSLContext sslContext(Map<String, ?> props) {
+    String location = Configs.string(props, SSL_TRUSTSTORE_LOCATION_CONFIG, null);
+    if (location == null || location.isBlank()) {
+      return null;
+    }
+    String password = Configs.string(props, SSL_TRUSTSTORE_PASSWORD_CONFIG, null);
+    String type = Configs.string(props, SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(location))) {
+      KeyStore store = KeyStore.getInstance(type);
+      store.load(in, password == null ? null : password.toCharArray());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (java.io.IOException | GeneralSecurityException e) {
+      throw new ConfigException(
+          SSL_TRUSTSTORE_LOCATION_CONFIG,
+          location,
+          "cannot read the trust store ("
+              + type
+              + "): "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
   }
 
   private static Endpoint endpoint(String url, String configuredUserInfo) {

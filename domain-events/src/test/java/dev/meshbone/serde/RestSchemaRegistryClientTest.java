@@ -352,6 +352,70 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldSendABearerTokenByConfluentsNames() {
+    FakeSchemaRegistry registry = registry();
+    var client =
+        client(
+            registry.url(),
+            Map.of(
+                "bearer.auth.credentials.source", "STATIC_TOKEN",
+                "bearer.auth.token", "eyJhbGciOiJSUzI1NiJ9.e30.sig"));
+
+    client.register("clinical-trials.enrollments-value", USER, false);
+
+    assertThat(registry.requests().get(0).header("Authorization"))
+        .isEqualTo("Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig");
+  }
+
+  @Test
+  void shouldRefuseBearerSettingsItCannotUseWithoutShowingTheToken() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistryClientConfig.fromMap(
+                    Map.of(
+                        "schema.registry.url", "http://r:8081",
+                        "bearer.auth.credentials.source", "STATIC_TOKEN")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bearer.auth.token");
+    assertThatThrownBy(
+            () ->
+                SchemaRegistryClientConfig.fromMap(
+                    Map.of(
+                        "schema.registry.url", "http://r:8081",
+                        "bearer.auth.credentials.source", "OAUTHBEARER")))
+        .hasMessageContaining("STATIC_TOKEN");
+    assertThatThrownBy(
+            () ->
+                SchemaRegistryClientConfig.fromMap(
+                    Map.of(
+                        "schema.registry.url", "http://r:8081",
+                        "basic.auth.credentials.source", "USER_INFO",
+                        "basic.auth.user.info", "a:b",
+                        "bearer.auth.token", "secret-token")))
+        .hasMessageContaining("not both")
+        .hasMessageNotContaining("secret-token");
+    var config =
+        SchemaRegistryClientConfig.fromMap(
+            Map.of("schema.registry.url", "http://r:8081", "bearer.auth.token", "secret-token"));
+    assertThat(config.toString()).doesNotContain("secret-token");
+  }
+
+  @Test
+  void shouldRefuseATrustStoreItCannotRead() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistryClientConfig.fromMap(
+                    Map.of(
+                        "schema.registry.url", "https://r:8081",
+                        "schema.registry.ssl.truststore.location", "/no/such/truststore.p12",
+                        "schema.registry.ssl.truststore.password", "changeit")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schema.registry.ssl.truststore.location")
+        .hasMessageContaining("cannot read the trust store")
+        .hasMessageNotContaining("changeit");
+  }
+
+  @Test
   void shouldSendBasicAuthFromTheUrl() {
     FakeSchemaRegistry registry = registry();
     registry.requireBasicAuth("sales:p@ss");

@@ -1,6 +1,7 @@
 package dev.meshbone.runtime;
 
 import dev.meshbone.runtime.security.SecuritySettings;
+import dev.meshbone.runtime.security.UsersFile;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.PropertySource;
@@ -136,6 +137,14 @@ public final class ServiceLauncher {
                 + " set meshbone.security.users-file (MESHBONE_SECURITY_USERS_FILE), or"
                 + " meshbone.security.jwt.enabled=true with a JWKS URL or file, or"
                 + " meshbone.security.enabled=false to run it open (docs/security.md)");
+      }
+      for (String file : settings.usersFiles()) {
+        try {
+          UsersFile.read(java.nio.file.Path.of(file));
+        } catch (UsersFile.InvalidUsersFileException e) {
+          throw new MissingConfigurationException(
+              "meshbone service '" + environment + "' refuses to start: " + e.getMessage());
+        }
       }
       if (settings.jwt() && !env.containsProperties(JWT_SIGNATURES)) {
         throw new MissingConfigurationException(

@@ -44,7 +44,17 @@ class QualityDashboardIT {
         "the dashboard browser test needs Debian's chromium and chromium-driver"
             + " (/usr/bin/chromium, /usr/bin/chromedriver): run bin/install-test-tools as root");
     try (var harness = new MonitorHarness(broker)) {
-      ApplicationContext app = harness.start(Map.of());
+      // Security on: the browser logs in with HTTP Basic (the page's fetch and EventSource go to
+      // the same origin, so the browser sends the credentials with them too).
+      Path users = Files.createTempFile("dashboard-users", ".properties");
+      Files.writeString(users, "sre-team=dashboard-pw\n");
+      ApplicationContext app =
+          harness.start(
+              Map.of(
+                  "meshbone.security.enabled",
+                  true,
+                  "meshbone.security.users-file",
+                  users.toString()));
       harness.awaitRunning();
       String steady = MonitorHarness.uniqueProduct("pharmacovigilance", "case-reports");
       String flaky = MonitorHarness.uniqueProduct("pharmacovigilance", "signals");
@@ -62,7 +72,19 @@ class QualityDashboardIT {
 
       WebDriver browser = browser();
       try {
-        browser.get(MonitorHarness.uri(app, "/").toString());
+        // Without credentials the page is refused with a Basic challenge: a browser asks.
+        var anonymous =
+            java.net.http.HttpClient.newHttpClient()
+                .send(
+                    java.net.http.HttpRequest.newBuilder(MonitorHarness.uri(app, "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElse(""))
+            .startsWith("Basic realm=\"meshbone\"");
+        browser.get(
+            MonitorHarness.uri(app, "/")
+                .toString()
+                .replace("http://", "http://sre-team:dashboard-pw@"));
 
         // The page loads, goes live, and shows both products as HEALTHY.
         assertThat(browser.getTitle()).contains("product quality");

@@ -8,6 +8,7 @@ import dev.meshbone.bench.local.ColdStartBench;
 import dev.meshbone.bench.publish.PublishLatencyBench;
 import dev.meshbone.bench.publish.PublishLatencyBench.Stage;
 import dev.meshbone.bench.registry.RegistryLookupHarness;
+import dev.meshbone.bench.security.SecurityBench;
 import dev.meshbone.bench.serde.SerdeBenchmark;
 import dev.meshbone.bench.serde.SerdeCpuTimeHarness;
 import dev.meshbone.bench.validator.ChildBroker;
@@ -50,6 +51,7 @@ public final class BenchSuite {
           "contracts",
           "publish",
           "registry",
+          "security",
           "local-mesh");
 
   private final boolean quick;
@@ -158,6 +160,7 @@ public final class BenchSuite {
       case "contracts" -> contracts();
       case "publish" -> publish();
       case "registry" -> registry();
+      case "security" -> security();
       case "local-mesh" -> localMesh();
       default -> throw new IllegalArgumentException(key);
     };
@@ -549,6 +552,67 @@ public final class BenchSuite {
               stage.description,
               join(result.stream().map(r -> r.p50(stage)).toList(), "%.1f"),
               join(result.stream().map(r -> r.max(stage)).toList(), "%.1f")));
+    }
+    return s;
+  }
+
+  // What HTTP security costs.
+
+  private Section security() throws Exception {
+    int lookups = quick ? 200 : 2_000;
+    int registrations = quick ? 5 : 50;
+    int rounds = quick ? 1 : 3;
+    var s =
+        new Section("security", "HTTP security on against off")
+            .how(
+                String.format(
+                    "`SecurityBench`: the suite's open mesh-registry beside a second one with"
+                        + " security on (HTTP Basic against a users file, every request"
+                        + " authenticated and checked against the access rules), same JVM, same"
+                        + " topics, same contract-validator. %,d sequential `GET /products/{id}` on"
+                        + " a keep-alive connection per variant and round (also as a user whose"
+                        + " password is stored as a 310,000-iteration PBKDF2 hash: paid once, then"
+                        + " remembered), and %d sequential `POST /subjects/{s}/versions` of new"
+                        + " schemas; %d round(s), variants interleaved; the median over rounds.",
+                    lookups, registrations, rounds));
+    var apps = apps();
+    var r =
+        SecurityBench.measure(
+            apps.bootstrapServers(), apps.registryUrl(), lookups, registrations, rounds);
+    String off = "security off";
+    for (String what : List.of("lookup", "registration")) {
+      var results = what.equals("lookup") ? r.lookups() : r.registrations();
+      for (double p : new double[] {50, 99}) {
+        double base = Stats.median(quantiles(results.get(off), p));
+        for (var variant : results.entrySet()) {
+          if (variant.getKey().equals(off)) {
+            continue;
+          }
+          List<Double> values = quantiles(variant.getValue(), p);
+          s.figure(
+              Figure.of(
+                  String.format("%s p%.0f, %s", what, p, variant.getKey()),
+                  Stats.median(values),
+                  "ms",
+                  values,
+                  off + ", same run",
+                  base));
+        }
+      }
+    }
+    s.detail("| variant | what | p50 ms by round | p99 ms by round |")
+        .detail("| --- | --- | --- | --- |");
+    for (String what : List.of("lookup", "registration")) {
+      var results = what.equals("lookup") ? r.lookups() : r.registrations();
+      results.forEach(
+          (variant, runs) ->
+              s.detail(
+                  String.format(
+                      "| %s | %s | %s | %s |",
+                      variant,
+                      what,
+                      join(quantiles(runs, 50), "%.2f"),
+                      join(quantiles(runs, 99), "%.2f"))));
     }
     return s;
   }

@@ -64,6 +64,7 @@ public final class DemoMesh implements AutoCloseable {
   private final AtomicLong second = new AtomicLong(-1);
   private final AtomicLong recordsSecond = new AtomicLong(-1);
   private volatile boolean ready;
+  private volatile String crossDomainRefusal;
   private volatile boolean closing;
 
   private final String registryUrl;
@@ -228,6 +229,7 @@ public final class DemoMesh implements AutoCloseable {
           "registered a schema under %s (clinical-trials' subject): the mesh is open",
           subject);
     } catch (SchemaRegistryException e) {
+      crossDomainRefusal = e.status() + " " + e.errorCode() + ": " + e.getMessage();
       DemoLog.say(
           SupplyChain.DOMAIN,
           "tried to register a schema under %s (clinical-trials' subject): refused, %d %d: %s",
@@ -305,6 +307,11 @@ public final class DemoMesh implements AutoCloseable {
   /** How often the demo did {@code what} with {@code product} (for tests). */
   public long count(String product, String what) {
     return state.get(product, what);
+  }
+
+  /** How the mesh refused supply-chain's write to clinical-trials' subject, once it did. */
+  public String crossDomainRefusal() {
+    return crossDomainRefusal;
   }
 
   /** What the demo published and read so far, per product (for tests). */

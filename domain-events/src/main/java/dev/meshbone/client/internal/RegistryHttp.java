@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.meshbone.client.MeshClientSettings;
 import dev.meshbone.client.RegistryUnavailableException;
+import dev.meshbone.serde.SchemaRegistryClientConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -70,30 +70,19 @@ public final class RegistryHttp implements AutoCloseable {
     this.base = settings.registryUrl();
     this.domain = settings.domain();
     this.requestTimeout = settings.requestTimeout();
-    this.authorization = authorization(settings.registryProperties(), base);
+    // The schema registry client's settings (Confluent's names) say how to authenticate and
+    // which certificates to trust; the product API is on the same server.
+    var registry = new java.util.HashMap<String, Object>(settings.registryProperties());
+    registry.put(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, base.toString());
+    SchemaRegistryClientConfig config = SchemaRegistryClientConfig.fromMap(registry);
+    this.authorization = config.authorization(config.endpoints().get(0)).orElse(null);
     this.http =
-        HttpClient.newBuilder()
+        config
+            .httpClientBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(settings.requestTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-  }
-
-  /** Basic auth as the schema registry client sends it: user info setting, or the URL's. */
-  private static String authorization(Map<String, Object> registry, URI base) {
-    Object source = registry.get("basic.auth.credentials.source");
-    String userInfo = null;
-    if (source != null && "USER_INFO".equalsIgnoreCase(source.toString())) {
-      Object info =
-          registry.getOrDefault(
-              "basic.auth.user.info", registry.get("schema.registry.basic.auth.user.info"));
-      userInfo = info == null ? null : info.toString();
-    } else if (base.getUserInfo() != null) {
-      userInfo = base.getUserInfo();
-    }
-    return userInfo == null
-        ? null
-        : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The registry's base URL. */

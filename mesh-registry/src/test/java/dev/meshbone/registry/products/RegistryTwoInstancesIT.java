@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two registry instances with one application id share the partitions: each answers for every
- * product, forwarding to the other what it does not hold, and lists gather from both.
+ * product, forwarding to the other what it does not hold, and lists gather from both. Security is
+ * on: a forwarded request carries its caller's credentials, and the other instance checks them
+ * again.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,14 +38,21 @@ class RegistryTwoInstancesIT {
   private final MeshTopics topics = MeshTopics.defaults();
   private final String domain = KafkaBroker.unique("twins");
   private final List<String> products = new ArrayList<>();
+  private final String consumer = KafkaBroker.unique("twin-reader");
   private TestRegistry a;
   private TestRegistry b;
 
   @BeforeAll
   void start(KafkaBroker broker) throws Exception {
     String applicationId = KafkaBroker.unique("registry-twins");
-    a = TestRegistry.start(broker, applicationId, Files.createTempDirectory("twin-a"), Map.of());
-    b = TestRegistry.start(broker, applicationId, Files.createTempDirectory("twin-b"), Map.of());
+    var users = Files.createTempFile("twin-users", ".properties");
+    Files.writeString(users, "admin=admin-pw\n" + consumer + "=reader-pw\n");
+    Map<String, Object> secure =
+        Map.of("meshbone.security.enabled", true, "meshbone.security.users-file", users.toString());
+    a = TestRegistry.start(broker, applicationId, Files.createTempDirectory("twin-a"), secure);
+    b = TestRegistry.start(broker, applicationId, Files.createTempDirectory("twin-b"), secure);
+    a.authenticate("admin", "admin-pw");
+    b.authenticate("admin", "admin-pw");
     try (var producer = new TestRegistry.Producer(broker)) {
       for (int i = 0; i < PRODUCTS; i++) {
         String id = domain + ".product-" + (char) ('a' + i);
@@ -212,15 +221,15 @@ class RegistryTwoInstancesIT {
   @Test
   void shouldForwardAWriteWithItsBodyAndActingDomain() {
     String onB = heldBy(b);
-    String consumer = KafkaBroker.unique("twin-reader");
+    String as = TestRegistry.basic(consumer, "reader-pw");
 
     var subscribed =
         a.send(
             "POST",
             "/products/" + onB + "/subscriptions",
             "{\"purpose\":\"forwarded\"}",
-            "X-Mesh-Domain",
-            consumer);
+            "Authorization",
+            as);
 
     assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
     assertThat(subscribed.json().path("purpose").asText()).isEqualTo("forwarded");
@@ -236,7 +245,7 @@ class RegistryTwoInstancesIT {
         .untilAsserted(
             () -> {
               for (TestRegistry r : List.of(a, b)) {
-                var n = r.get("/domains/" + consumer + "/notifications", "X-Mesh-Domain", consumer);
+                var n = r.get("/domains/" + consumer + "/notifications", "Authorization", as);
                 assertThat(n.json().path("notifications").findValuesAsText("type"))
                     .containsExactly("SUBSCRIPTION_APPROVED");
               }
@@ -250,5 +259,24 @@ class RegistryTwoInstancesIT {
     var response = a.get("/products/" + onB, RegistryRouter.FORWARDED_HEADER, "elsewhere:1");
 
     RegistryReadApiIT.assertError(response, 503, "REGISTRY_REBALANCING");
+  }
+
+  @Test
+  void shouldCheckTheCallersCredentialsOnTheInstanceThatAnswers() {
+    String onB = heldBy(b);
+    String wrong = TestRegistry.basic("admin", "not-the-password");
+
+    RegistryReadApiIT.assertError(
+        a.get("/products/" + onB, "Authorization", wrong), 401, "CREDENTIALS_REFUSED");
+    RegistryReadApiIT.assertError(
+        a.get("/products?limit=100", "Authorization", wrong), 401, "CREDENTIALS_REFUSED");
+    // A domain reading another's notifications is refused wherever they live.
+    String reader = TestRegistry.basic(consumer, "reader-pw");
+    for (TestRegistry r : List.of(a, b)) {
+      RegistryReadApiIT.assertError(
+          r.get("/domains/" + domain + "/notifications", "Authorization", reader),
+          403,
+          "FORBIDDEN");
+    }
   }
 }

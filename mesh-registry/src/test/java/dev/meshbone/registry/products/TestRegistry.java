@@ -38,6 +38,7 @@ public final class TestRegistry implements AutoCloseable {
 
   private final ApplicationContext context;
   private final String baseUrl;
+  private volatile String authorization;
 
   private TestRegistry(ApplicationContext context) {
     this.context = context;
@@ -74,6 +75,20 @@ public final class TestRegistry implements AutoCloseable {
     return context;
   }
 
+  /** Sends these basic-auth credentials with every request that names none of its own. */
+  public TestRegistry authenticate(String user, String password) {
+    this.authorization = basic(user, password);
+    return this;
+  }
+
+  /** The Authorization header of HTTP basic authentication. */
+  public static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   public String url(String path) {
     return baseUrl + path;
   }
@@ -94,8 +109,13 @@ public final class TestRegistry implements AutoCloseable {
     if (body != null) {
       builder.header("Content-Type", "application/json");
     }
+    boolean ownAuthorization = false;
     for (int i = 0; i + 1 < headers.length; i += 2) {
       builder.header(headers[i], headers[i + 1]);
+      ownAuthorization |= headers[i].equalsIgnoreCase("Authorization");
+    }
+    if (authorization != null && !ownAuthorization) {
+      builder.header("Authorization", authorization);
     }
     try {
       HttpResponse<String> r = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());

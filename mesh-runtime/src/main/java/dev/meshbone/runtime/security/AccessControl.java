@@ -8,6 +8,7 @@ import dev.meshbone.topics.ProductId;
 import io.micronaut.context.BeanContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpAttributes;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.security.authentication.Authentication;
@@ -171,7 +172,8 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
       return;
     }
     UriRouteMatch<?, ?> route = match.get();
-    String method = route.getHttpMethod().name();
+    // HEAD is GET without the body: Micronaut answers it with the GET route.
+    String method = route.getHttpMethod() == HttpMethod.HEAD ? "GET" : route.getHttpMethod().name();
     String template = route.getRouteInfo().getUriMatchTemplate().toString();
     AccessRules.Rule rule =
         AccessRules.find(method, template)
