@@ -101,6 +101,8 @@ class LocalMeshDemoIT {
                       .containsPattern("dead letters [1-9]");
                 });
       }
+      // Kafka: SASL/SCRAM and ACLs, the subscriber refused until the approval.
+      LocalMeshKafkaChecks.assertKafkaEnforced(mesh, options);
     }
 
     for (int port : ports) {
