@@ -43,13 +43,14 @@ import org.apache.kafka.common.config.SaslConfigs;
  *   <li>meshbone's services log in as principals of their own ({@code User:meshbone.<service>})
  *       with passwords generated at every start, held only in this process, and get the services'
  *       rows of the ACL table; mesh-registry's access reconciler keeps the domains' rows.
- *   <li>The controller listener stays PLAINTEXT on localhost, where connections are {@code
- *       User:ANONYMOUS}: a super user, as the broker's registration with its controller needs. That
- *       principal cannot arise on the client listener, where every connection authenticates.
- *   <li>The broker's own super user ({@value #SUPER_USER}) logs in with PLAIN, because SCRAM
- *       credentials live in the cluster's metadata, which the broker's first login cannot read; its
- *       password is random at every start and never leaves this process. The platform user ({@value
- *       LocalCredentials#ADMIN}) is a super user too, for an operator's own tools.
+ *   <li>The controller listener (localhost) is SASL too, PLAIN, for the broker's own super user
+ *       ({@value #SUPER_USER}) only. Left PLAINTEXT, its connections would be {@code
+ *       User:ANONYMOUS}, which would have to be a super user for the broker to register with its
+ *       controller, and any program on the machine could then create ACLs through it.
+ *   <li>The super user logs in with PLAIN, because SCRAM credentials live in the cluster's
+ *       metadata, which the broker's first login cannot read; its password is random at every start
+ *       and never leaves this process. The platform user ({@value LocalCredentials#ADMIN}) is a
+ *       super user too, for an operator's own tools.
  * </ul>
  */
 public final class LocalKafkaSecurity {
@@ -88,13 +89,10 @@ public final class LocalKafkaSecurity {
         "listeners",
         LISTENER + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
     props.put("advertised.listeners", LISTENER + "://localhost:" + port);
-    props.put("listener.security.protocol.map", LISTENER + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-    props.put("inter.broker.listener.name", LISTENER);
-    String prefix = "listener.name." + LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
-    props.put("sasl.enabled.mechanisms", MECHANISM + ",PLAIN");
-    props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
     props.put(
-        prefix + "plain.sasl.jaas.config",
+        "listener.security.protocol.map", LISTENER + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+    props.put("inter.broker.listener.name", LISTENER);
+    String plain =
         "org.apache.kafka.common.security.plain.PlainLoginModule required username="
             + quote(SUPER_USER)
             + " password="
@@ -103,14 +101,22 @@ public final class LocalKafkaSecurity {
             + SUPER_USER
             + "="
             + quote(superPassword)
-            + ";");
+            + ";";
+    String client = "listener.name." + LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    props.put(client + "sasl.enabled.mechanisms", MECHANISM + ",PLAIN");
+    props.put(client + "plain.sasl.jaas.config", plain);
     props.put(
-        prefix + "scram-sha-512.sasl.jaas.config",
+        client + "scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    // The controller listener takes only the super user (PLAIN: the controller cannot read SCRAM
+    // credentials from the metadata it is about to serve), so nothing reaches it anonymously.
+    props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    props.put("listener.name.controller.plain.sasl.jaas.config", plain);
+    props.put("sasl.mechanism.controller.protocol", "PLAIN");
     props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     props.put("allow.everyone.if.no.acl.found", "false");
-    props.put(
-        "super.users", "User:ANONYMOUS;User:" + SUPER_USER + ";User:" + LocalCredentials.ADMIN);
+    props.put("super.users", "User:" + SUPER_USER + ";User:" + LocalCredentials.ADMIN);
     return props;
   }
 

@@ -79,6 +79,23 @@ final class LocalMeshKafkaChecks {
           .as("an unauthenticated client is refused")
           .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
     }
+    // Nor can one reach the controller listener anonymously (where it could create ACLs).
+    Map<String, Object> controller = new HashMap<>(anonymous);
+    controller.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    controller.put(
+        AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, "localhost:" + options.controllerPort());
+    try (Admin admin = Admin.create(controller)) {
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .createAcls(
+                          java.util.List.of(
+                              topic("mallory", "clinical-trials.enrollments", AclOperation.READ)))
+                      .all()
+                      .get(5, TimeUnit.SECONDS))
+          .as("an unauthenticated client of the controller listener is refused")
+          .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
+    }
   }
 
   private static AclProbe probe(String bootstrap, String domain, LocalCredentials credentials) {
