@@ -49,6 +49,16 @@ public final class SecureKafkaBroker implements KafkaBroker, AutoCloseable {
 
   /** Formats and starts a new secure node, creates its super user, and waits until it serves. */
   public static SecureKafkaBroker start() {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, the client listener also taking SASL/OAUTHBEARER when {@code
+   * oauthPrincipalClaim} is given: with Kafka's unsecured token validator (test use only: it checks
+   * no signature), whose principal is {@code User:} and the value of that claim of the token, as
+   * {@code sasl.oauthbearer.sub.claim.name} makes it for signed JWTs.
+   */
+  public static SecureKafkaBroker start(String oauthPrincipalClaim) {
     String password = randomSecret();
     try {
       var nodes =
@@ -63,6 +73,18 @@ public final class SecureKafkaBroker implements KafkaBroker, AutoCloseable {
       String listener = nodes.brokerListenerName().value().toLowerCase(java.util.Locale.ROOT);
       var builder = new KafkaClusterTestKit.Builder(nodes);
       brokerSecurity(listener, password).forEach(builder::setConfigProp);
+      if (oauthPrincipalClaim != null) {
+        builder.setConfigProp("sasl.enabled.mechanisms", MECHANISM + ",PLAIN,OAUTHBEARER");
+        builder.setConfigProp(
+            "listener.name." + listener + ".oauthbearer.sasl.jaas.config",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+                // the broker's own login takes a token too; it is never sent anywhere
+                + " unsecuredLoginStringClaim_sub=\""
+                + SUPER_USER
+                + "\" unsecuredValidatorPrincipalClaimName=\""
+                + oauthPrincipalClaim
+                + "\";");
+      }
       var cluster =
           builder
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
@@ -230,6 +252,29 @@ public final class SecureKafkaBroker implements KafkaBroker, AutoCloseable {
     config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
     config.put(SaslConfigs.SASL_MECHANISM, MECHANISM);
     config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(user, password));
+    return config;
+  }
+
+  /**
+   * Client settings of an OAUTHBEARER client with an unsecured token holding these string claims
+   * ({@code sub} among them); see {@link #start(String)}.
+   */
+  public Map<String, Object> oauthClientConfig(Map<String, String> claims) {
+    var jaas =
+        new StringBuilder(
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required");
+    claims.forEach(
+        (name, value) ->
+            jaas.append(" unsecuredLoginStringClaim_")
+                .append(name)
+                .append("=\"")
+                .append(value)
+                .append('"'));
+    var config = new HashMap<String, Object>();
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+    config.put(SaslConfigs.SASL_MECHANISM, "OAUTHBEARER");
+    config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas.append(';').toString());
     return config;
   }
 

@@ -62,6 +62,10 @@ class AccessReconcilerIT {
   private static final String ANY_TOPIC = "probe-domain.anything.ingest";
   private static final ProductId ENROLLMENTS = ProductId.parse("clinical-trials.enrollments");
   private static final ProductId BATCHES = ProductId.parse("supply-chain.batch-releases");
+
+  /** The token claim that names a domain, for OAUTHBEARER clients. */
+  private static final String OAUTH_DOMAIN_CLAIM = "mesh_domain";
+
   private static final List<String> DOMAINS =
       List.of("clinical-trials", "supply-chain", "pharmacovigilance");
 
@@ -72,7 +76,7 @@ class AccessReconcilerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = SecureKafkaBroker.start();
+    broker = SecureKafkaBroker.start(OAUTH_DOMAIN_CLAIM);
     List<String> users = new ArrayList<>(DOMAINS);
     users.add("outsider");
     SERVICES.all().forEach(s -> users.add(s.userName()));
@@ -389,6 +393,43 @@ class AccessReconcilerIT {
       if (!handedOver) {
         second.close();
       }
+    }
+  }
+
+  /**
+   * With SASL/OAUTHBEARER the principal is {@code User:} and the value of one claim of the token: a
+   * token whose domain claim says pharmacovigilance gets exactly pharmacovigilance's rows, whatever
+   * its subject, under the default mapping.
+   */
+  @Test
+  void shouldGrantAnOauthClientWhatItsDomainClaimNames() {
+    var token =
+        broker.oauthClientConfig(
+            Map.of("sub", "svc-4711", OAUTH_DOMAIN_CLAIM, "pharmacovigilance"));
+    var context = domainContext("pharmacovigilance");
+    try (var oauth = new AclProbe(token)) {
+      await("reads what pharmacovigilance may")
+          .pollDelay(Duration.ZERO)
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  oauth.allowed(
+                      topic("pharmacovigilance", BATCHES.toString(), AclOperation.READ), context));
+      assertThat(
+              oauth.allowed(
+                  topic("pharmacovigilance", ENROLLMENTS.toString(), AclOperation.READ), context))
+          .as("nothing pharmacovigilance may not")
+          .isFalse();
+    }
+    try (var other =
+        new AclProbe(
+            broker.oauthClientConfig(
+                Map.of("sub", "pharmacovigilance", OAUTH_DOMAIN_CLAIM, "outsider")))) {
+      assertThat(
+              other.allowed(
+                  topic("pharmacovigilance", BATCHES.toString(), AclOperation.READ), context))
+          .as("the subject does not count, the domain claim does")
+          .isFalse();
     }
   }
 
