@@ -59,7 +59,7 @@ public final class AclTableCommand {
   }
 
   /** The text the command prints for these arguments. */
-  static String run(String... args) {
+  public static String run(String... args) {
     String format = "markdown";
     PrincipalMapping mapping = PrincipalMapping.defaults();
     TopicCreation creation = TopicCreation.SERVICES;
