@@ -31,8 +31,7 @@ final class ChildValidator {
     command.add("-Xmx512m");
     client.forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
     command.add("-Dmicronaut.server.port=-1");
-    // Its HTTP API is not what this suite tests; the services refuse to start without a
-    // credential source unless told to run open.
+    // Started as from its jar: without a credential source it would refuse to start.
     command.add("-Dmeshbone.security.enabled=false");
     command.add("-Dkafka.streams.application.id=" + appId);
     command.add("-Dmeshbone.state-dir=" + stateDir);

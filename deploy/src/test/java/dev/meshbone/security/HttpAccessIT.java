@@ -105,7 +105,7 @@ class HttpAccessIT {
             "/products/{id}/events/{eventId}",
             "/products/" + p + "/events/e-1",
             null,
-            "U U F A F A"));
+            "U U A A A A"));
     rows.add(
         reg(
             "POST",

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.TestInstance;
  * mesh-registry taking Bearer JWTs as a company's identity provider issues them: tokens minted here
  * with nimbus-jose-jwt, checked against a JWKS served on localhost, the domain read from the claim
  * {@code mesh_domain}, the platform role from the {@code roles} claim. Expired, forged, unsigned
- * and garbage tokens are refused with 401.
+ * and garbage tokens are refused with 401. The registry runs as in a trusted network (anonymous
+ * catalogue reads, open metrics), which this test also checks.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,6 +85,9 @@ class JwtAccessIT {
     settings.put("micronaut.server.port", -1);
     settings.put("meshbone.security.jwt.enabled", true);
     settings.put("meshbone.security.jwt.domain-claim", "mesh_domain");
+    // A trusted network: the catalogue open to anonymous readers, /prometheus to scrapers.
+    settings.put("meshbone.security.anonymous-catalogue-reads", true);
+    settings.put("meshbone.security.prometheus", "open");
     settings.put(
         "micronaut.security.token.jwt.signatures.jwks.idp.url",
         "http://localhost:" + idp.getAddress().getPort() + "/.well-known/jwks.json");
@@ -158,8 +162,29 @@ class JwtAccessIT {
       assertThat(JSON.readTree(answer.body()).path("code").asText())
           .isEqualTo("CREDENTIALS_REFUSED");
     }
-    assertThat(get("/products", null).statusCode()).isEqualTo(401);
     assertThat(get("/health", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldOpenOnlyCatalogueReadsAndMetricsToAnonymousCallersWhenConfigured() throws Exception {
+    assertThat(get("/products", null).statusCode()).isEqualTo(200);
+    assertThat(get("/subjects", null).statusCode()).isEqualTo(200);
+    assertThat(get("/prometheus", null).statusCode()).isEqualTo(200);
+    assertThat(get("/domains/" + alpha + "/notifications", null).statusCode()).isEqualTo(401);
+    var write = send("PUT", "/config", "{\"compatibility\":\"NONE\"}", null);
+    assertThat(write.statusCode()).isEqualTo(401);
+    assertThat(JSON.readTree(write.body()).path("error_code").asInt()).isEqualTo(40101);
+  }
+
+  @Test
+  void shouldShowHealthDetailsOnlyToThePlatformRole() throws Exception {
+    String admin = sign(idpKey, claims("platform-team", null, List.of("admin"), 300));
+    String domain = sign(idpKey, claims("svc-" + alpha, alpha, List.of(), 300));
+
+    assertThat(JSON.readTree(get("/health", null).body()).has("details")).isFalse();
+    assertThat(JSON.readTree(get("/health", domain).body()).has("details")).isFalse();
+    assertThat(JSON.readTree(get("/health", admin).body()).path("details").toString())
+        .contains("kafka");
   }
 
   private static JWTClaimsSet claims(
@@ -203,6 +228,7 @@ class JwtAccessIT {
                     "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort() + path))
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
+            .header("Accept", "*/*")
             .method(
                 method,
                 body == null

@@ -34,7 +34,10 @@ import java.util.Objects;
  *       {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location}, ...)</td></tr>
  *   <tr><td>{@code registry.*}</td><td></td><td>schema registry client settings by Confluent's
  *       names ({@code registry.basic.auth.credentials.source}, {@code
- *       registry.basic.auth.user.info}); basic auth is also sent on the product API</td></tr>
+ *       registry.basic.auth.user.info}, {@code registry.bearer.auth.credentials.source}, {@code
+ *       registry.bearer.auth.token}, {@code registry.schema.registry.ssl.truststore.location},
+ *       {@code .password}, {@code .type}); the same credentials and trust serve the product
+ *       API</td></tr>
  *   <tr><td>{@code request-timeout}</td><td>10s</td><td>how long one registry request may take
  *       </td></tr>
  *   <tr><td>{@code verdict-timeout}</td><td>30s</td><td>how long a product write waits for

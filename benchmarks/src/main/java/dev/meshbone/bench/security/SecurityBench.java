@@ -211,16 +211,27 @@ public final class SecurityBench {
 
   private static void awaitFound(HttpClient http, Map<String, HttpRequest.Builder> variants)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     for (var variant : variants.entrySet()) {
       HttpRequest request = variant.getValue().build();
-      while (send(http, request).statusCode() != 200) {
+      String last = "no answer";
+      while (true) {
+        try {
+          var response = send(http, request);
+          if (response.statusCode() == 200) {
+            break;
+          }
+          last = response.statusCode() + " " + response.body();
+        } catch (IllegalStateException slow) {
+          last = slow.getMessage(); // a registry still starting on a busy machine
+        }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              variant.getKey() + ": " + request.uri() + " never answered 200");
+              variant.getKey() + ": " + request.uri() + " never answered 200; last: " + last);
         }
-        Thread.sleep(100);
+        Thread.sleep(200);
       }
+      System.out.println("security bench: " + variant.getKey() + " answers " + request.uri());
     }
   }
 

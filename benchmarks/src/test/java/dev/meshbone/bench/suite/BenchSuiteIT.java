@@ -39,6 +39,8 @@ class BenchSuiteIT {
             "publish to registry-visible p50",
             "publish to notification p50",
             "lookup p99",
+            "lookup p99, security on, Basic",
+            "registration p99, security on, Basic",
             "cold start to healthy",
             "restart with existing data");
   }

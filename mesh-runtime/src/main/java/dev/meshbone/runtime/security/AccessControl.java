@@ -7,7 +7,6 @@ import dev.meshbone.topics.Names;
 import dev.meshbone.topics.ProductId;
 import io.micronaut.context.BeanContext;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpAttributes;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -16,7 +15,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.rules.SecurityRuleResult;
 import io.micronaut.security.token.jwt.signature.ReactiveSignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
-import io.micronaut.web.router.RouteMatch;
+import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.UriRouteMatch;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -161,8 +160,7 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
 
   private void authorize(HttpRequest<?> request, Actor actor) {
     Optional<UriRouteMatch> match =
-        request
-            .getAttribute(HttpAttributes.ROUTE_MATCH, RouteMatch.class)
+        RouteAttributes.getRouteMatch(request)
             .filter(UriRouteMatch.class::isInstance)
             .map(UriRouteMatch.class::cast);
     if (match.isEmpty()) {
@@ -355,7 +353,12 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
       return "";
     }
     String cut = text.length() > 120 ? text.substring(0, 120) + "..." : text;
-    return cut.replaceAll("\\p{Cntrl}", "?");
+    for (int i = 0; i < cut.length(); i++) {
+      if (Character.isISOControl(cut.charAt(i))) {
+        return cut.replaceAll("\\p{Cntrl}", "?");
+      }
+    }
+    return cut;
   }
 
   private static String trimmed(String value) {

@@ -53,7 +53,7 @@ public final class AccessRules {
           rule(
               "GET",
               "/products/{id}/events/{eventId}",
-              PRODUCT_OWNER,
+              READ,
               "read the verdict on a write to {id}"),
           rule("POST", "/products/{id}/deprecation", PRODUCT_OWNER, "deprecate product {id}"),
           rule("POST", "/products/{id}/retirement", PRODUCT_OWNER, "retire product {id}"),
