@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -170,6 +171,37 @@ class MeshRegistrySerdeIT {
       assertThat(latest.version()).isEqualTo(1);
       assertThat(latest.schema().toString()).doesNotContain("avro.java.string");
     }
+  }
+
+  @Test
+  void shouldSendAndReadWithTheSettingsTheSerdePageShows() {
+    String topic = domain + ".order-events";
+    broker.createTopics(1, topic);
+    Properties producerProps = SerdeSnippets.producer(broker.bootstrapServers(), registryUrl);
+    producerProps.putAll(broker.clientConfig());
+    Properties consumerProps = SerdeSnippets.consumer(broker.bootstrapServers(), registryUrl);
+    consumerProps.putAll(broker.clientConfig());
+    consumerProps.put("group.id", KafkaBroker.unique("serde-page"));
+    consumerProps.put("auto.offset.reset", "earliest");
+
+    try (var producer = new KafkaProducer<String, DataProductEvent>(producerProps)) {
+      producer.send(new ProducerRecord<>(topic, "k1", event(1))).get();
+    } catch (Exception e) {
+      throw new AssertionError("the serde page's producer settings failed to send", e);
+    }
+    List<DataProductEvent> read = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<String, DataProductEvent>(consumerProps)) {
+      consumer.subscribe(List.of(topic));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
+                return !read.isEmpty();
+              });
+    }
+
+    assertThat(read).containsExactly(event(1));
   }
 
   @Test

@@ -94,7 +94,7 @@ class MeshClientIT {
       ProductSubscription asked = ReadmeSnippets.subscribe(pharmacovigilance, clinicalTrials);
       assertThat(asked.state()).isIn(SubscriptionState.REQUESTED, SubscriptionState.APPROVED);
 
-      // The README's record snippets, on the same product (the README walks one product through).
+      // The SDK page's record snippets, on the same product (the page walks one product through).
       PublishResult written = ReadmeSnippets.publish(clinicalTrials);
       assertThat(written.topic()).isEqualTo("clinical-trials.enrollments.ingest");
       List<TrialEnrollment> read =

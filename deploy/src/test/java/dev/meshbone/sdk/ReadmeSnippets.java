@@ -30,9 +30,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 
 /**
- * The SDK code the README shows, region by region ({@code // tag::name[]} to {@code //
- * end::name[]}): {@code ReadmeSnippetsTest} checks that README.md holds each region verbatim, and
- * the ITs run these methods against a real mesh, so the README's examples compile and work.
+ * The SDK code docs/sdk.md shows, region by region ({@code // tag::name[]} to {@code //
+ * end::name[]}): {@code ReadmeSnippetsTest} checks that the page holds each region verbatim, and
+ * the ITs run these methods against a real mesh, so the page's examples compile and work.
  */
 final class ReadmeSnippets {
   private ReadmeSnippets() {}
@@ -103,7 +103,7 @@ final class ReadmeSnippets {
     return written;
   }
 
-  /** The README's evolution: a compatible v2, then a change that is refused with its reasons. */
+  /** The page's evolution: a compatible v2, then a change that is refused with its reasons. */
   static List<String> evolve(MeshClient mesh) {
     // tag::evolve[]
     Schema v2 =

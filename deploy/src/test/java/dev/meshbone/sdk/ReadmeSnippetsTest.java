@@ -3,38 +3,67 @@ package dev.meshbone.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's SDK examples are the regions of {@link ReadmeSnippets} (compiled here, run by the
- * ITs), copied verbatim: each README block marked {@code <!-- ReadmeSnippets: name -->} must be
- * exactly the region {@code // tag::name[]} ... {@code // end::name[]}, dedented.
+ * The code the README and the pages under {@code docs/} show is code that compiles and runs: each
+ * block marked {@code <!-- snippet: <file>#<region> -->} must be that region of the file, verbatim.
+ * A region is either the lines between {@code // tag::name[]} and {@code // end::name[]} ({@code #}
+ * comments in YAML), dedented, or, for an upper-case name, the Java text block assigned to the
+ * constant of that name. The files are run by tests: {@link ReadmeSnippets} by {@code
+ * MeshClientIT}, {@code SerdeSnippets} by {@code MeshRegistrySerdeIT}, the Micronaut configuration
+ * by {@link MicronautClientSnippetTest}, the data rules by {@code RecordValidationTest}.
  */
 class ReadmeSnippetsTest {
-  private static final Path SNIPPETS =
-      Path.of("src/test/java/dev/meshbone/sdk/ReadmeSnippets.java");
-  private static final Path README = Path.of("../README.md");
+  private static final Path ROOT = Path.of("..");
   private static final Pattern MARKED_BLOCK =
-      Pattern.compile("<!-- ReadmeSnippets: ([a-z-]+) -->\\n```java\\n(.*?)\\n```", Pattern.DOTALL);
+      Pattern.compile(
+          "<!-- snippet: ([^#\\s]+)#([A-Za-z0-9_-]+) -->\\n```[a-z]*\\n(.*?)\\n```",
+          Pattern.DOTALL);
+  private static final Pattern TAG = Pattern.compile("(?://|#) tag::([a-z-]+)\\[]");
 
-  static Map<String, String> regions() throws IOException {
+  /** A marked block: the page, the file and region it names, and the code it shows. */
+  record Shown(Path page, String file, String region, String code) {}
+
+  static List<Shown> shown() throws IOException {
+    List<Path> pages = new ArrayList<>();
+    pages.add(ROOT.resolve("README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<Shown> shown = new ArrayList<>();
+    for (Path page : pages) {
+      Matcher block = MARKED_BLOCK.matcher(Files.readString(page));
+      while (block.find()) {
+        shown.add(new Shown(page, block.group(1), block.group(2), block.group(3)));
+      }
+    }
+    return shown;
+  }
+
+  /** Every {@code tag::} region of a file, by name, dedented. */
+  static Map<String, String> tagRegions(Path file) throws IOException {
     Map<String, String> regions = new LinkedHashMap<>();
-    List<String> lines = Files.readAllLines(SNIPPETS);
+    List<String> lines = Files.readAllLines(file);
     for (int i = 0; i < lines.size(); i++) {
-      Matcher tag = Pattern.compile("// tag::([a-z-]+)\\[]").matcher(lines.get(i).trim());
+      Matcher tag = TAG.matcher(lines.get(i).trim());
       if (tag.matches()) {
         String name = tag.group(1);
         List<String> body = new ArrayList<>();
         int j = i + 1;
-        while (!lines.get(j).trim().equals("// end::" + name + "[]")) {
+        while (!lines.get(j).trim().matches("(?://|#) end::" + name + "\\[]")) {
           body.add(lines.get(j++));
         }
         regions.put(name, dedent(body));
@@ -42,6 +71,42 @@ class ReadmeSnippetsTest {
       }
     }
     return regions;
+  }
+
+  /**
+   * The Java text block assigned to {@code constant}, as Java reads it, without the last newline.
+   */
+  static String textBlock(Path file, String constant) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).matches(".*\\b" + constant + " =\\s*")
+          && lines.get(i + 1).trim().equals("\"\"\"")) {
+        StringBuilder text = new StringBuilder();
+        int j = i + 2;
+        while (!lines.get(j).trim().startsWith("\"\"\"")) {
+          text.append(lines.get(j++)).append('\n');
+        }
+        String closing = lines.get(j).substring(0, lines.get(j).indexOf("\"\"\""));
+        String block = (text + closing).stripIndent();
+        return block.endsWith("\n") ? block.substring(0, block.length() - 1) : block;
+      }
+    }
+    throw new AssertionError(file + " has no text block constant " + constant);
+  }
+
+  private static String region(String file, String region) {
+    Path path = ROOT.resolve(file);
+    assertThat(path).as("the file a snippet names").isRegularFile();
+    try {
+      if (region.matches("[A-Z][A-Z0-9_]*")) {
+        return textBlock(path, region);
+      }
+      Map<String, String> regions = tagRegions(path);
+      assertThat(regions).as("regions of %s", file).containsKey(region);
+      return regions.get(region);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String dedent(List<String> lines) {
@@ -56,21 +121,35 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void shouldShowEverySnippetRegionVerbatimInTheReadme() throws IOException {
-    Map<String, String> regions = regions();
-    String readme = Files.readString(README);
-    Map<String, String> shown = new LinkedHashMap<>();
-    Matcher block = MARKED_BLOCK.matcher(readme);
-    while (block.find()) {
-      shown.put(block.group(1), block.group(2));
-    }
+  void shouldShowEverySnippetVerbatim() throws IOException {
+    List<Shown> shown = shown();
 
-    assertThat(regions).isNotEmpty();
-    assertThat(shown.keySet()).containsExactlyInAnyOrderElementsOf(regions.keySet());
-    regions.forEach(
-        (name, code) ->
-            assertThat(shown.get(name))
-                .as("README block '%s' must be ReadmeSnippets' region '%s' verbatim", name, name)
-                .isEqualTo(code));
+    assertThat(shown).hasSizeGreaterThanOrEqualTo(10);
+    for (Shown s : shown) {
+      assertThat(s.code())
+          .as(
+              "%s: the block marked %s#%s must be that region verbatim",
+              s.page(), s.file(), s.region())
+          .isEqualTo(region(s.file(), s.region()));
+    }
+  }
+
+  @Test
+  void shouldShowEveryTaggedRegionOfEachSnippetFile() throws IOException {
+    List<Shown> shown = shown();
+    Set<String> files = new LinkedHashSet<>();
+    shown.forEach(s -> files.add(s.file()));
+
+    for (String file : files) {
+      Set<String> showing = new LinkedHashSet<>();
+      shown.stream().filter(s -> s.file().equals(file)).forEach(s -> showing.add(s.region()));
+      assertThat(showing)
+          .as("the regions of %s the docs show", file)
+          .containsAll(tagRegions(ROOT.resolve(file)).keySet());
+    }
+    assertThat(files)
+        .contains(
+            "deploy/src/test/java/dev/meshbone/sdk/ReadmeSnippets.java",
+            "deploy/src/test/java/dev/meshbone/interop/SerdeSnippets.java");
   }
 }

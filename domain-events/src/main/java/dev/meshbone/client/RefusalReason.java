@@ -4,7 +4,7 @@ package dev.meshbone.client;
  * One reason contract-validator gave for refusing a product write.
  *
  * @param code a stable code such as {@code MISSING_OWNER}, {@code INVALID_SLO}, {@code
- *     SUNSET_NOT_IN_FUTURE} (the README's "Control events" table lists them)
+ *     SUNSET_NOT_IN_FUTURE} (docs/control-events.md lists them)
  * @param field the descriptor field at fault, e.g. {@code descriptor.slos.minPassRate}, or null
  * @param message what was wrong, in a sentence
  */

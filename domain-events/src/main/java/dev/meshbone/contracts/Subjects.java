@@ -20,8 +20,11 @@ import java.util.Optional;
  * canonical subjects.
  */
 public final class Subjects {
-  public static final String VALUE_SUFFIX = "-value";
-  public static final String KEY_SUFFIX = "-key";
+  // Not compile-time constants, on purpose: javac would copy a constant's text into every class
+  // that uses it, and the house rules' scan of class files (HouseRulesTest) could then no longer
+  // tell a use of these from a literal written elsewhere.
+  public static final String VALUE_SUFFIX = declared("-value");
+  public static final String KEY_SUFFIX = declared("-key");
 
   /** The longest subject accepted: a Kafka topic name (249) plus {@code -value}, rounded up. */
   public static final int MAX_LENGTH = 255;
@@ -101,6 +104,31 @@ public final class Subjects {
     return product + VALUE_SUFFIX;
   }
 
+  /** The canonical key subject of a product: {@code <domain>.<product>-key}. */
+  public static String keySubject(ProductId product) {
+    return product + KEY_SUFFIX;
+  }
+
+  /**
+   * Confluent's TopicNameStrategy: {@code <topic>-value} for record values, {@code <topic>-key} for
+   * record keys.
+   */
+  public static String ofTopic(String topic, boolean isKey) {
+    return topic + (isKey ? KEY_SUFFIX : VALUE_SUFFIX);
+  }
+
+  /**
+   * The key subject that goes with a value subject: {@code sales.orders-value} → {@code
+   * sales.orders-key}; a subject without the {@code -value} suffix gets {@code -key} appended.
+   */
+  public static String keySubjectOf(String valueSubject) {
+    String base =
+        valueSubject.endsWith(VALUE_SUFFIX)
+            ? valueSubject.substring(0, valueSubject.length() - VALUE_SUFFIX.length())
+            : valueSubject;
+    return base + KEY_SUFFIX;
+  }
+
   /**
    * Why {@code subject} cannot be written to, or empty if it can: it must be non-blank, at most
    * {@value #MAX_LENGTH} characters without control characters, and start with {@code <domain>.}.
@@ -133,6 +161,10 @@ public final class Subjects {
               + "; 'mesh', 'meshbone' and 'kafka' are reserved)");
     }
     return Optional.empty();
+  }
+
+  private static String declared(String name) {
+    return name;
   }
 
   private static String printable(String text) {

@@ -22,8 +22,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The catalogue of the mesh's own topics ({@code mesh.*}), as DESIGN.md lists them. Keys are UTF-8
- * strings; values are the mesh's Avro contracts in {@link MeshEventSerde single-object encoding}.
+ * The catalogue of the mesh's own topics ({@code mesh.*}), as docs/design.md lists them. Keys are
+ * UTF-8 strings; values are the mesh's Avro contracts in {@link MeshEventSerde single-object
+ * encoding}.
  *
  * <p>Topics keyed by product id share one partition count so they are co-partitioned and can be
  * joined without a repartition. The contract log and its proposals have exactly one partition:
@@ -31,6 +32,12 @@ import org.apache.kafka.common.serialization.Serdes;
  * schema forever.
  */
 public final class MeshTopics {
+  /**
+   * The prefix of every mesh topic, which the mesh owns (on a secured cluster: prefixed ACLs). Not
+   * a compile-time constant, on purpose: see {@link DlqHeaders}.
+   */
+  public static final String PREFIX = declared("mesh.");
+
   /** Partitions of the topics keyed by product or domain, unless a deployment chooses more. */
   public static final int DEFAULT_PARTITIONS = 6;
 
@@ -83,6 +90,10 @@ public final class MeshTopics {
             qualityAlerts,
             notifications,
             violations);
+  }
+
+  private static String declared(String name) {
+    return name;
   }
 
   /** The catalogue with {@link #DEFAULT_PARTITIONS}. */

@@ -53,6 +53,16 @@ public final class Names {
     return product;
   }
 
+  /** The domain names the mesh keeps for itself. */
+  public static Set<String> reservedDomains() {
+    return RESERVED_DOMAINS;
+  }
+
+  /** The product names that would clash with the mesh's own topic names. */
+  public static Set<String> reservedProducts() {
+    return RESERVED_PRODUCTS;
+  }
+
   public static boolean isValidDomain(String domain) {
     return domain != null && NAME.matcher(domain).matches() && !RESERVED_DOMAINS.contains(domain);
   }

@@ -69,7 +69,7 @@ class AvroSerdeIT {
   }
 
   private Map<String, Object> producerConfig(KafkaBroker broker) {
-    // As in the README's Serde section.
+    // As docs/serde.md shows it.
     var config = new HashMap<>(broker.producerConfig());
     config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     config.put("value.serializer", "dev.meshbone.serde.KafkaAvroSerializer");

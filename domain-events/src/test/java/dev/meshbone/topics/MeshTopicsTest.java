@@ -30,6 +30,12 @@ class MeshTopicsTest {
   }
 
   @Test
+  void shouldNameEveryMeshTopicUnderTheMeshPrefix() {
+    assertThat(MeshTopics.PREFIX).isEqualTo("mesh.");
+    assertThat(topics.all()).allSatisfy(t -> assertThat(t.name()).startsWith(MeshTopics.PREFIX));
+  }
+
+  @Test
   void shouldCompactTheStateTopicsAndDeleteTheEventTopics() {
     Set<String> compacted =
         topics.all().stream()

@@ -1,14 +1,10 @@
 package dev.meshbone.quality;
 
-import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.ProductHealth;
-import dev.meshbone.events.ProductStats;
-import dev.meshbone.events.QualityEvent;
 import dev.meshbone.quality.internal.MonitorProcessor;
 import dev.meshbone.quality.internal.MonitorProcessor.Input;
 import dev.meshbone.quality.internal.StateSerdes;
 import dev.meshbone.quality.state.MonitorState;
-import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import java.util.List;
@@ -153,18 +149,7 @@ public final class QualityTopology {
             STATUS_SINK,
             ALERTS_SINK);
     topology.addProcessor(
-        name,
-        // Decoders per processor instance: each task's thread gets its own.
-        () ->
-            new MonitorProcessor(
-                input,
-                wiring,
-                settings,
-                listener,
-                MeshEventSerde.of(QualityEvent.class),
-                MeshEventSerde.of(DataProductEvent.class),
-                MeshEventSerde.of(ProductStats.class)),
-        source);
+        name, () -> new MonitorProcessor(input, wiring, settings, listener), source);
   }
 
   private static StoreBuilder<KeyValueStore<String, MonitorState>> stateStore() {

@@ -2,13 +2,12 @@ package dev.meshbone.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshbone.events.ServiceLevels;
+import dev.meshbone.testkit.HeadlessChromium;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import io.micronaut.context.ApplicationContext;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,9 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} driven through Debian's
@@ -33,16 +29,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @WithKafka
 class QualityDashboardIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
   void shouldShowProductsByStateAndFollowAStatusChangeLive(KafkaBroker broker) throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "the dashboard browser test needs Debian's chromium and chromium-driver"
-            + " (/usr/bin/chromium, /usr/bin/chromedriver): run bin/install-test-tools as root");
     try (var harness = new MonitorHarness(broker)) {
       // Security on: the browser logs in with HTTP Basic (the page's fetch and EventSource go to
       // the same origin, so the browser sends the credentials with them too).
@@ -70,7 +60,7 @@ class QualityDashboardIT {
                   harness.statuses(flaky).stream().anyMatch(h -> h.getPassRate() != null)
                       && harness.statuses(steady).stream().anyMatch(h -> h.getPassRate() != null));
 
-      WebDriver browser = browser();
+      WebDriver browser = HeadlessChromium.start();
       try {
         // Without credentials the page is refused with a Basic challenge: a browser asks.
         var anonymous =
@@ -135,32 +125,6 @@ class QualityDashboardIT {
         browser.quit();
       }
     }
-  }
-
-  private static WebDriver browser() throws Exception {
-    Path profile = Files.createTempDirectory("quality-chromium");
-    var options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,900",
-        "--user-data-dir=" + profile);
-    if ("root".equals(System.getProperty("user.name"))) {
-      options.addArguments("--no-sandbox"); // Chromium's sandbox refuses to run as root
-    }
-    var service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   private static WebElement card(WebDriver browser, String product) {

@@ -1,5 +1,6 @@
 package dev.meshbone.bench.contracts;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.testkit.EmbeddedKafkaBroker;
@@ -206,7 +207,8 @@ public final class ContractRegistryBench {
 
   private static int register(HttpClient http, String url, String prefix, int i) {
     String domain = "bench";
-    String subject = domain + "." + prefix + i + "-value";
+    // The value subject a Confluent serializer would use for the topic <domain>.<prefix><i>.
+    String subject = Subjects.ofTopic(domain + "." + prefix + i, false);
     String schema =
         "{\"type\":\"record\",\"name\":\"R"
             + prefix

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One figure of the benchmark report: the value (a median of {@code runs} where it is end to end),
- * its unit, the baseline measured in the same run and the ratio, and the DESIGN.md target if any.
+ * its unit, the baseline measured in the same run and the ratio, and the target of docs/design.md
+ * if any.
  *
  * @param name what is measured
  * @param value the figure
@@ -13,7 +14,7 @@ import java.util.List;
  * @param baselineName what it is compared with, or null
  * @param baseline the baseline's figure in the same unit, or NaN
  * @param ratio value / baseline, or NaN
- * @param target the goal as DESIGN.md words it, or null
+ * @param target the goal as docs/design.md words it, or null
  * @param met whether the target is met, or null without a target
  */
 public record Figure(
@@ -41,7 +42,7 @@ public record Figure(
     return new Figure(name, value, unit, runs, null, Double.NaN, Double.NaN, null, null);
   }
 
-  /** This figure against a target of DESIGN.md. */
+  /** This figure against a target of docs/design.md. */
   public Figure target(String target, boolean met) {
     return new Figure(name, value, unit, runs, baselineName, baseline, ratio, target, met);
   }

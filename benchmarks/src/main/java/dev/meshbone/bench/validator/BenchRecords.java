@@ -53,7 +53,7 @@ public final class BenchRecords {
               ]}
               """);
 
-  /** Three rules, as STACK.md's straightforward validator had. */
+  /** Three rules, as the straightforward validator the design compares with had. */
   public static final String RULES =
       """
       {"domainRules":[

@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-record check alone, on the benchmark orders (about 200 bytes, three rules): meshbone's
- * compiled walker against the straightforward check STACK.md measured (a reused GenericDatumReader
- * decoding the whole record, a trailing-bytes check, the same three rules read from the
- * GenericRecord), and the Confluent header check alone for scale. 64 different records are cycled
- * so branch prediction cannot learn one.
+ * compiled walker against the straightforward check (docs/design.md, record validation: a reused
+ * GenericDatumReader decoding the whole record, a trailing-bytes check, the same three rules read
+ * from the GenericRecord), and the Confluent header check alone for scale. 64 different records are
+ * cycled so branch prediction cannot learn one.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar RecordCheckBenchmark</pre>
  */
@@ -78,7 +78,7 @@ public class RecordCheckBenchmark {
     return check.check(null, next());
   }
 
-  /** STACK.md's straightforward validator's check. */
+  /** The straightforward validator's check: decode the whole record, then the rules. */
   @Benchmark
   public boolean genericDecodeAndRules() throws IOException {
     byte[] r = next();

@@ -1,9 +1,11 @@
 package dev.meshbone.bench.validator;
 
+import dev.meshbone.contracts.ContractKeys;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +165,9 @@ public final class ValidatorLatency {
       producer
           .send(
               new ProducerRecord<>(
-                  "mesh.contracts", "version:" + product.defaultValueSubject() + ":1", entry))
+                  MeshTopics.defaults().contracts.name(),
+                  ContractKeys.version(product.defaultValueSubject(), 1),
+                  entry))
           .get();
     }
   }

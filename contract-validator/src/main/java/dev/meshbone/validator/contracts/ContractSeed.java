@@ -67,7 +67,7 @@ final class ContractSeed {
         }
         ContractEntry entry;
         try {
-          entry = ENTRIES.deserialize("mesh.contracts", kv.value);
+          entry = ENTRIES.deserialize(RecordValidation.CONTRACTS_STORE, kv.value);
         } catch (RuntimeException e) {
           // Record validation already logged it when it read the log.
           continue;

@@ -28,14 +28,16 @@ final class CatalogUpdaters {
     private static final MeshEventSerde<ContractEntry> SERDE =
         MeshEventSerde.of(ContractEntry.class);
     private final ContractCatalog catalog;
+    private final String topic;
     private final String storeName;
     private static final byte[] LATEST_TIMESTAMP =
         RecordValidation.LATEST_CONTRACT_TIMESTAMP_KEY.getBytes(StandardCharsets.UTF_8);
     private KeyValueStore<byte[], byte[]> store;
     private long latestTimestamp = Long.MIN_VALUE;
 
-    Contracts(ContractCatalog catalog, String storeName) {
+    Contracts(ContractCatalog catalog, String topic, String storeName) {
       this.catalog = catalog;
+      this.topic = topic;
       this.storeName = storeName;
     }
 
@@ -63,7 +65,7 @@ final class CatalogUpdaters {
           return;
         }
         store.put(record.key(), record.value());
-        ContractEntry entry = SERDE.deserialize("mesh.contracts", record.value());
+        ContractEntry entry = SERDE.deserialize(topic, record.value());
         if (entry.getVersion() != null) {
           catalog.putVersion(key, entry.getVersion());
         }
@@ -78,11 +80,13 @@ final class CatalogUpdaters {
     private static final MeshEventSerde<DataProductEvent> SERDE =
         MeshEventSerde.of(DataProductEvent.class);
     private final ContractCatalog catalog;
+    private final String topic;
     private final String storeName;
     private KeyValueStore<byte[], byte[]> store;
 
-    Products(ContractCatalog catalog, String storeName) {
+    Products(ContractCatalog catalog, String topic, String storeName) {
       this.catalog = catalog;
+      this.topic = topic;
       this.storeName = storeName;
     }
 
@@ -104,7 +108,7 @@ final class CatalogUpdaters {
           return;
         }
         store.put(record.key(), record.value());
-        catalog.putProduct(productId, SERDE.deserialize("mesh.products", record.value()));
+        catalog.putProduct(productId, SERDE.deserialize(topic, record.value()));
       } catch (RuntimeException e) {
         LOG.warn("skipping product {} that cannot be read: {}", productId, e.toString());
       }

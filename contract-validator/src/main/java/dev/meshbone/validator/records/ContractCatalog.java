@@ -1,5 +1,6 @@
 package dev.meshbone.validator.records;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DataProductEvent;
@@ -31,9 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContractCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(ContractCatalog.class);
-  private static final String VALUE_SUFFIX = "-value";
-  private static final String KEY_SUFFIX = "-key";
-  private static final String INGEST_VALUE_SUFFIX = ".ingest-value";
 
   // Written under the lock only.
   private final Map<String, ContractVersion> versionsByKey = new HashMap<>();
@@ -88,12 +86,13 @@ public final class ContractCatalog {
     if (subject == null || subject.isBlank()) {
       subject =
           ProductId.isValid(productId)
-              ? ProductId.parse(productId).defaultValueSubject()
-              : productId + VALUE_SUFFIX;
+              ? Subjects.valueSubject(ProductId.parse(productId))
+              : Subjects.ofTopic(productId, false);
     }
     boolean retired =
         event.getStatus() == LifecycleStatus.RETIRED || event.getType() == ChangeType.RETIRED;
-    products.put(productId, new Product(canonical(subject), retired));
+    // The registry files an ingest alias (<id>.ingest-value) under the canonical subject.
+    products.put(productId, new Product(Subjects.canonical(subject), retired));
     generation++;
   }
 
@@ -107,12 +106,8 @@ public final class ContractCatalog {
   /** What the product's records are checked against now. */
   ProductContracts resolve(ProductId id) {
     Product product = products.get(id.toString());
-    String valueSubject = product == null ? id.defaultValueSubject() : product.valueSubject();
-    String keySubject =
-        (valueSubject.endsWith(VALUE_SUFFIX)
-                ? valueSubject.substring(0, valueSubject.length() - VALUE_SUFFIX.length())
-                : valueSubject)
-            + KEY_SUFFIX;
+    String valueSubject = product == null ? Subjects.valueSubject(id) : product.valueSubject();
+    String keySubject = Subjects.keySubjectOf(valueSubject);
     SubjectView keys = subjects.get(keySubject);
     return new ProductContracts(
         valueSubject,
@@ -125,17 +120,6 @@ public final class ContractCatalog {
   /** A subject that has the schema id, or null when no subject has it. */
   String subjectOf(int schemaId) {
     return firstSubjectById.get(schemaId);
-  }
-
-  /**
-   * The subject the registry files a TopicNameStrategy subject under: {@code <id>.ingest-value} is
-   * canonicalized to {@code <id>-value}, so a descriptor naming either finds the contract.
-   */
-  static String canonical(String subject) {
-    if (subject.endsWith(INGEST_VALUE_SUFFIX)) {
-      return subject.substring(0, subject.length() - INGEST_VALUE_SUFFIX.length()) + VALUE_SUFFIX;
-    }
-    return subject;
   }
 
   private void forget(String key, ContractVersion old) {

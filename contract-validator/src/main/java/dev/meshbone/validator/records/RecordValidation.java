@@ -3,7 +3,6 @@ package dev.meshbone.validator.records;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
-import dev.meshbone.topics.Names;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -59,14 +58,8 @@ public final class RecordValidation {
   /** Each product's cumulative {@link ProductStats}, changelogged. */
   public static final String STATS_STORE = "product-stats";
 
-  /**
-   * The topics record validation reads: {@link DomainTopics#INGEST_PATTERN} without the names
-   * {@link Names} reserves, so every matched topic names a product.
-   */
-  public static final Pattern SOURCE_PATTERN =
-      Pattern.compile(
-          "(?!(?:mesh|meshbone|kafka)\\.)(?![^.]+\\.(?:mesh|ingest|dlq)\\.ingest$)"
-              + DomainTopics.INGEST_PATTERN.pattern());
+  /** The topics record validation reads: {@link DomainTopics#PRODUCT_INGEST_PATTERN}. */
+  public static final Pattern SOURCE_PATTERN = DomainTopics.PRODUCT_INGEST_PATTERN;
 
   private RecordValidation() {}
 
@@ -93,7 +86,7 @@ public final class RecordValidation {
             .withLoggingDisabled(),
         topics.contracts.name(),
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("contracts-for-records"),
-        () -> new CatalogUpdaters.Contracts(catalog, CONTRACTS_STORE));
+        () -> new CatalogUpdaters.Contracts(catalog, topics.contracts.name(), CONTRACTS_STORE));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PRODUCTS_STORE),
@@ -102,7 +95,7 @@ public final class RecordValidation {
             .withLoggingDisabled(),
         topics.products.name(),
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("products-for-records"),
-        () -> new CatalogUpdaters.Products(catalog, PRODUCTS_STORE));
+        () -> new CatalogUpdaters.Products(catalog, topics.products.name(), PRODUCTS_STORE));
 
     KStream<Object, Object> checked =
         builder.stream(

@@ -1,6 +1,7 @@
 package dev.meshbone.client.internal;
 
 import dev.meshbone.client.DeadLetter;
+import dev.meshbone.topics.DlqHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,18 +9,9 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Dead-letter records as the SDK hands them out: the refused bytes and the headers
- * contract-validator adds ({@code mesh.dlq.*}, UTF-8 text; the names contract-validator's record
- * validation writes).
+ * contract-validator adds ({@link DlqHeaders}, UTF-8 text).
  */
 public final class DeadLetters {
-  static final String REASON = "mesh.dlq.reason";
-  static final String MESSAGE = "mesh.dlq.message";
-  static final String RULE = "mesh.dlq.rule";
-  static final String FIELD = "mesh.dlq.field";
-  static final String SOURCE_TOPIC = "mesh.dlq.source.topic";
-  static final String SOURCE_PARTITION = "mesh.dlq.source.partition";
-  static final String SOURCE_OFFSET = "mesh.dlq.source.offset";
-
   private DeadLetters() {}
 
   /** A decoder of one product's dead letters; never fails on a record. */
@@ -32,13 +24,13 @@ public final class DeadLetters {
         productId,
         r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
         r.value(),
-        text(r, REASON, "UNKNOWN"),
-        text(r, MESSAGE, "no reason recorded"),
-        text(r, RULE, null),
-        text(r, FIELD, null),
-        text(r, SOURCE_TOPIC, null),
-        (int) number(r, SOURCE_PARTITION),
-        number(r, SOURCE_OFFSET),
+        text(r, DlqHeaders.REASON, "UNKNOWN"),
+        text(r, DlqHeaders.MESSAGE, "no reason recorded"),
+        text(r, DlqHeaders.RULE, null),
+        text(r, DlqHeaders.FIELD, null),
+        text(r, DlqHeaders.SOURCE_TOPIC, null),
+        (int) number(r, DlqHeaders.SOURCE_PARTITION),
+        number(r, DlqHeaders.SOURCE_OFFSET),
         Instant.ofEpochMilli(r.timestamp()));
   }
 

@@ -9,6 +9,7 @@ import dev.meshbone.client.PublishResult;
 import dev.meshbone.client.RecordEncodingException;
 import dev.meshbone.client.RegistryUnavailableException;
 import dev.meshbone.client.UnknownProductException;
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.serde.AvroSerdeConfig;
 import dev.meshbone.serde.ConfluentWireFormat;
@@ -71,8 +72,8 @@ public final class RecordPublisher implements AutoCloseable {
   static final SubjectNameStrategy PRODUCT_SUBJECT =
       (topic, isKey, schema) ->
           DomainTopics.productOfIngest(topic)
-              .map(id -> isKey ? id + "-key" : id.defaultValueSubject())
-              .orElse(topic + (isKey ? "-key" : "-value"));
+              .map(id -> isKey ? Subjects.keySubject(id) : Subjects.valueSubject(id))
+              .orElse(Subjects.ofTopic(topic, isKey));
 
   private synchronized KafkaProducer<byte[], byte[]> producer() {
     if (closed) {

@@ -4,11 +4,11 @@ import static dev.meshbone.registry.products.RegistryReadApiIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshbone.registry.BesideValidator;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.TopicBootstrapper;
-import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class RegistryWriteVerdictIT {
           .ensure(DomainTopics.controlSpecs(domain));
     }
     validator =
-        ValidatorApp.start(
+        BesideValidator.start(
             Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "micronaut.server.port", -1,

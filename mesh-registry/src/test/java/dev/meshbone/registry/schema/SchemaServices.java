@@ -2,10 +2,10 @@ package dev.meshbone.registry.schema;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.meshbone.registry.BesideValidator;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.testkit.KafkaBroker;
-import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ final class SchemaServices {
 
   static ApplicationContext validator(KafkaBroker broker, Path stateDir, String applicationId) {
     ApplicationContext context =
-        ValidatorApp.start(settings(broker, stateDir, applicationId, Map.of()));
+        BesideValidator.start(settings(broker, stateDir, applicationId, Map.of()));
     awaitRunning(context);
     return context;
   }

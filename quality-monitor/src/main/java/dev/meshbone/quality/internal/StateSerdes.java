@@ -32,8 +32,8 @@ public final class StateSerdes {
   }
 
   /**
-   * Avro 1.12.2 instantiates only classes of trusted packages (STACK.md); the state classes are
-   * ours, so trust their package, and nothing else, beside what is trusted already.
+   * Avro 1.12.2 instantiates only classes of trusted packages (docs/stack.md); the state classes
+   * are ours, so trust their package, and nothing else, beside what is trusted already.
    */
   static void trustStatePackage() {
     if (trusted) {

@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products.catalog;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
@@ -69,7 +70,7 @@ public final class ProductState {
     if (d != null && d.getContractSubject() != null && !d.getContractSubject().isBlank()) {
       return d.getContractSubject();
     }
-    return productId + "-value";
+    return Subjects.ofTopic(productId, false);
   }
 
   /** When a deprecated product will be retired: the event's date, else the descriptor's. */
