@@ -424,7 +424,7 @@ public final class AclTable {
       ServiceRules c = new ServiceRules(account, creation);
       c.add(
           TOPIC,
-          "mesh.",
+          MeshTopics.PREFIX,
           PREFIXED,
           List.of(DESCRIBE, DESCRIBE_CONFIGS),
           ALLOW,
@@ -432,7 +432,7 @@ public final class AclTable {
       if (creation == TopicCreation.SERVICES) {
         c.add(
             TOPIC,
-            "mesh.",
+            MeshTopics.PREFIX,
             PREFIXED,
             List.of(CREATE),
             ALLOW,
@@ -440,7 +440,7 @@ public final class AclTable {
       } else if (anyTopic.contains(CREATE)) {
         c.add(
             TOPIC,
-            "mesh.",
+            MeshTopics.PREFIX,
             PREFIXED,
             List.of(CREATE),
             DENY,
