@@ -13,6 +13,7 @@ import dev.meshbone.client.ProductConsumer;
 import dev.meshbone.client.ProductDeclaration;
 import dev.meshbone.client.ProductRecord;
 import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.access.AccessReconcilerHealth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import reactor.core.publisher.Mono;
 
 /**
  * The access scenario end to end on a broker that takes only SASL/SCRAM-SHA-512 and enforces ACLs,
@@ -124,6 +126,25 @@ class KafkaAccessEndToEndIT {
                 }
               });
     }
+  }
+
+  @Test
+  void shouldReportTheReconcilerInTheRegistrysHealth() {
+    var health = mesh.registry().getBean(AccessReconcilerHealth.class);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              var result = Mono.from(health.getResult()).block();
+              assertThat(result.getStatus().getName()).isEqualTo("UP");
+              @SuppressWarnings("unchecked")
+              var details = (Map<String, Object>) result.getDetails();
+              assertThat(details)
+                  .containsEntry("caughtUp", true)
+                  .containsEntry("writer", true)
+                  .doesNotContainKey("lastError");
+              assertThat((Long) details.get("reconciliations")).isPositive();
+            });
   }
 
   @Test

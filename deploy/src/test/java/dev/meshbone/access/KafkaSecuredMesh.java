@@ -117,6 +117,11 @@ final class KafkaSecuredMesh implements AutoCloseable {
     return p;
   }
 
+  /** The registry's application context (for its beans). */
+  ApplicationContext registry() {
+    return registry;
+  }
+
   String registryUrl() {
     return "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
   }

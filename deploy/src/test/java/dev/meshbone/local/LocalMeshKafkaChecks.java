@@ -21,11 +21,11 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * What {@code bin/local-mesh --secure --demo} enforces on Kafka, checked by {@link LocalMeshSecureIT}
- * on its running mesh: the broker takes only SASL/SCRAM-SHA-512 and ACLs; the services run on their
- * own principals (records flow) and the demo domains on theirs; pharmacovigilance is refused
- * clinical-trials' enrollments until clinical-trials approves its subscription, and reads them
- * after.
+ * What {@code bin/local-mesh --secure --demo} enforces on Kafka, checked by {@link
+ * LocalMeshSecureIT} on its running mesh: the broker takes only SASL/SCRAM-SHA-512 and ACLs; the
+ * services run on their own principals (records flow) and the demo domains on theirs;
+ * pharmacovigilance is refused clinical-trials' enrollments until clinical-trials approves its
+ * subscription, and reads them after.
  */
 final class LocalMeshKafkaChecks {
   private LocalMeshKafkaChecks() {}

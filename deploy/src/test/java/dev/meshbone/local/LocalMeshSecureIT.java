@@ -17,12 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/local-mesh --secure --demo} in this JVM (the open demo runs from the packaged jar in
  * {@link PackagedLocalMeshIT}): every domain logs in with a generated password, over HTTP and to
- * Kafka, and supply-chain's one write to another domain's subject is refused; within about a
- * minute the registry lists the demo domains' products, a subscriber has been told of a new
- * contract version, a product's health has changed, records reach the product topics and the
- * dead-letter topics, all on a broker that takes only SASL/SCRAM and enforces ACLs, where
- * pharmacovigilance reads clinical-trials' enrollments only after the approval ({@link
- * LocalMeshKafkaChecks}); then everything stops and frees its ports.
+ * Kafka, and supply-chain's one write to another domain's subject is refused; within about a minute
+ * the registry lists the demo domains' products, a subscriber has been told of a new contract
+ * version, a product's health has changed, records reach the product topics and the dead-letter
+ * topics, all on a broker that takes only SASL/SCRAM and enforces ACLs, where pharmacovigilance
+ * reads clinical-trials' enrollments only after the approval ({@link LocalMeshKafkaChecks}); then
+ * everything stops and frees its ports.
  */
 class LocalMeshSecureIT {
   private final HttpClient http = HttpClient.newHttpClient();
