@@ -258,7 +258,107 @@ const scenarios = {
     }
     return { decoded };
   },
+
+  /**
+   * kafkajs over SASL/SCRAM-SHA-512, as a domain's own client: tries to read a product topic again
+   * and again (a new consumer each time, in the domain's group) until the broker's answer is the
+   * expected one, 'read' (a record came) or 'denied' (TOPIC_AUTHORIZATION_FAILED), and says how
+   * long that took.
+   */
+  async kafkajsRead() {
+    const { brokers, username, password, topic, groupId, expect, timeoutMs } = args;
+    const kafka = scramKafka(brokers, username, password);
+    const start = Date.now();
+    let last = { outcome: 'none' };
+    while (Date.now() - start < timeoutMs) {
+      last = await readOnce(kafka, topic, groupId);
+      if (last.outcome === expect) {
+        return { ...last, afterMs: Date.now() - start };
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`reading ${topic} as ${username} stayed '${last.outcome}' (${last.error ?? ''}) for ${timeoutMs} ms; expected '${expect}'`);
+  },
+
+  /** kafkajs with a wrong SCRAM password, and with no SASL at all: both refused. */
+  async kafkajsRefused() {
+    const { brokers, username } = args;
+    const wrong = await refusal(connectAdmin(scramKafka(brokers, username, 'not-the-password')));
+    const anonymous = await refusal(
+      connectAdmin(
+        new Kafka({
+          clientId: 'meshbone-interop-anonymous',
+          brokers,
+          logLevel: logLevel.NOTHING,
+          connectionTimeout: 2000,
+          requestTimeout: 3000,
+          retry: { retries: 0 },
+        }),
+      ),
+    );
+    return { wrong: { refused: wrong.refused, type: wrong.message?.split(':')[0] }, anonymous: { refused: anonymous.refused } };
+  },
 };
+
+function scramKafka(brokers, username, password) {
+  return new Kafka({
+    clientId: 'meshbone-interop-scram',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    sasl: { mechanism: 'scram-sha-512', username, password },
+    retry: { retries: 0 },
+  });
+}
+
+async function connectAdmin(kafka) {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** One read attempt: 'read' when a record arrives within 5 s, 'denied' on an authorization error. */
+async function readOnce(kafka, topic, groupId) {
+  const consumer = kafka.consumer({ groupId, retry: { retries: 0 } });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const outcome = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ outcome: 'nothing' }), 5000);
+      consumer
+        .run({
+          eachMessage: async () => {
+            clearTimeout(timer);
+            resolve({ outcome: 'read' });
+          },
+        })
+        .catch((e) => {
+          clearTimeout(timer);
+          resolve(denial(e));
+        });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        clearTimeout(timer);
+        resolve(denial(payload.error));
+      });
+    });
+    return outcome;
+  } catch (e) {
+    return denial(e);
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+}
+
+function denial(e) {
+  const type = e?.type ?? e?.originalError?.type ?? '';
+  if (/AUTHORIZATION_FAILED/.test(type) || /not authorized/i.test(String(e?.message))) {
+    return { outcome: 'denied', error: type || String(e?.message) };
+  }
+  return { outcome: 'error', error: String(e?.message ?? e) };
+}
 
 const run = scenarios[scenario];
 if (!run) {

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 /** contract-validator as the shared runtime runs it. */
 @Singleton
 public class ValidatorStreamsApp implements StreamsApp {
+  /** The default {@code application.id}; {@code kafka.streams.application.id} overrides it. */
+  public static final String APPLICATION_ID = "meshbone-contract-validator";
+
   private static final Logger LOG = LoggerFactory.getLogger(ValidatorStreamsApp.class);
   private final MeshTopics topics;
   private final RecordValidationSettings records;
@@ -84,7 +87,7 @@ public class ValidatorStreamsApp implements StreamsApp {
 
   @Override
   public String applicationId() {
-    return "meshbone-contract-validator";
+    return APPLICATION_ID;
   }
 
   @Override

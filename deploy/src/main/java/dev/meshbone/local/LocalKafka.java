@@ -28,6 +28,15 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Formats {@code dataDir} if it is new, then starts the node and returns once it is serving. */
   public static LocalKafka start(Path dataDir, int port, int controllerPort) throws Exception {
+    return start(dataDir, port, controllerPort, null);
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, with the client listener secured as {@code security} says
+   * (SASL/SCRAM-SHA-512 and ACLs), or open when it is null.
+   */
+  public static LocalKafka start(
+      Path dataDir, int port, int controllerPort, LocalKafkaSecurity security) throws Exception {
     Files.createDirectories(dataDir);
     String dir = dataDir.toAbsolutePath().toString();
     if (!Files.exists(dataDir.resolve("meta.properties"))) {
@@ -41,8 +50,11 @@ public final class LocalKafka implements AutoCloseable {
           .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
           .run();
     }
-    var server =
-        new KafkaRaftServer(new KafkaConfig(config(dir, port, controllerPort), false), Time.SYSTEM);
+    Properties config = config(dir, port, controllerPort);
+    if (security != null) {
+      config.putAll(security.brokerConfig(port, controllerPort));
+    }
+    var server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
     server.startup();
     return new LocalKafka(server, port);
   }

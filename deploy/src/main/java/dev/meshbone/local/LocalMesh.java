@@ -41,6 +41,8 @@ public final class LocalMesh implements AutoCloseable {
   private final List<ApplicationContext> contexts = new ArrayList<>();
   private DemoMesh demo;
   private LocalCredentials credentials;
+  private LocalKafkaSecurity kafkaSecurity;
+  private LocalKafkaSecurity.Prepared kafkaUsers;
 
   public LocalMesh(LocalMeshOptions options) {
     this.options = options;
@@ -105,10 +107,15 @@ public final class LocalMesh implements AutoCloseable {
     if (options.secure()) {
       credentials = LocalCredentials.prepare(dataDir, options.usersFile(), credentialNames());
     }
+    kafkaSecurity = credentials == null ? null : LocalKafkaSecurity.generate();
     kafka =
-        LocalKafka.start(dataDir.resolve("kafka"), options.kafkaPort(), options.controllerPort());
+        LocalKafka.start(
+            dataDir.resolve("kafka"), options.kafkaPort(), options.controllerPort(), kafkaSecurity);
     System.out.printf(
         "Kafka broker up at %s (%d ms)%n", kafka.bootstrapServers(), millisSince(begin));
+    if (kafkaSecurity != null) {
+      kafkaUsers = kafkaSecurity.prepare(kafka.bootstrapServers(), credentials);
+    }
 
     for (Service service : services) {
       var properties = new LinkedHashMap<String, Object>();
@@ -123,6 +130,7 @@ public final class LocalMesh implements AutoCloseable {
             "meshbone.security.users-file",
             String.join(",", credentials.usersFiles().stream().map(Path::toString).toList()));
         properties.put("meshbone.security.platform-role", LocalCredentials.ADMIN);
+        properties.putAll(kafkaSecurity.serviceProperties(service.name(), credentials));
       }
       contexts.add(service.start().apply(properties));
     }
@@ -161,6 +169,7 @@ public final class LocalMesh implements AutoCloseable {
       credentials
           .generatedFile()
           .ifPresent(file -> System.out.printf(row, "generated passwords", file + " (mode 600)"));
+      printKafkaSecurity(row);
     }
     if (options.demo()) {
       System.out.printf(
@@ -173,8 +182,32 @@ public final class LocalMesh implements AutoCloseable {
           DemoMesh.start(
               kafka.bootstrapServers(),
               "http://localhost:" + options.registryPort(),
-              domain -> known == null ? java.util.Optional.empty() : known.password(domain));
+              domain -> known == null ? java.util.Optional.empty() : known.password(domain),
+              domain ->
+                  known == null || known.password(domain).isEmpty()
+                      ? Map.of()
+                      : LocalKafkaSecurity.scramClient(domain, known.password(domain).get()));
     }
+  }
+
+  /** What a secure mesh's broker enforces, and which users could not get a Kafka credential. */
+  private void printKafkaSecurity(String row) {
+    System.out.printf(
+        row,
+        "Kafka security",
+        "SASL/SCRAM-SHA-512 (SASL_PLAINTEXT), ACLs only (StandardAuthorizer); Kafka users: "
+            + String.join(", ", kafkaUsers.users()));
+    if (!kafkaUsers.hashOnly().isEmpty()) {
+      System.out.printf(
+          row,
+          "no Kafka credential",
+          String.join(", ", kafkaUsers.hashOnly())
+              + " (the users file holds only a hash of the password; SCRAM needs the password)");
+    }
+    System.out.printf(
+        row,
+        "ACL table",
+        "java -cp mesh-registry/target/mesh-registry.jar dev.meshbone.registry.access.AclTableCommand");
   }
 
   /**

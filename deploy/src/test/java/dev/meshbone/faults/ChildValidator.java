@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -19,10 +20,16 @@ final class ChildValidator {
    */
   static Process start(KafkaBroker broker, String appId, Path stateDir, String name)
       throws Exception {
+    return start(broker.clientConfig(), appId, stateDir, name);
+  }
+
+  /** As {@link #start(KafkaBroker, String, Path, String)}, with these Kafka client settings. */
+  static Process start(Map<String, Object> client, String appId, Path stateDir, String name)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    broker.clientConfig().forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
+    client.forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
     command.add("-Dmicronaut.server.port=-1");
     // Started as from its jar: without a credential source it would refuse to start.
     command.add("-Dmeshbone.security.enabled=false");

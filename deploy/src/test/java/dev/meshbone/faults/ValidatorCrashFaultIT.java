@@ -3,8 +3,17 @@ package dev.meshbone.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.runtime.access.AclTable;
+import dev.meshbone.runtime.access.MeshAccessState;
+import dev.meshbone.runtime.access.PrincipalMapping;
+import dev.meshbone.runtime.access.ServiceAccount;
+import dev.meshbone.runtime.access.ServiceAccounts;
+import dev.meshbone.runtime.access.TopicCreation;
 import dev.meshbone.testkit.KafkaBroker;
+import dev.meshbone.testkit.SecureKafkaBroker;
 import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.topics.MeshTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +53,66 @@ class ValidatorCrashFaultIT {
   void shouldDeliverEveryRecordExactlyOnceAcrossRepeatedKills(KafkaBroker broker) throws Exception {
     var records = new FaultRecords(false);
     records.declare(broker);
-    Path stateDir = Files.createTempDirectory("faults-crash");
     String appId = KafkaBroker.unique("faults-crash");
+    crashRepeatedly(
+        broker, records, appId, broker.clientConfig(), broker.producerConfig(), RECORDS, KILLS);
+  }
+
+  /**
+   * The same on a broker that authenticates with SASL/SCRAM-SHA-512 and allows only what an ACL
+   * does: the validator runs as its own principal with exactly the ACL table's rows for its
+   * application id, and the records come from the owning domain's principal with the domain's rows.
+   * Smaller than the plain run: it proves exactly once with ACLs in force, not again under the same
+   * load.
+   */
+  @Test
+  void shouldDeliverEveryRecordExactlyOnceWithAclsInForce() throws Exception {
+    try (var broker = SecureKafkaBroker.start()) {
+      var records = new FaultRecords(false);
+      records.declare(broker);
+      String appId = KafkaBroker.unique("faults-crash-secure");
+      var validator = ServiceAccount.defaults(ServiceAccount.VALIDATOR).withApplicationId(appId);
+      var accounts =
+          new ServiceAccounts(
+              validator,
+              ServiceAccount.defaults(ServiceAccount.REGISTRY),
+              ServiceAccount.defaults(ServiceAccount.QUALITY));
+      String domain = records.product.domain();
+      String validatorPassword = SecureKafkaBroker.randomSecret();
+      String domainPassword = SecureKafkaBroker.randomSecret();
+      broker.addUsers(Map.of(validator.userName(), validatorPassword, domain, domainPassword));
+      var state =
+          new MeshAccessState(Map.of(records.product, LifecycleStatus.ACTIVE), Map.of(), Set.of());
+      try (Admin admin = broker.admin()) {
+        var bindings =
+            new java.util.LinkedHashSet<>(
+                AclTable.serviceBindings(accounts, MeshTopics.defaults(), TopicCreation.SERVICES));
+        bindings.addAll(AclTable.domainBindings(domain, state, PrincipalMapping.defaults()));
+        admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+      }
+      var producer = new HashMap<>(broker.producerConfig());
+      producer.putAll(broker.clientConfig(domain, domainPassword));
+      crashRepeatedly(
+          broker,
+          records,
+          appId,
+          broker.clientConfig(validator.userName(), validatorPassword),
+          producer,
+          FaultSizes.pick(20_000, 100_000),
+          FaultSizes.pick(1, 3));
+    }
+  }
+
+  private static void crashRepeatedly(
+      KafkaBroker broker,
+      FaultRecords records,
+      String appId,
+      Map<String, Object> validatorClient,
+      Map<String, Object> producerConfig,
+      int total,
+      int wantedKills)
+      throws Exception {
+    Path stateDir = Files.createTempDirectory("faults-crash");
     var killsDone = new AtomicBoolean();
 
     // A stream that outlasts the kills: 4,000 records a second, then (with 5% left) a trickle
@@ -52,12 +120,12 @@ class ValidatorCrashFaultIT {
     CompletableFuture<Void> producing =
         CompletableFuture.runAsync(
             () -> {
-              try (var producer = new KafkaProducer<byte[], byte[]>(broker.producerConfig())) {
+              try (var producer = new KafkaProducer<byte[], byte[]>(producerConfig)) {
                 records.awaitLeaders(producer);
                 int from = 0;
-                while (from < RECORDS) {
-                  boolean reserve = !killsDone.get() && from >= RECORDS * 0.95;
-                  int to = Math.min(RECORDS, from + (reserve ? 50 : CHUNK));
+                while (from < total) {
+                  boolean reserve = !killsDone.get() && from >= total * 0.95;
+                  int to = Math.min(total, from + (reserve ? 50 : CHUNK));
                   records.produce(producer, from, to);
                   from = to;
                   if (!killsDone.get()) {
@@ -69,11 +137,12 @@ class ValidatorCrashFaultIT {
 
     List<String> kills = new ArrayList<>();
     try (Admin admin = broker.admin()) {
-      for (int attempt = 1; kills.size() < KILLS && attempt <= KILLS + 4; attempt++) {
+      for (int attempt = 1; kills.size() < wantedKills && attempt <= wantedKills + 4; attempt++) {
         // The killed one's transaction may still be open: only records written after this start
         // show the new process at work.
         long before = outputEnd(admin, records);
-        Process validator = ChildValidator.start(broker, appId, stateDir, "crash-" + attempt);
+        Process validator =
+            ChildValidator.start(validatorClient, appId, stateDir, "crash-" + attempt);
         try {
           // Kill once it has written and an output partition's last stable offset trails its
           // end: a transaction holds records nobody may read yet.
@@ -96,18 +165,18 @@ class ValidatorCrashFaultIT {
     } finally {
       killsDone.set(true);
     }
-    assertThat(kills).as("kills with a transaction open").hasSize(KILLS);
+    assertThat(kills).as("kills with a transaction open").hasSize(wantedKills);
 
-    Process last = ChildValidator.start(broker, appId, stateDir, "crash-last");
+    Process last = ChildValidator.start(validatorClient, appId, stateDir, "crash-last");
     try {
       producing.get(5, TimeUnit.MINUTES);
       try (var out = new FaultRecords.Outputs(broker, records)) {
-        out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(4, 10)));
-        assertThat(out.reasons()).isEqualTo(records.expectedReasons(RECORDS));
-        assertThat(out.validated).hasSize((int) records.expectedValid(RECORDS));
+        out.assertExactlyOnce(records, total, Duration.ofMinutes(FaultSizes.pick(4, 10)));
+        assertThat(out.reasons()).isEqualTo(records.expectedReasons(total));
+        assertThat(out.validated).hasSize((int) records.expectedValid(total));
       }
       // What the killed transactions had written is still in the log, aborted.
-      assertThat(countUncommitted(broker, records)).isGreaterThan(RECORDS);
+      assertThat(countUncommitted(broker, records, total)).isGreaterThan(total);
     } finally {
       ChildValidator.stop(last);
       records.deleteTopics(broker);
@@ -163,7 +232,7 @@ class ValidatorCrashFaultIT {
   }
 
   /** Records in the product topic and DLQ at read_uncommitted (aborted ones included). */
-  private static long countUncommitted(KafkaBroker broker, FaultRecords records) {
+  private static long countUncommitted(KafkaBroker broker, FaultRecords records, int total) {
     var config = new HashMap<>(broker.consumerConfig(KafkaBroker.unique("faults-count")));
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
@@ -179,7 +248,7 @@ class ValidatorCrashFaultIT {
       // loop, as an await's poll interval would cap the reading rate.
       long count = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (count <= RECORDS && System.nanoTime() < deadline) {
+      while (count <= total && System.nanoTime() < deadline) {
         count += consumer.poll(Duration.ofMillis(200)).count();
       }
       return count;

@@ -2,7 +2,15 @@ package dev.meshbone.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshbone.registry.access.AccessSettings;
 import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.runtime.access.AclTable;
+import dev.meshbone.runtime.access.AclTableFormat;
+import dev.meshbone.runtime.access.ServiceAccount;
+import dev.meshbone.runtime.access.ServiceAccounts;
+import dev.meshbone.runtime.access.TopicCreation;
+import dev.meshbone.runtime.security.Access;
+import dev.meshbone.runtime.security.AccessRules;
 import dev.meshbone.runtime.security.SecuritySettings;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
@@ -26,18 +34,21 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The manifests for real clusters ({@code deploy/kubernetes}, {@code deploy/compose}) say what the
- * code declares: the topics of the catalogue with their partitions and configs, each service's
- * port, and only setting names the services read.
+ * code declares: the topics of the catalogue with their partitions and configs, the services'
+ * KafkaUsers with the ACL table's rows, Strimzi's {@code v1} API, each service's port and Kafka
+ * login, probes that answer without credentials, and only setting names the services read.
  */
 class DeployManifestsTest {
   private static final Path KUBERNETES = Path.of("kubernetes");
   private static final Path COMPOSE = Path.of("compose", "docker-compose.yml");
+  private static final String STRIMZI = "kafka.strimzi.io/v1";
 
   @Test
   void shouldDeclareEveryMeshTopicAsTheCatalogueDoes() throws IOException {
     Map<String, Map<String, Object>> declared = new HashMap<>();
     for (Map<String, Object> doc : documents(KUBERNETES.resolve("topics.yaml"))) {
       assertThat(doc.get("kind")).isEqualTo("KafkaTopic");
+      assertThat(doc.get("apiVersion")).as("Strimzi 1.x takes only v1").isEqualTo(STRIMZI);
       Map<String, Object> spec = map(doc.get("spec"));
       assertThat(declared.put((String) spec.get("topicName"), spec)).as("declared twice").isNull();
     }
@@ -60,6 +71,33 @@ class DeployManifestsTest {
           .as(topic.name() + ": only declared configs, plus the cluster's durability setting")
           .containsExactlyInAnyOrderElementsOf(
               union(topic.configs().keySet(), Set.of("min.insync.replicas")));
+    }
+  }
+
+  @Test
+  void shouldDeclareEachServiceAsAKafkaUserWithTheAclsOfTheTable() throws IOException {
+    List<AclTable.Rule> rules =
+        AclTable.serviceRules(
+            ServiceAccounts.defaults(), MeshTopics.defaults(), TopicCreation.OPERATOR);
+    Map<String, Map<String, Object>> users = new HashMap<>();
+    for (Map<String, Object> doc : documents(KUBERNETES.resolve("users.yaml"))) {
+      assertThat(doc.get("kind")).isEqualTo("KafkaUser");
+      assertThat(doc.get("apiVersion")).as("Strimzi 1.x takes only v1").isEqualTo(STRIMZI);
+      assertThat(map(map(doc.get("metadata")).get("labels")))
+          .containsEntry("strimzi.io/cluster", "meshbone-kafka");
+      users.put((String) map(doc.get("metadata")).get("name"), map(doc.get("spec")));
+    }
+    assertThat(users.keySet())
+        .containsExactlyInAnyOrder(
+            "meshbone.contract-validator", "meshbone.mesh-registry", "meshbone.quality-monitor");
+    for (ServiceAccount account : ServiceAccounts.defaults().all()) {
+      Map<String, Object> spec = users.get(account.userName());
+      assertThat(map(spec.get("authentication"))).containsEntry("type", "scram-sha-512");
+      Map<String, Object> authorization = map(spec.get("authorization"));
+      assertThat(authorization).containsEntry("type", "simple");
+      assertThat(authorization.get("acls"))
+          .as(account.service() + ": the services' rows of the ACL table, in its order")
+          .isEqualTo(AclTableFormat.strimziAcls(rules, account.service()));
     }
   }
 
@@ -86,14 +124,44 @@ class DeployManifestsTest {
         .isEqualTo(port);
 
     Map<String, String> env = new HashMap<>();
+    Map<String, Map<String, Object>> fromSecrets = new HashMap<>();
     for (Object e : (List<?>) container.get("env")) {
       Map<String, Object> var = map(e);
       env.put((String) var.get("name"), String.valueOf(var.get("value")));
+      if (var.get("valueFrom") instanceof Map<?, ?> from && from.get("secretKeyRef") != null) {
+        fromSecrets.put((String) var.get("name"), map(from.get("secretKeyRef")));
+      }
     }
     assertThat(env)
         .containsKey("KAFKA_BOOTSTRAP_SERVERS")
         .containsEntry("MICRONAUT_SERVER_PORT", String.valueOf(port));
     env.keySet().forEach(DeployManifestsTest::assertKnownSetting);
+
+    // Kafka: the service's own SCRAM user, whose Secret the User Operator writes.
+    assertThat(env)
+        .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+        .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+    assertThat(fromSecrets.get("KAFKA_SASL_JAAS_CONFIG"))
+        .containsEntry("name", ServiceAccount.defaults(service).userName())
+        .containsEntry("key", "sasl.jaas.config");
+    assertThat(env.containsKey("MESHBONE_ACCESS_ENABLED"))
+        .as("only mesh-registry runs the access reconciler")
+        .isEqualTo(service.equals(ServiceAccount.REGISTRY));
+
+    Map<String, Object> pod = map(map(map(deployment.get("spec")).get("template")).get("spec"));
+    assertThat(pod.get("enableServiceLinks"))
+        .as("no KAFKA_* variables injected from Services")
+        .isEqualTo(false);
+    for (String probe : List.of("readinessProbe", "livenessProbe")) {
+      Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
+      String path = (String) get.get("path");
+      assertThat(get.get("port")).as(probe).isEqualTo("http");
+      String template = path.equals("/health") ? "/health" : "/health/{selector}";
+      assertThat(path).as(probe).isIn("/health", "/health/liveness", "/health/readiness");
+      assertThat(AccessRules.find("GET", template))
+          .as(probe + " " + path + " answers the kubelet, which sends no credentials")
+          .hasValueSatisfying(rule -> assertThat(rule.access()).isEqualTo(Access.OPEN));
+    }
 
     Map<String, Object> compose = map(map(documents(COMPOSE).get(0).get("services")).get(service));
     Map<String, Object> composeEnv = map(compose.get("environment"));
@@ -140,6 +208,16 @@ class DeployManifestsTest {
       assertThat(security).as(variable + " names no security setting").contains(variable);
       return;
     }
+    if (variable.startsWith("MESHBONE_ACCESS_")) {
+      assertThat(setters(AccessSettings.class))
+          .as(variable + " names no access setting")
+          .contains(
+              variable
+                  .substring("MESHBONE_ACCESS_".length())
+                  .toLowerCase(Locale.ROOT)
+                  .replace('_', '-'));
+      return;
+    }
     String property =
         variable.substring("MESHBONE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     Set<String> meshSettings =
@@ -153,6 +231,18 @@ class DeployManifestsTest {
                         .toLowerCase(Locale.ROOT))
             .collect(Collectors.toSet());
     assertThat(meshSettings).as(variable + " names no meshbone setting").contains(property);
+  }
+
+  private static Set<String> setters(Class<?> settings) {
+    return Arrays.stream(settings.getMethods())
+        .filter(m -> m.getName().startsWith("set"))
+        .map(
+            m ->
+                m.getName()
+                    .substring(3)
+                    .replaceAll("([a-z])([A-Z])", "$1-$2")
+                    .toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
   }
 
   private static int defaultPort(String environment) throws IOException {

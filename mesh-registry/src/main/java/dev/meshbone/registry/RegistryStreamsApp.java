@@ -16,6 +16,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 /** mesh-registry as the shared runtime runs it. */
 @Singleton
 public class RegistryStreamsApp implements StreamsApp {
+  /** The default {@code application.id}; {@code kafka.streams.application.id} overrides it. */
+  public static final String APPLICATION_ID = "meshbone-mesh-registry";
+
   private final MeshTopics topics;
   private final String applicationServer;
 
@@ -41,7 +44,7 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public String applicationId() {
-    return "meshbone-mesh-registry";
+    return APPLICATION_ID;
   }
 
   @Override

@@ -23,6 +23,9 @@ import org.apache.kafka.streams.Topology;
  */
 @Singleton
 public class QualityStreamsApp implements StreamsApp {
+  /** The default {@code application.id}; {@code kafka.streams.application.id} overrides it. */
+  public static final String APPLICATION_ID = "meshbone-quality-monitor";
+
   private final MeshTopics topics;
   private final QualitySettings settings;
   private final MonitorListener listener;
@@ -49,7 +52,7 @@ public class QualityStreamsApp implements StreamsApp {
 
   @Override
   public String applicationId() {
-    return "meshbone-quality-monitor";
+    return APPLICATION_ID;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.meshbone.bench.suite;
 
 import dev.meshbone.bench.MeshApps;
 import dev.meshbone.bench.Stats;
+import dev.meshbone.bench.access.AccessLatencyBench;
 import dev.meshbone.bench.contracts.ContractRegistryBench;
 import dev.meshbone.bench.contracts.KafkaEcho;
 import dev.meshbone.bench.local.ColdStartBench;
@@ -52,6 +53,7 @@ public final class BenchSuite {
           "publish",
           "registry",
           "security",
+          "access",
           "local-mesh");
 
   private final boolean quick;
@@ -161,6 +163,7 @@ public final class BenchSuite {
       case "publish" -> publish();
       case "registry" -> registry();
       case "security" -> security();
+      case "access" -> access();
       case "local-mesh" -> localMesh();
       default -> throw new IllegalArgumentException(key);
     };
@@ -615,6 +618,90 @@ public final class BenchSuite {
                       join(quantiles(runs, 99), "%.2f"))));
     }
     return s;
+  }
+
+  // How fast Kafka access follows an approval or a revocation.
+
+  private Section access() throws Exception {
+    int cycles = quick ? 2 : 20;
+    int rounds = quick ? 1 : 3;
+    var s =
+        new Section("access", "Approval to readable, revocation to denied (Kafka ACLs)")
+            .how(
+                String.format(
+                    "`AccessLatencyBench`: a broker of its own in this JVM that takes only"
+                        + " SASL/SCRAM-SHA-512 and authorizes with ACLs, mesh-registry on its own"
+                        + " principal with the access reconciler on, HTTP Basic. A subscriber"
+                        + " requests a subscription; from the owner's `POST"
+                        + " .../subscriptions/{consumer}/approval` sent until the subscriber's"
+                        + " consumer (polling every 2 ms) reads the product topic is **approval to"
+                        + " readable**; from the owner's `DELETE .../subscriptions/{consumer}`"
+                        + " sent until its poll is refused is **revocation to denied**. Baseline,"
+                        + " same run: the broker's own part, `createAcls` / `deleteAcls` called"
+                        + " directly until a second principal's reads are allowed / refused. 3"
+                        + " warm-up cycles, then %d round(s) of %d cycles; p50 and the highest per"
+                        + " round, the median over rounds.",
+                    rounds, cycles));
+    var result = AccessLatencyBench.measure(cycles, rounds, quick ? 1 : 3, BenchSuite::log);
+    addAccess(
+        s,
+        "approval to readable",
+        result.stream().map(AccessLatencyBench.Round::approvalToReadable).toList(),
+        result.stream().map(AccessLatencyBench.Round::aclToReadable).toList(),
+        "createAcls to readable",
+        cycles);
+    addAccess(
+        s,
+        "revocation to denied",
+        result.stream().map(AccessLatencyBench.Round::revocationToDenied).toList(),
+        result.stream().map(AccessLatencyBench.Round::aclDeletionToDenied).toList(),
+        "deleteAcls to denied",
+        cycles);
+    s.detail(
+            "| round | approval to readable p50 / highest (ms) | revocation to denied p50 /"
+                + " highest (ms) | createAcls to readable p50 (ms) | deleteAcls to denied p50 (ms) |")
+        .detail("| --- | --- | --- | --- | --- |");
+    for (int i = 0; i < result.size(); i++) {
+      var r = result.get(i);
+      s.detail(
+          String.format(
+              "| %d | %.1f / %.1f | %.1f / %.1f | %.1f | %.1f |",
+              i + 1,
+              AccessLatencyBench.p50(r.approvalToReadable()),
+              AccessLatencyBench.max(r.approvalToReadable()),
+              AccessLatencyBench.p50(r.revocationToDenied()),
+              AccessLatencyBench.max(r.revocationToDenied()),
+              AccessLatencyBench.p50(r.aclToReadable()),
+              AccessLatencyBench.p50(r.aclDeletionToDenied())));
+    }
+    return s;
+  }
+
+  private static void addAccess(
+      Section s,
+      String what,
+      List<List<Double>> mesh,
+      List<List<Double>> raw,
+      String baseline,
+      int cycles) {
+    List<Double> p50 = mesh.stream().map(AccessLatencyBench::p50).toList();
+    List<Double> max = mesh.stream().map(AccessLatencyBench::max).toList();
+    s.figure(
+        Figure.of(
+            what + " p50",
+            Stats.median(p50),
+            "ms",
+            p50,
+            baseline,
+            Stats.median(raw.stream().map(AccessLatencyBench::p50).toList())));
+    s.figure(
+        Figure.of(
+            what + ", highest of " + cycles,
+            Stats.median(max),
+            "ms",
+            max,
+            baseline,
+            Stats.median(raw.stream().map(AccessLatencyBench::max).toList())));
   }
 
   // The registry under load.

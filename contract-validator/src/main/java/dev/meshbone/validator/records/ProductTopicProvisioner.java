@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  * <p>It is also the {@link OutputTopics} of record validation: when a stream thread meets an ingest
  * topic whose outputs this thread has not yet made (the consumer's metadata refresh can beat the
  * next round), the stream thread makes them itself, once, waiting up to {@code
- * meshbone.validator.provision-timeout}. With {@code meshbone.create-topics=false} it creates
- * nothing and waits for an operator to.
+ * meshbone.validator.provision-timeout}. It creates product topics whatever {@code
+ * meshbone.create-topics} says (that setting is about the mesh's own, operator-declared topics:
+ * products appear at run time, and on a managed cluster no one else would create their topics);
+ * with {@code meshbone.validator.create-product-topics=false} it creates nothing and waits for an
+ * operator to.
  */
 @Singleton
 public class ProductTopicProvisioner implements OutputTopics {
@@ -141,9 +144,9 @@ public class ProductTopicProvisioner implements OutputTopics {
             + " and "
             + DomainTopics.dlq(product)
             + " do not exist"
-            + (mesh.isCreateTopics()
+            + (config.isCreateProductTopics()
                 ? " and could not be created" + (last == null ? "" : ": " + last.getMessage())
-                : "; create them (meshbone.create-topics is false)")
+                : "; create them (meshbone.validator.create-product-topics is false)")
             + "; records of "
             + product
             + " wait in their ingest topic until they do");
@@ -215,7 +218,7 @@ public class ProductTopicProvisioner implements OutputTopics {
               // an ingest topic is only created for products mesh.products declares
               .filter(s -> !s.name().equals(ingest) || declared.contains(product))
               .toList();
-      if (!missing.isEmpty() && mesh.isCreateTopics()) {
+      if (!missing.isEmpty() && config.isCreateProductTopics()) {
         new TopicBootstrapper(admin(), mesh.getReplicationFactor(), ADMIN_TIMEOUT).ensure(missing);
         LOG.info(
             "created topics of product {}: {}",

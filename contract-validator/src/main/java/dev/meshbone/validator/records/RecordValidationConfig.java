@@ -14,6 +14,7 @@ public class RecordValidationConfig {
   private Duration statsEmitInterval = Duration.ofSeconds(1);
   private Duration provisionInterval = Duration.ofSeconds(2);
   private Duration provisionTimeout = Duration.ofSeconds(30);
+  private boolean createProductTopics = true;
 
   /**
    * The most bytes key and value together may take; bigger records go to the DLQ as TOO_LARGE. Keep
@@ -61,5 +62,20 @@ public class RecordValidationConfig {
 
   public void setProvisionTimeout(Duration provisionTimeout) {
     this.provisionTimeout = provisionTimeout;
+  }
+
+  /**
+   * Whether the validator creates each declared product's ingest, validated and dead-letter topics
+   * (true, the default), whatever {@code meshbone.create-topics} says: that setting is about the
+   * mesh's own topics, which an operator can declare ahead (KafkaTopic resources), while products
+   * are declared at run time through Kafka. False leaves product topics to an operator, and a new
+   * product's records wait in its ingest topic until they exist.
+   */
+  public boolean isCreateProductTopics() {
+    return createProductTopics;
+  }
+
+  public void setCreateProductTopics(boolean createProductTopics) {
+    this.createProductTopics = createProductTopics;
   }
 }

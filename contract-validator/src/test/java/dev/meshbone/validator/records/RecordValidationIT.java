@@ -11,7 +11,9 @@ import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
+import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -62,6 +64,13 @@ class RecordValidationIT {
     props.put("meshbone.state-dir", Files.createTempDirectory("rv-it").toString());
     props.put("meshbone.validator.max-record-bytes", MixedRecords.MAX_RECORD_BYTES);
     props.put("meshbone.validator.provision-interval", "500ms");
+    // As on a managed cluster: the mesh's topics are the operator's (KafkaTopic resources), and the
+    // validator still creates every product's topics, or new products would stall.
+    try (var admin = broker.admin()) {
+      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
+          .ensure(MeshTopics.defaults().all());
+    }
+    props.put("meshbone.create-topics", false);
     service = ValidatorApp.start(props);
   }
 

@@ -71,17 +71,26 @@ public final class DemoMesh implements AutoCloseable {
 
   private final String registryUrl;
   private final Function<String, Optional<String>> passwords;
+  private final Function<String, Map<String, Object>> kafka;
 
   private DemoMesh(
-      String bootstrapServers, String registryUrl, Function<String, Optional<String>> passwords) {
+      String bootstrapServers,
+      String registryUrl,
+      Function<String, Optional<String>> passwords,
+      Function<String, Map<String, Object>> kafka) {
     this.registryUrl = registryUrl;
     this.passwords = passwords;
+    this.kafka = kafka;
     clinicalTrials =
         new ClinicalTrials(client(ClinicalTrials.DOMAIN, bootstrapServers, registryUrl), state);
     supplyChain = new SupplyChain(client(SupplyChain.DOMAIN, bootstrapServers, registryUrl), state);
     pharmacovigilance =
         new Pharmacovigilance(
-            client(Pharmacovigilance.DOMAIN, bootstrapServers, registryUrl), state);
+            client(Pharmacovigilance.DOMAIN, bootstrapServers, registryUrl),
+            state,
+            kafka.apply(Pharmacovigilance.DOMAIN).isEmpty()
+                ? null
+                : () -> client(Pharmacovigilance.DOMAIN, bootstrapServers, registryUrl, true));
     scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -93,6 +102,12 @@ public final class DemoMesh implements AutoCloseable {
   }
 
   private MeshClient client(String domain, String bootstrapServers, String registryUrl) {
+    return client(domain, bootstrapServers, registryUrl, false);
+  }
+
+  /** A domain's client; a quick one waits only 2 s for a topic (to show a refused read). */
+  private MeshClient client(
+      String domain, String bootstrapServers, String registryUrl, boolean quick) {
     MeshClientSettings.Builder settings =
         MeshClientSettings.builder()
             .domain(domain)
@@ -100,6 +115,11 @@ public final class DemoMesh implements AutoCloseable {
             .registryUrl(registryUrl);
     credentials(domain)
         .forEach((name, value) -> settings.registry(name.substring("registry.".length()), value));
+    // On a secure mesh: the domain's own Kafka login (SASL/SCRAM), by Kafka's setting names.
+    kafka.apply(domain).forEach(settings::kafka);
+    if (quick) {
+      return MeshClient.create(settings.topicReadyTimeout(java.time.Duration.ofSeconds(2)).build());
+    }
     MeshClient client = MeshClient.create(settings.build());
     clients.add(client);
     return client;
@@ -137,7 +157,19 @@ public final class DemoMesh implements AutoCloseable {
    */
   public static DemoMesh start(
       String bootstrapServers, String registryUrl, Function<String, Optional<String>> passwords) {
-    DemoMesh demo = new DemoMesh(bootstrapServers, registryUrl, passwords);
+    return start(bootstrapServers, registryUrl, passwords, domain -> Map.of());
+  }
+
+  /**
+   * As {@link #start(String, String, Function)}, each domain's Kafka clients also taking the
+   * settings {@code kafka} gives for it (its SASL login on a secure mesh).
+   */
+  public static DemoMesh start(
+      String bootstrapServers,
+      String registryUrl,
+      Function<String, Optional<String>> passwords,
+      Function<String, Map<String, Object>> kafka) {
+    DemoMesh demo = new DemoMesh(bootstrapServers, registryUrl, passwords, kafka);
     DemoLog.say(
         "demo", "three domains join the mesh: clinical-trials, supply-chain, pharmacovigilance");
     demo.scheduler.execute(demo::setUp);
@@ -272,6 +304,11 @@ public final class DemoMesh implements AutoCloseable {
         DemoLog.trouble(domain, "a step of the demo failed", e);
       }
     }
+  }
+
+  /** How often the demo did {@code what} with {@code product} (for tests). */
+  public long count(String product, String what) {
+    return state.get(product, what);
   }
 
   /** How the mesh refused supply-chain's write to clinical-trials' subject, once it did. */

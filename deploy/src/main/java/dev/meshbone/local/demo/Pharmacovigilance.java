@@ -5,6 +5,7 @@ import dev.meshbone.client.ContractRule;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClient;
 import dev.meshbone.client.MeshNotification;
+import dev.meshbone.client.MeshRequestException;
 import dev.meshbone.client.ProductDeclaration;
 import dev.meshbone.client.ProductRecord;
 import dev.meshbone.client.ProductSubscription;
@@ -39,11 +40,19 @@ final class Pharmacovigilance implements AutoCloseable {
   private final Random random = new Random(13);
   private final List<MeshNotification> heard = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final java.util.function.Supplier<MeshClient> quickClient;
   private long reports;
 
-  Pharmacovigilance(MeshClient mesh, DemoState state) {
+  /**
+   * @param quickClient on a secure mesh, a client of this domain that waits only briefly for a
+   *     topic, to show Kafka refusing a read before the subscription is approved; null on an open
+   *     mesh
+   */
+  Pharmacovigilance(
+      MeshClient mesh, DemoState state, java.util.function.Supplier<MeshClient> quickClient) {
     this.mesh = mesh;
     this.state = state;
+    this.quickClient = quickClient;
   }
 
   /** Its own product first: it may be declared before its inputs exist. */
@@ -93,6 +102,9 @@ final class Pharmacovigilance implements AutoCloseable {
 
   /** Once the other domains' products exist: subscribe, and read what is approved. */
   void subscribe() {
+    if (quickClient != null) {
+      tryReadingBeforeApproval();
+    }
     ProductSubscription enrollments =
         mesh.subscribe(ClinicalTrials.ENROLLMENTS_ID, "adverse-event signal detection");
     DemoLog.say(DOMAIN, "subscribed to %s: %s", enrollments.productId(), enrollments.state());
@@ -120,6 +132,30 @@ final class Pharmacovigilance implements AutoCloseable {
             .start());
   }
 
+  /**
+   * On a secure mesh, reads enrollments once before subscribing: Kafka refuses it, for there is no
+   * approved subscription (after a restart there is one, and Kafka allows it).
+   */
+  private void tryReadingBeforeApproval() {
+    String product = ClinicalTrials.ENROLLMENTS_ID;
+    try (MeshClient quick = quickClient.get();
+        var reader = quick.consume(product, GenericRecord.class, "access-check")) {
+      state.add(product, "read allowed before subscribing");
+      DemoLog.say(
+          DOMAIN,
+          "read %s before subscribing: Kafka allows it (approved on an earlier run)",
+          product);
+    } catch (MeshRequestException e) {
+      state.add(product, "read refused before approval");
+      DemoLog.say(
+          DOMAIN,
+          "tried to read %s before subscribing: refused by Kafka (%d %s), no approved subscription",
+          product,
+          e.status(),
+          e.code());
+    }
+  }
+
   /** The owner approves on its own notification: wait for the word before reading. */
   private void awaitApproval(String productId, ProductSubscription asked) {
     if (asked.state() == SubscriptionState.APPROVED) {
@@ -142,6 +178,9 @@ final class Pharmacovigilance implements AutoCloseable {
   private void enrollment(ProductRecord<GenericRecord> record) {
     state.add(ClinicalTrials.ENROLLMENTS_ID, "read");
     if (state.get(ClinicalTrials.ENROLLMENTS_ID, "read") == 1) {
+      if (heardApproval(ClinicalTrials.ENROLLMENTS_ID)) {
+        state.add(ClinicalTrials.ENROLLMENTS_ID, "first read after approval");
+      }
       DemoLog.say(
           DOMAIN,
           "reading %s: first validated enrollment %s (schema id %d)",
@@ -152,6 +191,14 @@ final class Pharmacovigilance implements AutoCloseable {
     if (random.nextInt(6) == 0) {
       report(record.value());
     }
+  }
+
+  private boolean heardApproval(String productId) {
+    return heard.stream()
+        .anyMatch(
+            n ->
+                n.type() == NotificationType.SUBSCRIPTION_APPROVED
+                    && n.productId().equals(productId));
   }
 
   /** An adverse event of an enrolled participant; one in twelve has a severity nobody knows. */

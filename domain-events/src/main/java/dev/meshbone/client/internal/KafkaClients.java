@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -53,10 +54,15 @@ public final class KafkaClients implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code topic} exists (the mesh creates a product's topics once its declaration is
-   * accepted), up to {@code meshbone.client.topic-ready-timeout}.
+   * Waits until {@code topic} exists and this client may see it, up to {@code
+   * meshbone.client.topic-ready-timeout}: the mesh creates a product's topics once its declaration
+   * is accepted, and on a secured cluster grants a domain's ACLs a moment after the mesh's state
+   * changes (a declaration, an approved subscription), which a client cannot tell apart from a
+   * topic that is not there yet.
    *
    * @throws BrokerUnavailableException when the cluster does not answer or the topic does not come
+   * @throws MeshRequestException 403 {@code NOT_AUTHORIZED} when the cluster still refuses this
+   *     client the topic at the end of the wait
    */
   public void awaitTopic(String topic, String productId) {
     long deadline = System.nanoTime() + settings.topicReadyTimeout().toNanos();
@@ -66,7 +72,11 @@ public final class KafkaClients implements AutoCloseable {
         return;
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        if (!(cause instanceof UnknownTopicOrPartitionException)) {
+        if (cause instanceof TopicAuthorizationException && System.nanoTime() > deadline) {
+          throw translate(cause, "see topic " + topic + " of " + productId);
+        }
+        if (!(cause instanceof UnknownTopicOrPartitionException)
+            && !(cause instanceof TopicAuthorizationException)) {
           throw translate(cause, "look up topic " + topic + " of " + productId);
         }
       } catch (InterruptedException e) {

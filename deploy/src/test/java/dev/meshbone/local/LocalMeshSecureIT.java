@@ -15,14 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/local-mesh --secure --demo} in short: every domain logs in with a generated password,
- * and supply-chain's one write to another domain's subject is refused; within about a minute the
- * registry lists the demo domains' products, a subscriber has been told of a new contract version,
- * a product's health has changed, and (on a build with record validation) records reach the product
- * topics and the dead-letter topics; then everything stops and frees its ports. The five-minute
- * soak is run by hand, not here (see the README).
+ * {@code bin/local-mesh --secure --demo} in this JVM (the open demo runs from the packaged jar in
+ * {@link PackagedLocalMeshIT}): every domain logs in with a generated password, over HTTP and to
+ * Kafka, and supply-chain's one write to another domain's subject is refused; within about a minute
+ * the registry lists the demo domains' products, a subscriber has been told of a new contract
+ * version, a product's health has changed, records reach the product topics and the dead-letter
+ * topics, all on a broker that takes only SASL/SCRAM and enforces ACLs, where pharmacovigilance
+ * reads clinical-trials' enrollments only after the approval ({@link LocalMeshKafkaChecks}); then
+ * everything stops and frees its ports.
  */
-class LocalMeshDemoIT {
+class LocalMeshSecureIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private LocalCredentials credentials;
 
@@ -101,6 +103,8 @@ class LocalMeshDemoIT {
                       .containsPattern("dead letters [1-9]");
                 });
       }
+      // Kafka: SASL/SCRAM and ACLs, the subscriber refused until the approval.
+      LocalMeshKafkaChecks.assertKafkaEnforced(mesh, options);
     }
 
     for (int port : ports) {
