@@ -18,7 +18,7 @@ public final class DemoDomains {
         MeshClient safetyClient = clients.apply(Pharmacovigilance.DOMAIN);
         var trials = new ClinicalTrials(trialsClient, state);
         var supply = new SupplyChain(supplyClient, state);
-        var safety = new Pharmacovigilance(safetyClient, state)) {
+        var safety = new Pharmacovigilance(safetyClient, state, null)) {
       safety.setUp();
       trials.setUp();
       supply.setUp();
