@@ -2,8 +2,8 @@ package dev.meshbone.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meshbone.registry.access.AccessSettings;
-import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.registry.access.AccessConfig;
+import dev.meshbone.runtime.MeshConfig;
 import dev.meshbone.runtime.access.AclTable;
 import dev.meshbone.runtime.access.AclTableFormat;
 import dev.meshbone.runtime.access.ServiceAccount;
@@ -209,7 +209,7 @@ class DeployManifestsTest {
       return;
     }
     if (variable.startsWith("MESHBONE_ACCESS_")) {
-      assertThat(setters(AccessSettings.class))
+      assertThat(setters(AccessConfig.class))
           .as(variable + " names no access setting")
           .contains(
               variable
@@ -221,7 +221,7 @@ class DeployManifestsTest {
     String property =
         variable.substring("MESHBONE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     Set<String> meshSettings =
-        Arrays.stream(MeshSettings.class.getMethods())
+        Arrays.stream(MeshConfig.class.getMethods())
             .filter(m -> m.getName().startsWith("set"))
             .map(
                 m ->

@@ -1,66 +1,60 @@
 package dev.meshbone.runtime;
 
-import io.micronaut.context.annotation.ConfigurationProperties;
+import dev.meshbone.topics.MeshTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * Settings every meshbone service shares, under {@code meshbone.}. Each has a default that suits
- * the local mesh; on a real cluster set {@code meshbone.replication-factor} (usually 3).
+ * Settings every meshbone service shares, under {@code meshbone.} ({@link MeshConfig} binds them).
+ * Each has a default that suits the local mesh ({@link #DEFAULTS}); on a real cluster set {@code
+ * meshbone.replication-factor} (usually 3).
+ *
+ * @param replicationFactor {@code replication-factor} (1): replication of the topics the service
+ *     creates
+ * @param partitions {@code partitions} (6): partitions of the product-keyed mesh topics (the
+ *     contract log always has one)
+ * @param stateDir {@code state-dir} ({@code $TMPDIR/meshbone}): where Kafka Streams keeps local
+ *     state; each service uses a folder of its own under it
+ * @param startupTimeout {@code startup-timeout} (60 s): how long a service waits for the Kafka
+ *     cluster at start before giving up with an error
+ * @param createTopics {@code create-topics} (true): whether services create the topics they need at
+ *     start, or only check them (false, for clusters where operators create topics from the
+ *     manifests)
  */
-@ConfigurationProperties("meshbone")
-public class MeshSettings {
-  private short replicationFactor = 1;
-  private int partitions = dev.meshbone.topics.MeshTopics.DEFAULT_PARTITIONS;
-  private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "meshbone");
-  private Duration startupTimeout = Duration.ofSeconds(60);
-  private boolean createTopics = true;
+public record MeshSettings(
+    short replicationFactor,
+    int partitions,
+    Path stateDir,
+    Duration startupTimeout,
+    boolean createTopics) {
+  /** The defaults, the one place they are written. */
+  public static final MeshSettings DEFAULTS =
+      new MeshSettings(
+          (short) 1,
+          MeshTopics.DEFAULT_PARTITIONS,
+          Path.of(System.getProperty("java.io.tmpdir"), "meshbone"),
+          Duration.ofSeconds(60),
+          true);
 
-  /** Replication factor of the topics the service creates; 1 for a single broker. */
-  public short getReplicationFactor() {
-    return replicationFactor;
+  public MeshSettings {
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException(
+          "meshbone.replication-factor must be at least 1, not " + replicationFactor);
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException(
+          "meshbone.partitions must be at least 1, not " + partitions);
+    }
+    Objects.requireNonNull(stateDir, "meshbone.state-dir");
+    if (startupTimeout == null || startupTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "meshbone.startup-timeout must not be negative, not " + startupTimeout);
+    }
   }
 
-  public void setReplicationFactor(short replicationFactor) {
-    this.replicationFactor = replicationFactor;
-  }
-
-  /** Partitions of the product-keyed mesh topics (the contract log always has one). */
-  public int getPartitions() {
-    return partitions;
-  }
-
-  public void setPartitions(int partitions) {
-    this.partitions = partitions;
-  }
-
-  /** Where Kafka Streams keeps local state; each service uses a folder of its own under it. */
-  public Path getStateDir() {
-    return stateDir;
-  }
-
-  public void setStateDir(Path stateDir) {
-    this.stateDir = stateDir;
-  }
-
-  /** How long a service waits for the Kafka cluster at start before giving up with an error. */
-  public Duration getStartupTimeout() {
-    return startupTimeout;
-  }
-
-  public void setStartupTimeout(Duration startupTimeout) {
-    this.startupTimeout = startupTimeout;
-  }
-
-  /**
-   * Whether services create the topics they need at start (true), or only check them (false, for
-   * clusters where topics are created by operators from the manifests).
-   */
-  public boolean isCreateTopics() {
-    return createTopics;
-  }
-
-  public void setCreateTopics(boolean createTopics) {
-    this.createTopics = createTopics;
+  /** These settings with Kafka Streams state under {@code dir}; for tests. */
+  public MeshSettings withStateDir(Path dir) {
+    return new MeshSettings(replicationFactor, partitions, dir, startupTimeout, createTopics);
   }
 }

@@ -100,14 +100,27 @@ public class MeshStreams {
   }
 
   /** The Streams config: the app's defaults, then {@code kafka.*} and {@code kafka.streams.*}. */
-  static Properties streamsConfig(StreamsApp app, KafkaSettings kafka, MeshSettings settings) {
+  public static Properties streamsConfig(
+      StreamsApp app, KafkaSettings kafka, MeshSettings settings) {
+    return streamsConfig(app.name(), app.applicationId(), app.streamsDefaults(), kafka, settings);
+  }
+
+  /**
+   * The Streams config of the app called {@code name}, as the service runs it; TopologyTestDriver
+   * tests use it too, with the app's own defaults, so they run the settings the service runs.
+   */
+  public static Properties streamsConfig(
+      String name,
+      String applicationId,
+      Map<String, Object> appDefaults,
+      KafkaSettings kafka,
+      MeshSettings settings) {
     Map<String, Object> config = new HashMap<>();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, app.applicationId());
-    config.put(
-        StreamsConfig.STATE_DIR_CONFIG, settings.getStateDir().resolve(app.name()).toString());
-    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getReplicationFactor());
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(name).toString());
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    config.putAll(app.streamsDefaults());
+    config.putAll(appDefaults);
     config.putAll(kafka.streams());
     config.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     Properties props = new Properties();
@@ -123,16 +136,16 @@ public class MeshStreams {
   }
 
   private void ensureTopics() {
-    Duration timeout = settings.getStartupTimeout();
+    Duration timeout = settings.startupTimeout();
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Object> adminConfig = new HashMap<>(kafka.admin());
     adminConfig.putIfAbsent("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(adminConfig)) {
       var bootstrapper =
-          new TopicBootstrapper(admin, settings.getReplicationFactor(), Duration.ofSeconds(10));
+          new TopicBootstrapper(admin, settings.replicationFactor(), Duration.ofSeconds(10));
       while (true) {
         try {
-          if (settings.isCreateTopics()) {
+          if (settings.createTopics()) {
             bootstrapper.ensure(app.topics());
           } else {
             bootstrapper.check(app.topics());

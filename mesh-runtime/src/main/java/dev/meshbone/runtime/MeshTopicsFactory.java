@@ -9,6 +9,6 @@ import jakarta.inject.Singleton;
 public class MeshTopicsFactory {
   @Singleton
   MeshTopics meshTopics(MeshSettings settings) {
-    return MeshTopics.withPartitions(settings.getPartitions());
+    return MeshTopics.withPartitions(settings.partitions());
   }
 }

@@ -1,18 +1,12 @@
 package dev.meshbone.quality;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * How quality-monitor evaluates products, under {@code meshbone.quality.} (environment variables
- * {@code MESHBONE_QUALITY_WINDOW}, ...). Built from a plain map so tests pass {@code Map.of(...)};
- * durations are given as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, ISO-8601 ({@code
- * PT5M}) or plain milliseconds.
+ * {@code MESHBONE_QUALITY_WINDOW}, ...), bound by {@link QualityConfig}; the defaults are {@link
+ * #DEFAULTS}. Durations are given as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601
+ * ({@code PT5M}).
  *
  * @param window size of the hopping windows of pass rate and rejection rate ({@code window})
  * @param advance how far the windows hop; the window must be a whole number of advances ({@code
@@ -56,22 +50,22 @@ public record QualitySettings(
   /** The property prefix of these settings. */
   public static final String PREFIX = "meshbone.quality";
 
-  private static final Set<String> KEYS =
-      Set.of(
-          "window",
-          "advance",
-          "grace",
-          "punctuation-interval",
-          "future-tolerance",
-          "raise-after",
-          "clear-after",
-          "pass-rate-margin",
-          "rejection-rate-margin",
-          "volume-margin",
-          "freshness-margin",
-          "history-size",
-          "metrics-refresh",
-          "advertised-host");
+  /** The defaults, the one place they are written. */
+  public static final QualitySettings DEFAULTS =
+      new QualitySettings(
+          Duration.ofMinutes(5),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(5),
+          Duration.ZERO,
+          Duration.ofSeconds(30),
+          0.02,
+          0.02,
+          0.1,
+          0.1,
+          50,
+          Duration.ofSeconds(5));
 
   public QualitySettings {
     positive("window", window);
@@ -104,51 +98,9 @@ public record QualitySettings(
     }
   }
 
-  /** The names of the settings, without the prefix. */
-  public static Set<String> keys() {
-    return KEYS;
-  }
-
   /** The defaults: 5-minute windows hopping by a minute, a minute of grace, 10 s punctuation. */
   public static QualitySettings defaults() {
-    return fromMap(Map.of());
-  }
-
-  /**
-   * Settings from a map of the keys without the {@code meshbone.quality.} prefix (kebab-case or
-   * camelCase); missing keys take their defaults.
-   *
-   * @throws IllegalArgumentException naming the setting that is wrong and why
-   */
-  public static QualitySettings fromMap(Map<String, ?> raw) {
-    Map<String, Object> values = new HashMap<>();
-    raw.forEach((k, v) -> values.put(kebab(k), v));
-    var unknown = new TreeSet<>(values.keySet());
-    unknown.removeAll(KEYS);
-    // Nested maps (Micronaut hands sub-keys too) and unknown keys are ignored, but a typo should
-    // not pass silently: name it.
-    unknown.removeIf(k -> k.contains("."));
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown setting(s) "
-              + unknown
-              + " under meshbone.quality; known: "
-              + new TreeSet<>(KEYS));
-    }
-    return new QualitySettings(
-        duration(values, "window", Duration.ofMinutes(5)),
-        duration(values, "advance", Duration.ofMinutes(1)),
-        duration(values, "grace", Duration.ofMinutes(1)),
-        duration(values, "punctuation-interval", Duration.ofSeconds(10)),
-        duration(values, "future-tolerance", Duration.ofMinutes(5)),
-        duration(values, "raise-after", Duration.ZERO),
-        duration(values, "clear-after", Duration.ofSeconds(30)),
-        number(values, "pass-rate-margin", 0.02),
-        number(values, "rejection-rate-margin", 0.02),
-        number(values, "volume-margin", 0.1),
-        number(values, "freshness-margin", 0.1),
-        (int) number(values, "history-size", 50),
-        duration(values, "metrics-refresh", Duration.ofSeconds(5)));
+    return DEFAULTS;
   }
 
   /** The same settings with other windows; for tests and benchmarks. */
@@ -167,80 +119,6 @@ public record QualitySettings(
         freshnessMargin,
         historySize,
         metricsRefresh);
-  }
-
-  /** Parses a duration as the settings accept it. */
-  public static Duration parseDuration(String name, String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-      }
-      char unit = t.charAt(t.length() - 1);
-      if (Character.isDigit(unit)) {
-        return Duration.ofMillis(Long.parseLong(t));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1).trim());
-      return switch (unit) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
-        default -> throw new NumberFormatException("unknown unit " + unit);
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(
-          PREFIX
-              + "."
-              + name
-              + " is not a duration: '"
-              + text
-              + "' (use e.g. 500ms, 10s, 5m, 1h, PT5M or milliseconds)");
-    }
-  }
-
-  private static Duration duration(Map<String, Object> values, String name, Duration fallback) {
-    Object v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Duration d) {
-      return d;
-    }
-    if (v instanceof Number n) {
-      return Duration.ofMillis(n.longValue());
-    }
-    return parseDuration(name, v.toString());
-  }
-
-  private static double number(Map<String, Object> values, String name, double fallback) {
-    Object v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    try {
-      return Double.parseDouble(v.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(PREFIX + "." + name + " is not a number: '" + v + "'", e);
-    }
-  }
-
-  private static String kebab(String key) {
-    var out = new StringBuilder();
-    for (char c : key.toCharArray()) {
-      if (Character.isUpperCase(c)) {
-        out.append('-').append(Character.toLowerCase(c));
-      } else {
-        out.append(c == '_' ? '-' : c);
-      }
-    }
-    return out.toString();
   }
 
   private static void positive(String name, Duration d) {

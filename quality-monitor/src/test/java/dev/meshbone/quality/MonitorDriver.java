@@ -11,21 +11,23 @@ import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.QualityDimension;
 import dev.meshbone.events.QualityEvent;
 import dev.meshbone.events.ServiceLevels;
+import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.runtime.MeshStreams;
+import dev.meshbone.testkit.TestDirs;
 import dev.meshbone.topics.MeshTopics;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,14 +57,14 @@ final class MonitorDriver implements AutoCloseable {
 
   /** Windows of 5 minutes hopping by 1 minute, 1 minute of grace, 10 s punctuation. */
   static QualitySettings settings() {
-    return QualitySettings.fromMap(
-        Map.of(
-            "window", "5m",
-            "advance", "1m",
-            "grace", "1m",
-            "punctuation-interval", "10s",
-            "clear-after", "30s",
-            "pass-rate-margin", "0.1"));
+    var config = new QualityConfig();
+    config.setWindow(Duration.ofMinutes(5));
+    config.setAdvance(Duration.ofMinutes(1));
+    config.setGrace(Duration.ofMinutes(1));
+    config.setPunctuationInterval(Duration.ofSeconds(10));
+    config.setClearAfter(Duration.ofSeconds(30));
+    config.setPassRateMargin(0.1);
+    return config.toSettings();
   }
 
   MonitorDriver() {
@@ -70,17 +72,15 @@ final class MonitorDriver implements AutoCloseable {
   }
 
   MonitorDriver(QualitySettings settings) {
-    var props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "quality-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    try {
-      props.put(
-          StreamsConfig.STATE_DIR_CONFIG,
-          Files.createTempDirectory("quality-ttd").toAbsolutePath().toString());
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    driver = new TopologyTestDriver(QualityTopology.build(topics, settings, listener), props, T0);
+    // The service's own Streams config (no application.server: port -1), state in a folder of its
+    // own.
+    var app = new QualityStreamsApp(topics, settings, listener, "localhost", -1);
+    var props =
+        MeshStreams.streamsConfig(
+            app,
+            new KafkaSettings(Map.of("bootstrap.servers", "unused:9092")),
+            MeshSettings.DEFAULTS.withStateDir(Path.of(TestDirs.newStateDir())));
+    driver = new TopologyTestDriver(app.topology(), props, T0);
     var key = new StringSerializer();
     products =
         driver.createInputTopic(

@@ -199,9 +199,7 @@ class QualityTopologyTest {
   @Test
   void shouldWaitRaiseAfterBeforeRaising() {
     m.close();
-    m =
-        new MonitorDriver(
-            QualitySettings.fromMap(Map.of("raise-after", "20s", "punctuation-interval", "10s")));
+    m = new MonitorDriver(raiseAfter(Duration.ofSeconds(20)));
     m.product(P, slos().setMinPassRate(0.8).build());
     m.fail(P, ofMinutes(-1));
     assertThat(m.alertRecords()).isEmpty();
@@ -495,5 +493,11 @@ class QualityTopologyTest {
 
     assertThat(m.listener.refusals(Refusal.INVALID_SLO)).isEqualTo(2);
     assertThat(m.lastStatus(P).getState()).isEqualTo(HealthState.UNKNOWN);
+  }
+
+  private static QualitySettings raiseAfter(Duration raiseAfter) {
+    var config = new QualityConfig();
+    config.setRaiseAfter(raiseAfter);
+    return config.toSettings();
   }
 }

@@ -1,36 +1,40 @@
 package dev.meshbone.validator.control;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.core.annotation.Nullable;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * The control-event settings in the service, under {@code meshbone.validator.control.} (environment
- * variables {@code MESHBONE_VALIDATOR_CONTROL_MAX_CLOCK_SKEW}, ...). Unset values are null, so the
- * deprecated names can stand in for them ({@link ControlSettings#resolve}).
+ * Binds the control-event settings under {@code meshbone.validator.control.} (environment variables
+ * {@code MESHBONE_VALIDATOR_CONTROL_MAX_CLOCK_SKEW}, ...) and maps them once to {@link
+ * ControlSettings}; unset properties keep {@link ControlSettings#defaults()}.
  */
 @ConfigurationProperties("meshbone.validator.control")
 public class ControlConfig {
-  private Duration maxClockSkew;
-  private Integer rememberedEventIds;
+  private Duration maxClockSkew = ControlSettings.MAX_CLOCK_SKEW_DEFAULT;
+  private int rememberedEventIds = ControlSettings.REMEMBERED_EVENT_IDS_DEFAULT;
 
   /** {@value ControlSettings#MAX_CLOCK_SKEW_DOC} */
-  @Nullable
-  public Duration getMaxClockSkew() {
-    return maxClockSkew;
-  }
-
-  public void setMaxClockSkew(@Nullable Duration maxClockSkew) {
+  public void setMaxClockSkew(Duration maxClockSkew) {
     this.maxClockSkew = maxClockSkew;
   }
 
   /** {@value ControlSettings#REMEMBERED_EVENT_IDS_DOC} */
-  @Nullable
-  public Integer getRememberedEventIds() {
-    return rememberedEventIds;
+  public void setRememberedEventIds(int rememberedEventIds) {
+    this.rememberedEventIds = rememberedEventIds;
   }
 
-  public void setRememberedEventIds(@Nullable Integer rememberedEventIds) {
-    this.rememberedEventIds = rememberedEventIds;
+  /** The settings, checked, without a listener. */
+  public ControlSettings toSettings() {
+    return new ControlSettings(maxClockSkew, rememberedEventIds);
+  }
+
+  @Factory
+  static class SettingsFactory {
+    @Singleton
+    ControlSettings controlSettings(ControlConfig config) {
+      return config.toSettings();
+    }
   }
 }

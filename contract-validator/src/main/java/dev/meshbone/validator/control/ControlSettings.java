@@ -1,15 +1,14 @@
 package dev.meshbone.validator.control;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Settings of the control-event checks, handed to {@link ControlEvents#addTo} by the topology
  * function. In the service they are {@value #MAX_CLOCK_SKEW_CONFIG} and {@value
- * #REMEMBERED_EVENT_IDS_CONFIG} ({@link ControlConfig}); tests build them with {@link #defaults()}
- * or the constructor.
+ * #REMEMBERED_EVENT_IDS_CONFIG}, bound by {@link ControlConfig}; tests build them with {@link
+ * #defaults()} or the constructor.
  *
  * @param maxClockSkew how far ahead of the validator's clock an event's {@code occurredAt} may be
  *     before it is refused as coming from the future
@@ -34,18 +33,6 @@ public record ControlSettings(
           + " Default 100, at most 100000.";
   public static final int REMEMBERED_EVENT_IDS_DEFAULT = 100;
   public static final int REMEMBERED_EVENT_IDS_MAX = 100_000;
-
-  /**
-   * The names these settings had before 0.x, as Kafka Streams settings of the validator; still
-   * read, with a warning, when the new names are not set.
-   */
-  @Deprecated
-  public static final String LEGACY_MAX_CLOCK_SKEW_MS_CONFIG =
-      "kafka.streams.meshbone.control.max-clock-skew-ms";
-
-  @Deprecated
-  public static final String LEGACY_REMEMBERED_EVENT_IDS_CONFIG =
-      "kafka.streams.meshbone.control.remembered-event-ids";
 
   /** The settings without a listener. */
   public ControlSettings(Duration maxClockSkew, int rememberedEventIds) {
@@ -72,51 +59,5 @@ public record ControlSettings(
 
   public static ControlSettings defaults() {
     return new ControlSettings(MAX_CLOCK_SKEW_DEFAULT, REMEMBERED_EVENT_IDS_DEFAULT);
-  }
-
-  /**
-   * The settings from the service's configuration: each new setting when given (null when not),
-   * else its deprecated name in {@code legacy} (the service's properties by their full names, whole
-   * milliseconds and a count), else the default.
-   *
-   * @throws ConfigException naming the setting whose value is not a number in range
-   */
-  public static ControlSettings resolve(
-      Duration maxClockSkew, Integer rememberedEventIds, Map<String, ?> legacy) {
-    Duration skew =
-        maxClockSkew != null
-            ? maxClockSkew
-            : legacyNumber(legacy, LEGACY_MAX_CLOCK_SKEW_MS_CONFIG) == null
-                ? MAX_CLOCK_SKEW_DEFAULT
-                : Duration.ofMillis(legacyNumber(legacy, LEGACY_MAX_CLOCK_SKEW_MS_CONFIG));
-    int ids;
-    if (rememberedEventIds != null) {
-      ids = rememberedEventIds;
-    } else {
-      Long old = legacyNumber(legacy, LEGACY_REMEMBERED_EVENT_IDS_CONFIG);
-      if (old != null && (old < 1 || old > REMEMBERED_EVENT_IDS_MAX)) {
-        throw new ConfigException(
-            LEGACY_REMEMBERED_EVENT_IDS_CONFIG,
-            old,
-            "must be between 1 and " + REMEMBERED_EVENT_IDS_MAX);
-      }
-      ids = old == null ? REMEMBERED_EVENT_IDS_DEFAULT : old.intValue();
-    }
-    return new ControlSettings(skew, ids);
-  }
-
-  private static Long legacyNumber(Map<String, ?> configs, String name) {
-    Object value = configs.get(name);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Number n) {
-      return n.longValue();
-    }
-    try {
-      return Long.parseLong(value.toString().trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name, value, "must be a whole number");
-    }
   }
 }

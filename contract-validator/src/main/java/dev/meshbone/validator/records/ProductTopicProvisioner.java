@@ -58,7 +58,7 @@ public class ProductTopicProvisioner implements OutputTopics {
   private final KafkaSettings kafka;
   private final MeshSettings mesh;
   private final MeshTopics topics;
-  private final RecordValidationConfig config;
+  private final ProductTopicSettings config;
   private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
   private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
@@ -69,7 +69,7 @@ public class ProductTopicProvisioner implements OutputTopics {
   private Thread thread;
 
   public ProductTopicProvisioner(
-      KafkaSettings kafka, MeshSettings mesh, MeshTopics topics, RecordValidationConfig config) {
+      KafkaSettings kafka, MeshSettings mesh, MeshTopics topics, ProductTopicSettings config) {
     this.kafka = kafka;
     this.mesh = mesh;
     this.topics = topics;
@@ -125,7 +125,7 @@ public class ProductTopicProvisioner implements OutputTopics {
     if (ready.contains(product)) {
       return;
     }
-    long deadline = System.nanoTime() + config.getProvisionTimeout().toNanos();
+    long deadline = System.nanoTime() + config.provisionTimeout().toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
@@ -144,7 +144,7 @@ public class ProductTopicProvisioner implements OutputTopics {
             + " and "
             + DomainTopics.dlq(product)
             + " do not exist"
-            + (config.isCreateProductTopics()
+            + (config.createProductTopics()
                 ? " and could not be created" + (last == null ? "" : ": " + last.getMessage())
                 : "; create them (meshbone.validator.create-product-topics is false)")
             + "; records of "
@@ -174,7 +174,7 @@ public class ProductTopicProvisioner implements OutputTopics {
             LOG.warn("provisioning product topics failed; retrying: {}", e.toString());
           }
         }
-        pause(config.getProvisionInterval());
+        pause(config.provisionInterval());
       }
     } catch (org.apache.kafka.common.errors.WakeupException e) {
       // closing
@@ -218,8 +218,8 @@ public class ProductTopicProvisioner implements OutputTopics {
               // an ingest topic is only created for products mesh.products declares
               .filter(s -> !s.name().equals(ingest) || declared.contains(product))
               .toList();
-      if (!missing.isEmpty() && config.isCreateProductTopics()) {
-        new TopicBootstrapper(admin(), mesh.getReplicationFactor(), ADMIN_TIMEOUT).ensure(missing);
+      if (!missing.isEmpty() && config.createProductTopics()) {
+        new TopicBootstrapper(admin(), mesh.replicationFactor(), ADMIN_TIMEOUT).ensure(missing);
         LOG.info(
             "created topics of product {}: {}",
             product,

@@ -1,81 +1,71 @@
 package dev.meshbone.validator.records;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * Record validation's settings in the service, under {@code meshbone.validator.} (environment
- * variables {@code MESHBONE_VALIDATOR_MAX_RECORD_BYTES}, ...).
+ * Binds record validation's settings under {@code meshbone.validator.} (environment variables
+ * {@code MESHBONE_VALIDATOR_MAX_RECORD_BYTES}, ...) and maps them once to {@link
+ * RecordValidationSettings} and {@link ProductTopicSettings}; unset properties keep their {@code
+ * DEFAULTS}.
  */
 @ConfigurationProperties("meshbone.validator")
 public class RecordValidationConfig {
-  private int maxRecordBytes = RecordValidationSettings.DEFAULT_MAX_RECORD_BYTES;
-  private Duration statsFlushInterval = Duration.ofSeconds(1);
-  private Duration statsEmitInterval = Duration.ofSeconds(1);
-  private Duration provisionInterval = Duration.ofSeconds(2);
-  private Duration provisionTimeout = Duration.ofSeconds(30);
-  private boolean createProductTopics = true;
-
-  /**
-   * The most bytes key and value together may take; bigger records go to the DLQ as TOO_LARGE. Keep
-   * it below the topics' max.message.bytes and the producer's max.request.size.
-   */
-  public int getMaxRecordBytes() {
-    return maxRecordBytes;
-  }
+  private int maxRecordBytes = RecordValidationSettings.DEFAULTS.maxRecordBytes();
+  private Duration statsFlushInterval = RecordValidationSettings.DEFAULTS.statsFlushInterval();
+  private Duration statsEmitInterval = RecordValidationSettings.DEFAULTS.statsEmitInterval();
+  private Duration provisionInterval = ProductTopicSettings.DEFAULTS.provisionInterval();
+  private Duration provisionTimeout = ProductTopicSettings.DEFAULTS.provisionTimeout();
+  private boolean createProductTopics = ProductTopicSettings.DEFAULTS.createProductTopics();
 
   public void setMaxRecordBytes(int maxRecordBytes) {
     this.maxRecordBytes = maxRecordBytes;
-  }
-
-  /** How often each stream task sends its per-product counts on to be summed. */
-  public Duration getStatsFlushInterval() {
-    return statsFlushInterval;
   }
 
   public void setStatsFlushInterval(Duration statsFlushInterval) {
     this.statsFlushInterval = statsFlushInterval;
   }
 
-  /** How often mesh.products.stats gets the totals of the products that changed. */
-  public Duration getStatsEmitInterval() {
-    return statsEmitInterval;
-  }
-
   public void setStatsEmitInterval(Duration statsEmitInterval) {
     this.statsEmitInterval = statsEmitInterval;
-  }
-
-  /** How often the provisioner looks for products and ingest topics whose topics are missing. */
-  public Duration getProvisionInterval() {
-    return provisionInterval;
   }
 
   public void setProvisionInterval(Duration provisionInterval) {
     this.provisionInterval = provisionInterval;
   }
 
-  /** How long a stream thread waits for a new product's output topics before retrying later. */
-  public Duration getProvisionTimeout() {
-    return provisionTimeout;
-  }
-
   public void setProvisionTimeout(Duration provisionTimeout) {
     this.provisionTimeout = provisionTimeout;
   }
 
-  /**
-   * Whether the validator creates each declared product's ingest, validated and dead-letter topics
-   * (true, the default), whatever {@code meshbone.create-topics} says: that setting is about the
-   * mesh's own topics, which an operator can declare ahead (KafkaTopic resources), while products
-   * are declared at run time through Kafka. False leaves product topics to an operator, and a new
-   * product's records wait in its ingest topic until they exist.
-   */
-  public boolean isCreateProductTopics() {
-    return createProductTopics;
-  }
-
   public void setCreateProductTopics(boolean createProductTopics) {
     this.createProductTopics = createProductTopics;
+  }
+
+  /** Record validation's settings, checked; topics assumed present and no listener. */
+  public RecordValidationSettings toSettings() {
+    return RecordValidationSettings.DEFAULTS
+        .withMaxRecordBytes(maxRecordBytes)
+        .withStatsIntervals(statsFlushInterval, statsEmitInterval);
+  }
+
+  /** The product topic provisioner's settings, checked. */
+  public ProductTopicSettings toProductTopicSettings() {
+    return new ProductTopicSettings(provisionInterval, provisionTimeout, createProductTopics);
+  }
+
+  @Factory
+  static class SettingsFactory {
+    @Singleton
+    RecordValidationSettings recordValidationSettings(RecordValidationConfig config) {
+      return config.toSettings();
+    }
+
+    @Singleton
+    ProductTopicSettings productTopicSettings(RecordValidationConfig config) {
+      return config.toProductTopicSettings();
+    }
   }
 }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The settings of record validation, as plain values so tests build them with {@link #defaults()}
- * and the {@code with} methods.
+ * and the {@code with} methods; in the service {@link RecordValidationConfig} binds them.
  *
  * @param maxRecordBytes the most bytes key and value together may take; a bigger record goes to the
  *     dead-letter topic as {@link RejectReason#TOO_LARGE}, its value cut to fit (the whole record
@@ -28,6 +28,15 @@ public record RecordValidationSettings(
 
   public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
+  /** The defaults, the one place they are written: 1,000,000 bytes, counts every second. */
+  public static final RecordValidationSettings DEFAULTS =
+      new RecordValidationSettings(
+          DEFAULT_MAX_RECORD_BYTES,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          OutputTopics.ASSUME_PRESENT,
+          ValidationListener.NONE);
+
   public RecordValidationSettings {
     if (maxRecordBytes < 5) {
       throw new IllegalArgumentException(
@@ -41,12 +50,7 @@ public record RecordValidationSettings(
 
   /** 1,000,000 bytes, counts flushed and emitted every second, topics assumed. */
   public static RecordValidationSettings defaults() {
-    return new RecordValidationSettings(
-        DEFAULT_MAX_RECORD_BYTES,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        OutputTopics.ASSUME_PRESENT,
-        ValidationListener.NONE);
+    return DEFAULTS;
   }
 
   public RecordValidationSettings withMaxRecordBytes(int bytes) {

@@ -9,6 +9,7 @@ import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.validator.ValidatorTestConfig;
 import dev.meshbone.validator.ValidatorTopology;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -56,13 +55,9 @@ final class ContractsDriver implements AutoCloseable {
   ContractsDriver(Instant start, Duration step) {
     this.clock = start;
     this.step = step;
-    var props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "contract-decisions-test");
-    // A folder of its own: the default /tmp/kafka-streams/<app id> is shared with every other
-    // test JVM on the machine running the same topology.
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dev.meshbone.testkit.TestDirs.newStateDir());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(ValidatorTopology.build(topics), props);
+    driver =
+        new TopologyTestDriver(
+            ValidatorTopology.build(topics), ValidatorTestConfig.streams("contract-decisions"));
     proposals =
         driver.createInputTopic(
             topics.contractProposals.name(),

@@ -8,6 +8,7 @@ import dev.meshbone.events.ViolationReason;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.validator.ValidatorTestConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,14 +16,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -60,16 +59,9 @@ final class ControlDriver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    var props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "control-events-test");
-    // A folder of its own: the default /tmp/kafka-streams/<app id> is shared with every other
-    // test JVM on the machine running the same topology.
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dev.meshbone.testkit.TestDirs.newStateDir());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    driver = new TopologyTestDriver(topology, props, Events.NOW);
+    driver =
+        new TopologyTestDriver(
+            topology, ValidatorTestConfig.streams("control-events", stateDir), Events.NOW);
     products =
         driver.createOutputTopic(
             topics.products.name(),

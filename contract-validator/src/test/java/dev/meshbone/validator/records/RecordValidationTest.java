@@ -10,15 +10,14 @@ import dev.meshbone.events.ProductStats;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.validator.ValidatorTestConfig;
 import dev.meshbone.validator.ValidatorTopology;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -28,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -55,11 +53,7 @@ class RecordValidationTest {
 
   @BeforeEach
   void start() throws Exception {
-    var props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "record-validation-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("rv").toString());
+    var props = ValidatorTestConfig.streams("record-validation");
     driver =
         new TopologyTestDriver(
             ValidatorTopology.build(

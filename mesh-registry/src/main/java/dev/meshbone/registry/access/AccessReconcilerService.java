@@ -36,11 +36,11 @@ public class AccessReconcilerService {
                 admin,
                 consumer,
                 topics,
-                PrincipalMapping.of(settings.getPrincipal()),
-                new LinkedHashSet<>(settings.getDomains()),
-                settings.getInterval(),
+                PrincipalMapping.of(settings.principal()),
+                new LinkedHashSet<>(settings.domains()),
+                settings.interval(),
                 streams.applicationId() + "-access-reconciler",
-                settings.getLockSessionTimeout()));
+                settings.lockSessionTimeout()));
   }
 
   @EventListener

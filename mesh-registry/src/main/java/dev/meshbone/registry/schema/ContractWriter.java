@@ -89,7 +89,7 @@ public class ContractWriter {
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     producerConfig.putIfAbsent(
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.getSchemaWriteResend().toMillis());
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.schemaWriteResend().toMillis());
     producer =
         new KafkaProducer<>(
             producerConfig,
@@ -177,7 +177,7 @@ public class ContractWriter {
    *     the proposal cannot be written to Kafka
    */
   public ContractDecision propose(ContractProposal proposal) {
-    long deadline = System.nanoTime() + settings.getSchemaWriteTimeout().toNanos();
+    long deadline = System.nanoTime() + settings.schemaWriteTimeout().toNanos();
     String requestId = proposal.getRequestId();
     CompletableFuture<ContractDecision> answer = new CompletableFuture<>();
     CompletableFuture<ContractDecision> earlier = pending.putIfAbsent(requestId, answer);
@@ -188,14 +188,14 @@ public class ContractWriter {
       awaitReady(deadline);
       while (true) {
         send(proposal, deadline);
-        long wait = Math.min(settings.getSchemaWriteResend().toNanos(), remaining(deadline));
+        long wait = Math.min(settings.schemaWriteResend().toNanos(), remaining(deadline));
         try {
           ContractDecision decision = answer.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
           if (LOG.isDebugEnabled()) {
             LOG.debug(
                 "request {} decided in {} ms",
                 requestId,
-                (System.nanoTime() - deadline + settings.getSchemaWriteTimeout().toNanos())
+                (System.nanoTime() - deadline + settings.schemaWriteTimeout().toNanos())
                     / 1_000_000);
           }
           return decision;
@@ -254,7 +254,7 @@ public class ContractWriter {
    */
   boolean awaitVisible(BooleanSupplier visible) {
     long start = System.nanoTime();
-    long deadline = start + settings.getSchemaReadYourWritesTimeout().toNanos();
+    long deadline = start + settings.schemaReadYourWritesTimeout().toNanos();
     long pauseMillis = 1;
     while (true) {
       try {
@@ -283,7 +283,7 @@ public class ContractWriter {
     return new SchemaRegistryException(
         RegistryErrors.OPERATION_TIMEOUT,
         "contract-validator did not decide this write within "
-            + settings.getSchemaWriteTimeout().toSeconds()
+            + settings.schemaWriteTimeout().toSeconds()
             + " s (request "
             + requestId
             + "); it may be down or catching up. The proposal stays queued and will be decided"

@@ -39,9 +39,8 @@ public class SchemaRegistryApi {
       ContractReader reader, ContractWriter writer, SchemaApiSettings settings) {
     this.reader = reader;
     this.writer = writer;
+    // A misspelt policy stopped the service at start already (SchemaApiConfig).
     this.settings = settings;
-    // A misspelt policy stops the service at start, not the first anonymous write.
-    settings.anonymousWritesPolicy();
   }
 
   ContractReader reader() {
@@ -158,7 +157,7 @@ public class SchemaRegistryApi {
       return Subjects.PLATFORM_DOMAIN;
     }
     if (actor.anonymous()) {
-      if (settings.anonymousWritesPolicy() == SchemaApiSettings.AnonymousWrites.DENY) {
+      if (settings.anonymousWrites() == SchemaApiSettings.AnonymousWrites.DENY) {
         throw new SchemaRegistryException(
             RegistryErrors.UNAUTHORIZED,
             "anonymous writes are denied (meshbone.registry.anonymous-writes=deny): name your"

@@ -26,21 +26,22 @@ import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
-import dev.meshbone.registry.RegistryTopology;
+import dev.meshbone.registry.RegistryStreamsApp;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
+import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.topics.MeshTopics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,14 +68,14 @@ class ProductCatalogTest {
 
   @BeforeEach
   void start(@TempDir Path stateDir) {
-    var props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "registry-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(
-        StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueExceptionHandler.class);
-    driver = new TopologyTestDriver(RegistryTopology.build(topics), props);
+    // The service's own Streams config (exactly once, decode errors logged and skipped).
+    var app = new RegistryStreamsApp(topics);
+    var props =
+        MeshStreams.streamsConfig(
+            app,
+            new KafkaSettings(Map.of("bootstrap.servers", "unused:9092")),
+            MeshSettings.DEFAULTS.withStateDir(stateDir));
+    driver = new TopologyTestDriver(app.topology(), props);
     products = input(topics.products);
     subscriptions = input(topics.subscriptions);
     health = input(topics.qualityStatus);

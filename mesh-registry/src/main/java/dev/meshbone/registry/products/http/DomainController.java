@@ -44,9 +44,9 @@ public class DomainController {
             limit,
             cursor,
             offset,
-            settings.getDefaultPageSize(),
-            settings.getMaxPageSize(),
-            settings.getMaxOffset());
+            settings.defaultPageSize(),
+            settings.maxPageSize(),
+            settings.maxOffset());
     ProductPage page = search.page(SearchFilter.parse(d, null, null, null, status, null), paging);
     if (page.items().isEmpty()
         && paging.after() == null

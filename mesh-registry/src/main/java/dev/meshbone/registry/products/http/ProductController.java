@@ -70,9 +70,9 @@ public class ProductController {
         limit,
         cursor,
         offset,
-        settings.getDefaultPageSize(),
-        settings.getMaxPageSize(),
-        settings.getMaxOffset());
+        settings.defaultPageSize(),
+        settings.maxPageSize(),
+        settings.maxOffset());
   }
 
   @Get("/products/{id}/lineage")
@@ -84,7 +84,7 @@ public class ProductController {
     return lineage.lineage(
         productId,
         LineageService.Direction.parse(direction),
-        LineageService.parseDepth(depth, settings.getMaxLineageDepth()));
+        LineageService.parseDepth(depth, settings.maxLineageDepth()));
   }
 
   @Get("/products/{id}/subscribers")

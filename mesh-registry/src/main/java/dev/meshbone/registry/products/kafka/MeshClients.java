@@ -71,7 +71,7 @@ public class MeshClients {
     }
     List<TopicSpec<?, ?>> specs = DomainTopics.controlSpecs(domain);
     try {
-      new TopicBootstrapper(admin(), settings.getReplicationFactor(), Duration.ofSeconds(10))
+      new TopicBootstrapper(admin(), settings.replicationFactor(), Duration.ofSeconds(10))
           .ensure(specs);
     } catch (KafkaException e) {
       throw kafkaDown(DomainTopics.productEvents(domain), e);

@@ -33,7 +33,7 @@ public class InstanceAddress {
       KafkaSettings kafka,
       @Value("${micronaut.server.port:8081}") int configuredPort) {
     this(
-        settings.getAdvertisedUrl(),
+        settings.advertisedUrl(),
         stringOrNull(kafka.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG)),
         configuredPort);
   }

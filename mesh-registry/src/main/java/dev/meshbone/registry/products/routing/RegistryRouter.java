@@ -143,7 +143,7 @@ public class RegistryRouter {
         .sendAsync(
             forwardRequest(request, target, null),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray())
-        .orTimeout(settings.getForwardTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .orTimeout(settings.forwardTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
         .handle(
             (answer, error) -> {
               if (error != null) {
@@ -160,7 +160,7 @@ public class RegistryRouter {
   /** Sends the request on to another instance and passes its answer back unchanged. */
   public HttpResponse<?> forward(HttpRequest<?> request, HostInfo target, String body) {
     // A forwarded write waits on the other instance for the validator's verdict.
-    Duration timeout = settings.getForwardTimeout().plus(settings.getWriteTimeout());
+    Duration timeout = settings.forwardTimeout().plus(settings.writeTimeout());
     return passBack(send(target, forwardRequest(request, target, body), timeout));
   }
 
@@ -169,7 +169,7 @@ public class RegistryRouter {
     String uri = address.baseUrl(target) + request.getUri().toString();
     var builder =
         java.net.http.HttpRequest.newBuilder(URI.create(uri))
-            .timeout(settings.getForwardTimeout().plus(settings.getWriteTimeout()))
+            .timeout(settings.forwardTimeout().plus(settings.writeTimeout()))
             .header(FORWARDED_HEADER, address.applicationServer());
     for (String header : FORWARDED_REQUEST_HEADERS) {
       String value = request.getHeaders().get(header);
@@ -224,7 +224,7 @@ public class RegistryRouter {
       if (!host.equals(address.self())) {
         var request =
             java.net.http.HttpRequest.newBuilder(URI.create(address.baseUrl(host) + pathAndQuery))
-                .timeout(settings.getForwardTimeout())
+                .timeout(settings.forwardTimeout())
                 .header(FORWARDED_HEADER, address.applicationServer())
                 .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
                 .GET();
@@ -255,7 +255,7 @@ public class RegistryRouter {
     }
     var request =
         java.net.http.HttpRequest.newBuilder(URI.create(address.baseUrl(host) + path))
-            .timeout(settings.getForwardTimeout())
+            .timeout(settings.forwardTimeout())
             .header(FORWARDED_HEADER, address.applicationServer())
             .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
             .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload));
@@ -270,7 +270,7 @@ public class RegistryRouter {
   public <T> T callGet(HostInfo host, String path, HttpRequest<?> original, Argument<T> type) {
     var builder =
         java.net.http.HttpRequest.newBuilder(URI.create(address.baseUrl(host) + path))
-            .timeout(settings.getForwardTimeout())
+            .timeout(settings.forwardTimeout())
             .header(FORWARDED_HEADER, address.applicationServer())
             .header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
             .GET();
@@ -296,7 +296,7 @@ public class RegistryRouter {
 
   private java.net.http.HttpResponse<byte[]> send(
       HostInfo target, java.net.http.HttpRequest request) {
-    return send(target, request, settings.getForwardTimeout());
+    return send(target, request, settings.forwardTimeout());
   }
 
   private java.net.http.HttpResponse<byte[]> send(
@@ -309,7 +309,7 @@ public class RegistryRouter {
 
   private java.net.http.HttpResponse<byte[]> await(
       HostInfo target, CompletableFuture<java.net.http.HttpResponse<byte[]>> future) {
-    return await(target, future, settings.getForwardTimeout());
+    return await(target, future, settings.forwardTimeout());
   }
 
   private java.net.http.HttpResponse<byte[]> await(

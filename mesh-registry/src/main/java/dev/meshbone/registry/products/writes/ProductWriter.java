@@ -50,7 +50,7 @@ public class ProductWriter {
       watcher.located(event.getEventId(), verdict, sent.topic(), sent.partition(), sent.offset());
       try {
         return new Outcome(
-            verdict.get(settings.getWriteTimeout().toMillis(), TimeUnit.MILLISECONDS), sent);
+            verdict.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS), sent);
       } catch (TimeoutException e) {
         return new Outcome(null, sent);
       } catch (InterruptedException e) {

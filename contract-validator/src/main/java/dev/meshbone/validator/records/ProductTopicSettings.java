@@ -1,0 +1,37 @@
+package dev.meshbone.validator.records;
+
+import java.time.Duration;
+
+/**
+ * How {@link ProductTopicProvisioner} makes declared products' topics exist, under {@code
+ * meshbone.validator.} ({@link RecordValidationConfig} binds them; defaults in {@link #DEFAULTS}).
+ *
+ * @param provisionInterval {@code provision-interval} (2 s): how often the provisioner looks for
+ *     products and ingest topics whose topics are missing
+ * @param provisionTimeout {@code provision-timeout} (30 s): how long a stream thread waits for a
+ *     new product's output topics before retrying later
+ * @param createProductTopics {@code create-product-topics} (true): whether the validator creates
+ *     each declared product's ingest, validated and dead-letter topics, whatever {@code
+ *     meshbone.create-topics} says: that setting is about the mesh's own topics, which an operator
+ *     can declare ahead (KafkaTopic resources), while products are declared at run time through
+ *     Kafka. False leaves product topics to an operator, and a new product's records wait in its
+ *     ingest topic until they exist.
+ */
+public record ProductTopicSettings(
+    Duration provisionInterval, Duration provisionTimeout, boolean createProductTopics) {
+  /** The defaults, the one place they are written. */
+  public static final ProductTopicSettings DEFAULTS =
+      new ProductTopicSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+
+  public ProductTopicSettings {
+    positive("provision-interval", provisionInterval);
+    positive("provision-timeout", provisionTimeout);
+  }
+
+  private static void positive(String name, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(
+          "meshbone.validator." + name + " must be positive, not " + d);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.meshbone.registry.products;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * Binds the product registry's {@code meshbone.registry.*} properties and maps them once to {@link
+ * RegistrySettings}; unset properties keep {@link RegistrySettings#DEFAULTS}.
+ */
+@ConfigurationProperties("meshbone.registry")
+public class RegistryConfig {
+  private static final RegistrySettings D = RegistrySettings.DEFAULTS;
+  private String advertisedUrl = D.advertisedUrl();
+  private Duration writeTimeout = D.writeTimeout();
+  private Duration forwardTimeout = D.forwardTimeout();
+  private int defaultPageSize = D.defaultPageSize();
+  private int maxPageSize = D.maxPageSize();
+  private int maxOffset = D.maxOffset();
+  private int maxLineageDepth = D.maxLineageDepth();
+
+  public void setAdvertisedUrl(@Nullable String advertisedUrl) {
+    this.advertisedUrl = advertisedUrl;
+  }
+
+  public void setWriteTimeout(Duration writeTimeout) {
+    this.writeTimeout = writeTimeout;
+  }
+
+  public void setForwardTimeout(Duration forwardTimeout) {
+    this.forwardTimeout = forwardTimeout;
+  }
+
+  public void setDefaultPageSize(int defaultPageSize) {
+    this.defaultPageSize = defaultPageSize;
+  }
+
+  public void setMaxPageSize(int maxPageSize) {
+    this.maxPageSize = maxPageSize;
+  }
+
+  public void setMaxOffset(int maxOffset) {
+    this.maxOffset = maxOffset;
+  }
+
+  public void setMaxLineageDepth(int maxLineageDepth) {
+    this.maxLineageDepth = maxLineageDepth;
+  }
+
+  /** The settings, checked. */
+  public RegistrySettings toSettings() {
+    return new RegistrySettings(
+        advertisedUrl,
+        writeTimeout,
+        forwardTimeout,
+        defaultPageSize,
+        maxPageSize,
+        maxOffset,
+        maxLineageDepth);
+  }
+
+  @Factory
+  static class SettingsFactory {
+    @Singleton
+    RegistrySettings registrySettings(RegistryConfig config) {
+      return config.toSettings();
+    }
+  }
+}
