@@ -7,7 +7,7 @@ import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.registry.RegistryStreamsApp;
-import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.topics.CleanupPolicy;
 import dev.meshbone.topics.MeshTopics;
@@ -141,7 +141,7 @@ class LocalMeshIT {
         ReadOnlyKeyValueStore<String, DataProductEvent> store =
             streams.store(
                 StoreQueryParameters.fromNameAndType(
-                    ProductCatalog.PRODUCTS_STORE,
+                    CatalogStores.PRODUCTS_STORE,
                     QueryableStoreTypes.<String, DataProductEvent>keyValueStore()));
         if (store.get(productId) != null) {
           return;

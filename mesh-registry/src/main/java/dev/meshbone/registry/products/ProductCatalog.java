@@ -6,6 +6,7 @@ import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.Notification;
 import dev.meshbone.registry.products.catalog.CatalogOutput;
 import dev.meshbone.registry.products.catalog.CatalogProcessor;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.CatalogUpdate;
 import dev.meshbone.registry.products.catalog.Codecs;
 import dev.meshbone.registry.products.catalog.Link;
@@ -54,10 +55,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Cross-partition indexes: a product's downstream lineage is the reverse of the other products'
  * inputs, which live on other partitions; {@link ProductLinks} emits an edge under each input's id
- * ({@value #LINEAGE_REPARTITION}), so the downstream index lands beside the upstream product.
- * Subscriptions are keyed {@code <productId>|<consumerDomain>} on their topic and re-keyed by
- * product ({@value #SUBSCRIPTIONS_REPARTITION}). Every repartition has the product topics'
- * partition count so the catalog inputs stay co-partitioned.
+ * ({@value CatalogStores#LINEAGE_REPARTITION}), so the downstream index lands beside the upstream
+ * product. Subscriptions are keyed {@code <productId>|<consumerDomain>} on their topic and re-keyed
+ * by product ({@value CatalogStores#SUBSCRIPTIONS_REPARTITION}). Every repartition has the product
+ * topics' partition count so the catalog inputs stay co-partitioned.
  *
  * <p>State topics (products, subscriptions, health, stats) are read from their beginning; the
  * topics that only cause notifications (alerts, violations, contract decisions) from their end when
@@ -65,57 +66,20 @@ import org.apache.kafka.streams.state.Stores;
  * does not announce a month of old alerts to every domain again.
  */
 public final class ProductCatalog {
-  /** Product id → its latest accepted {@code DataProductEvent} (status and version filled). */
-  public static final String PRODUCTS_STORE = "products";
-
-  /** Product id → its {@code ProductHealth} from quality-monitor. */
-  public static final String HEALTH_STORE = "product-health";
-
-  /** Product id → its {@code ProductStats} from contract-validator. */
-  public static final String STATS_STORE = "product-stats";
-
-  /** Product id → {@link ProductSubscriptions}, every consumer's subscription to it. */
-  public static final String SUBSCRIPTIONS_STORE = "product-subscriptions";
-
-  /** Product id → the ids of the products that list it as an input, sorted. */
-  public static final String DOWNSTREAM_STORE = "product-downstream";
-
-  /** Product id → {@code [contract subject, input ids...]} as last indexed. */
-  public static final String LINKS_STORE = "product-links";
-
-  /** Schema subject → the ids of the products whose contract is under it. */
-  public static final String SUBJECT_PRODUCTS_STORE = "subject-products";
-
-  /** Schema subject → the highest contract version announced to subscribers. */
-  public static final String SUBJECT_VERSIONS_STORE = "subject-versions";
-
-  /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
-  public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
-
-  /** The stores that live in the catalog sub-topology, co-located per product id. */
-  public static final List<String> CATALOG_STORES =
-      List.of(PRODUCTS_STORE, HEALTH_STORE, STATS_STORE, SUBSCRIPTIONS_STORE, DOWNSTREAM_STORE);
-
-  public static final String SUBSCRIPTIONS_REPARTITION = "subscriptions-by-product";
-  public static final String LINEAGE_REPARTITION = "lineage-edges";
-  public static final String SUBJECT_REPARTITION = "subject-links";
-  public static final String DECISIONS_REPARTITION = "decisions-by-subject";
-  public static final String CONTRACT_VERSIONS_REPARTITION = "contract-versions-by-product";
-
   private ProductCatalog() {}
 
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
     int partitions = topics.products.partitions();
     Serde<String> keys = Serdes.String();
-    addStore(builder, PRODUCTS_STORE, topics.products.valueSerde());
-    addStore(builder, HEALTH_STORE, topics.qualityStatus.valueSerde());
-    addStore(builder, STATS_STORE, topics.productStats.valueSerde());
-    addStore(builder, SUBSCRIPTIONS_STORE, ProductSubscriptions.SERDE);
-    addStore(builder, DOWNSTREAM_STORE, Codecs.stringList());
-    addStore(builder, LINKS_STORE, Codecs.stringList());
-    addStore(builder, SUBJECT_PRODUCTS_STORE, Codecs.stringList());
-    addStore(builder, SUBJECT_VERSIONS_STORE, Serdes.Integer());
-    addStore(builder, RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
+    addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
+    addStore(builder, CatalogStores.HEALTH_STORE, topics.qualityStatus.valueSerde());
+    addStore(builder, CatalogStores.STATS_STORE, topics.productStats.valueSerde());
+    addStore(builder, CatalogStores.SUBSCRIPTIONS_STORE, ProductSubscriptions.SERDE);
+    addStore(builder, CatalogStores.DOWNSTREAM_STORE, Codecs.stringList());
+    addStore(builder, CatalogStores.LINKS_STORE, Codecs.stringList());
+    addStore(builder, CatalogStores.SUBJECT_PRODUCTS_STORE, Codecs.stringList());
+    addStore(builder, CatalogStores.SUBJECT_VERSIONS_STORE, Serdes.Integer());
+    addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -124,7 +88,7 @@ public final class ProductCatalog {
             Consumed.with(keys, topics.products.valueSerde()).withName("products-source"));
     var links =
         products
-            .process(ProductLinks::new, Named.as("product-links"), LINKS_STORE)
+            .process(ProductLinks::new, Named.as("product-links"), CatalogStores.LINKS_STORE)
             .split(Named.as("links-"))
             .branch((subject, link) -> link.kind() == Link.Kind.SUBJECT, Branched.as("subject"))
             .defaultBranch(Branched.as("lineage"));
@@ -132,7 +96,7 @@ public final class ProductCatalog {
         links
             .get("links-lineage")
             .repartition(
-                Repartitioned.<String, Link>as(LINEAGE_REPARTITION)
+                Repartitioned.<String, Link>as(CatalogStores.LINEAGE_REPARTITION)
                     .withKeySerde(keys)
                     .withValueSerde(Link.SERDE)
                     .withNumberOfPartitions(partitions));
@@ -140,7 +104,7 @@ public final class ProductCatalog {
         links
             .get("links-subject")
             .repartition(
-                Repartitioned.<String, Link>as(SUBJECT_REPARTITION)
+                Repartitioned.<String, Link>as(CatalogStores.SUBJECT_REPARTITION)
                     .withKeySerde(keys)
                     .withValueSerde(Link.SERDE)
                     .withNumberOfPartitions(partitions));
@@ -155,7 +119,7 @@ public final class ProductCatalog {
             .filter((requestId, d) -> isNewVersion(d), Named.as("accepted-versions"))
             .selectKey((requestId, d) -> d.getSubject(), Named.as("decision-subject"))
             .repartition(
-                Repartitioned.<String, ContractDecision>as(DECISIONS_REPARTITION)
+                Repartitioned.<String, ContractDecision>as(CatalogStores.DECISIONS_REPARTITION)
                     .withKeySerde(keys)
                     .withValueSerde(topics.contractDecisions.valueSerde())
                     .withNumberOfPartitions(partitions));
@@ -168,10 +132,11 @@ public final class ProductCatalog {
             .process(
                 SubjectIndex::new,
                 Named.as("subject-index"),
-                SUBJECT_PRODUCTS_STORE,
-                SUBJECT_VERSIONS_STORE)
+                CatalogStores.SUBJECT_PRODUCTS_STORE,
+                CatalogStores.SUBJECT_VERSIONS_STORE)
             .repartition(
-                Repartitioned.<String, ContractDecision>as(CONTRACT_VERSIONS_REPARTITION)
+                Repartitioned.<String, ContractDecision>as(
+                        CatalogStores.CONTRACT_VERSIONS_REPARTITION)
                     .withKeySerde(keys)
                     .withValueSerde(topics.contractDecisions.valueSerde())
                     .withNumberOfPartitions(partitions));
@@ -189,7 +154,8 @@ public final class ProductCatalog {
                 },
                 Named.as("subscription-by-product"))
             .repartition(
-                Repartitioned.<String, SubscriptionChange>as(SUBSCRIPTIONS_REPARTITION)
+                Repartitioned.<String, SubscriptionChange>as(
+                        CatalogStores.SUBSCRIPTIONS_REPARTITION)
                     .withKeySerde(keys)
                     .withValueSerde(SubscriptionChange.SERDE)
                     .withNumberOfPartitions(partitions));
@@ -238,11 +204,11 @@ public final class ProductCatalog {
             .process(
                 CatalogProcessor::new,
                 Named.as("catalog"),
-                PRODUCTS_STORE,
-                HEALTH_STORE,
-                STATS_STORE,
-                SUBSCRIPTIONS_STORE,
-                DOWNSTREAM_STORE)
+                CatalogStores.PRODUCTS_STORE,
+                CatalogStores.HEALTH_STORE,
+                CatalogStores.STATS_STORE,
+                CatalogStores.SUBSCRIPTIONS_STORE,
+                CatalogStores.DOWNSTREAM_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .defaultBranch(Branched.as("notices"));
@@ -279,7 +245,7 @@ public final class ProductCatalog {
         .process(
             NotificationRecorder::new,
             Named.as("recent-notifications"),
-            RECENT_NOTIFICATIONS_STORE);
+            CatalogStores.RECENT_NOTIFICATIONS_STORE);
   }
 
   private static <V> void addStore(StreamsBuilder builder, String name, Serde<V> values) {

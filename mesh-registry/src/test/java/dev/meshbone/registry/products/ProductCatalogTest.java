@@ -27,6 +27,7 @@ import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.RegistryStreamsApp;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.runtime.KafkaSettings;
@@ -127,7 +128,7 @@ class ProductCatalogTest {
     products.pipeInput(ENROLLMENTS, updated);
 
     DataProductEvent stored =
-        this.<DataProductEvent>store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS);
+        this.<DataProductEvent>store(CatalogStores.PRODUCTS_STORE).get(ENROLLMENTS);
     assertThat(stored.getDescriptor().getName()).isEqualTo("Trial enrollments");
     assertThat(stored.getVersion()).isEqualTo(2);
   }
@@ -139,7 +140,7 @@ class ProductCatalogTest {
         ENROLLMENTS, event(ENROLLMENTS, ChangeType.RETIRED, LifecycleStatus.UNKNOWN, 0, null));
 
     DataProductEvent stored =
-        this.<DataProductEvent>store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS);
+        this.<DataProductEvent>store(CatalogStores.PRODUCTS_STORE).get(ENROLLMENTS);
     assertThat(stored.getStatus()).isEqualTo(LifecycleStatus.RETIRED);
     assertThat(stored.getDescriptor().getName()).isEqualTo("Enrollments");
     assertThat(stored.getVersion()).isEqualTo(2);
@@ -150,7 +151,7 @@ class ProductCatalogTest {
     products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
     products.pipeInput(ENROLLMENTS, (DataProductEvent) null);
 
-    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(store(CatalogStores.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
   }
 
   @Test
@@ -159,9 +160,9 @@ class ProductCatalogTest {
         SIGNALS,
         created(SIGNALS, descriptor("Signals").setInputs(List.of(ENROLLMENTS, SITES)).build()));
 
-    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(ENROLLMENTS))
+    assertThat(this.<List<String>>store(CatalogStores.DOWNSTREAM_STORE).get(ENROLLMENTS))
         .containsExactly(SIGNALS);
-    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(SITES))
+    assertThat(this.<List<String>>store(CatalogStores.DOWNSTREAM_STORE).get(SITES))
         .containsExactly(SIGNALS);
   }
 
@@ -173,8 +174,8 @@ class ProductCatalogTest {
     products.pipeInput(
         SIGNALS, event(SIGNALS, ChangeType.UPDATED, LifecycleStatus.ACTIVE, 2, withSitesOnly));
 
-    assertThat(store(ProductCatalog.DOWNSTREAM_STORE).get(ENROLLMENTS)).isNull();
-    assertThat(this.<List<String>>store(ProductCatalog.DOWNSTREAM_STORE).get(SITES))
+    assertThat(store(CatalogStores.DOWNSTREAM_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(this.<List<String>>store(CatalogStores.DOWNSTREAM_STORE).get(SITES))
         .containsExactly(SIGNALS);
   }
 
@@ -183,9 +184,9 @@ class ProductCatalogTest {
     health.pipeInput(ENROLLMENTS, Events.health(ENROLLMENTS, HealthState.DEGRADED));
     stats.pipeInput(ENROLLMENTS, Events.stats(ENROLLMENTS, 90, 10));
 
-    assertThat(this.<ProductHealth>store(ProductCatalog.HEALTH_STORE).get(ENROLLMENTS).getState())
+    assertThat(this.<ProductHealth>store(CatalogStores.HEALTH_STORE).get(ENROLLMENTS).getState())
         .isEqualTo(HealthState.DEGRADED);
-    assertThat(this.<ProductStats>store(ProductCatalog.STATS_STORE).get(ENROLLMENTS).getInvalid())
+    assertThat(this.<ProductStats>store(CatalogStores.STATS_STORE).get(ENROLLMENTS).getInvalid())
         .isEqualTo(10);
   }
 
@@ -195,7 +196,7 @@ class ProductCatalogTest {
     subscribe(ENROLLMENTS, "supply-chain", SubscriptionState.REQUESTED, 2_000);
 
     ProductSubscriptions subs =
-        this.<ProductSubscriptions>store(ProductCatalog.SUBSCRIPTIONS_STORE).get(ENROLLMENTS);
+        this.<ProductSubscriptions>store(CatalogStores.SUBSCRIPTIONS_STORE).get(ENROLLMENTS);
     assertThat(subs.all())
         .extracting(Subscription::getConsumerDomain)
         .containsExactly("pharmacovigilance", "supply-chain");
@@ -207,7 +208,7 @@ class ProductCatalogTest {
     subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
     subscriptions.pipeInput(subscriptionKey(ENROLLMENTS, "pharmacovigilance"), (Subscription) null);
 
-    assertThat(store(ProductCatalog.SUBSCRIPTIONS_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(store(CatalogStores.SUBSCRIPTIONS_STORE).get(ENROLLMENTS)).isNull();
   }
 
   @Test
@@ -368,7 +369,7 @@ class ProductCatalogTest {
         .pipeInput(copy.key(), copy.value());
 
     RecentNotifications recent =
-        this.<RecentNotifications>store(ProductCatalog.RECENT_NOTIFICATIONS_STORE)
+        this.<RecentNotifications>store(CatalogStores.RECENT_NOTIFICATIONS_STORE)
             .get("clinical-trials");
     assertThat(recent.newestFirst()).hasSize(1);
     assertThat(recent.newestFirst().get(0).getNotificationId())
@@ -382,7 +383,7 @@ class ProductCatalogTest {
         .pipeInput(ENROLLMENTS, new byte[] {1, 2, 3});
     products.pipeInput(SITES, created(SITES, descriptor("Sites").build()));
 
-    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
-    assertThat(store(ProductCatalog.PRODUCTS_STORE).get(SITES)).isNotNull();
+    assertThat(store(CatalogStores.PRODUCTS_STORE).get(ENROLLMENTS)).isNull();
+    assertThat(store(CatalogStores.PRODUCTS_STORE).get(SITES)).isNotNull();
   }
 }

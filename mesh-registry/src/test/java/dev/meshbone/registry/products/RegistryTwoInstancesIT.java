@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.registry.products.routing.LocalStores;
 import dev.meshbone.registry.products.routing.RegistryRouter;
@@ -96,7 +97,7 @@ class RegistryTwoInstancesIT {
       return registry
           .context()
           .getBean(LocalStores.class)
-          .localPartitions(ProductCatalog.PRODUCTS_STORE, topics.products.name());
+          .localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name());
     } catch (RuntimeException rebalancing) {
       return List.of();
     }
@@ -111,7 +112,7 @@ class RegistryTwoInstancesIT {
   private String heldBy(TestRegistry registry) {
     var router = registry.context().getBean(RegistryRouter.class);
     return products.stream()
-        .filter(id -> router.locate(ProductCatalog.PRODUCTS_STORE, id).local())
+        .filter(id -> router.locate(CatalogStores.PRODUCTS_STORE, id).local())
         .findFirst()
         .orElseThrow(() -> new AssertionError("this instance holds none of the products"));
   }

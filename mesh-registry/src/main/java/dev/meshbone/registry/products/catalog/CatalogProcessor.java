@@ -9,7 +9,6 @@ import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
-import dev.meshbone.registry.products.ProductCatalog;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.AlertChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.ContractAdded;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.DownstreamChanged;
@@ -50,11 +49,11 @@ public final class CatalogProcessor
   @Override
   public void init(ProcessorContext<String, CatalogOutput> context) {
     this.context = context;
-    this.products = context.getStateStore(ProductCatalog.PRODUCTS_STORE);
-    this.health = context.getStateStore(ProductCatalog.HEALTH_STORE);
-    this.stats = context.getStateStore(ProductCatalog.STATS_STORE);
-    this.subscriptions = context.getStateStore(ProductCatalog.SUBSCRIPTIONS_STORE);
-    this.downstream = context.getStateStore(ProductCatalog.DOWNSTREAM_STORE);
+    this.products = context.getStateStore(CatalogStores.PRODUCTS_STORE);
+    this.health = context.getStateStore(CatalogStores.HEALTH_STORE);
+    this.stats = context.getStateStore(CatalogStores.STATS_STORE);
+    this.subscriptions = context.getStateStore(CatalogStores.SUBSCRIPTIONS_STORE);
+    this.downstream = context.getStateStore(CatalogStores.DOWNSTREAM_STORE);
   }
 
   @Override

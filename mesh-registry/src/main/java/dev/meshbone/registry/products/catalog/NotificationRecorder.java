@@ -1,7 +1,6 @@
 package dev.meshbone.registry.products.catalog;
 
 import dev.meshbone.events.Notification;
-import dev.meshbone.registry.products.ProductCatalog;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -10,15 +9,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps each domain's latest notifications from {@code mesh.notifications} in {@link
- * ProductCatalog#RECENT_NOTIFICATIONS_STORE}, so {@code GET /domains/{domain}/notifications}
- * answers from a store, whichever instance sent them.
+ * CatalogStores#RECENT_NOTIFICATIONS_STORE}, so {@code GET /domains/{domain}/notifications} answers
+ * from a store, whichever instance sent them.
  */
 public final class NotificationRecorder implements Processor<String, Notification, Void, Void> {
   private KeyValueStore<String, RecentNotifications> recent;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
-    this.recent = context.getStateStore(ProductCatalog.RECENT_NOTIFICATIONS_STORE);
+    this.recent = context.getStateStore(CatalogStores.RECENT_NOTIFICATIONS_STORE);
   }
 
   @Override

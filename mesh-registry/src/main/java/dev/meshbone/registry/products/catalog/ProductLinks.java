@@ -1,7 +1,6 @@
 package dev.meshbone.registry.products.catalog;
 
 import dev.meshbone.events.DataProductEvent;
-import dev.meshbone.registry.products.ProductCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Turns each product change into changes of the two indexes that live on other partitions than the
  * product: its downstream lineage (an edge under each input product's id) and the products under a
  * schema subject (a link under the subject). It remembers what it last indexed for each product in
- * {@link ProductCatalog#LINKS_STORE} ({@code [subject, input...]}) so a change emits only the
+ * {@link CatalogStores#LINKS_STORE} ({@code [subject, input...]}) so a change emits only the
  * difference, and a removed input or a moved subject is taken back.
  */
 public final class ProductLinks implements Processor<String, DataProductEvent, String, Link> {
@@ -24,7 +23,7 @@ public final class ProductLinks implements Processor<String, DataProductEvent, S
   @Override
   public void init(ProcessorContext<String, Link> context) {
     this.context = context;
-    this.links = context.getStateStore(ProductCatalog.LINKS_STORE);
+    this.links = context.getStateStore(CatalogStores.LINKS_STORE);
   }
 
   @Override

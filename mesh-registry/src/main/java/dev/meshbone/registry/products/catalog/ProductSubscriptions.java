@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Every subscription to one product, by consumer domain in name order: the value of {@link
- * dev.meshbone.registry.products.ProductCatalog#SUBSCRIPTIONS_STORE}. Immutable.
+ * CatalogStores#SUBSCRIPTIONS_STORE}. Immutable.
  */
 public final class ProductSubscriptions {
   private static final MeshEventSerde<Subscription> SUBSCRIPTION =

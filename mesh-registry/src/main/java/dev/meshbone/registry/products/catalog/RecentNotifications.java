@@ -11,8 +11,8 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * The latest notifications of one domain, newest first, at most {@link #LIMIT}: the value of {@link
- * dev.meshbone.registry.products.ProductCatalog#RECENT_NOTIFICATIONS_STORE}. A notification that
- * arrives again with the same id replaces the one held, so replays do not show twice.
+ * CatalogStores#RECENT_NOTIFICATIONS_STORE}. A notification that arrives again with the same id
+ * replaces the one held, so replays do not show twice.
  */
 public record RecentNotifications(List<Notification> newestFirst) {
   /** How many notifications a domain can read back; older ones stay on the topic only. */

@@ -1,7 +1,6 @@
 package dev.meshbone.registry.products.catalog;
 
 import dev.meshbone.events.ContractDecision;
-import dev.meshbone.registry.products.ProductCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -11,9 +10,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keyed by schema subject: keeps which products have their contract under each subject ({@link
- * ProductCatalog#SUBJECT_PRODUCTS_STORE}), and turns each accepted new contract version into one
+ * CatalogStores#SUBJECT_PRODUCTS_STORE}), and turns each accepted new contract version into one
  * record per such product, keyed by product id. A version at or below the highest one already
- * announced for the subject ({@link ProductCatalog#SUBJECT_VERSIONS_STORE}) is not announced again:
+ * announced for the subject ({@link CatalogStores#SUBJECT_VERSIONS_STORE}) is not announced again:
  * re-registering an existing schema answers with its old version.
  */
 public final class SubjectIndex
@@ -35,8 +34,8 @@ public final class SubjectIndex
   @Override
   public void init(ProcessorContext<String, ContractDecision> context) {
     this.context = context;
-    this.products = context.getStateStore(ProductCatalog.SUBJECT_PRODUCTS_STORE);
-    this.versions = context.getStateStore(ProductCatalog.SUBJECT_VERSIONS_STORE);
+    this.products = context.getStateStore(CatalogStores.SUBJECT_PRODUCTS_STORE);
+    this.versions = context.getStateStore(CatalogStores.SUBJECT_VERSIONS_STORE);
   }
 
   @Override

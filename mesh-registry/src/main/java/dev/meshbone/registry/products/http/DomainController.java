@@ -1,10 +1,10 @@
 package dev.meshbone.registry.products.http;
 
 import dev.meshbone.registry.products.RegistrySettings;
-import dev.meshbone.registry.products.http.Dto.DomainList;
-import dev.meshbone.registry.products.http.Dto.ProductPage;
 import dev.meshbone.registry.products.query.Paging;
 import dev.meshbone.registry.products.query.SearchFilter;
+import dev.meshbone.registry.products.view.Dto.DomainList;
+import dev.meshbone.registry.products.view.Dto.ProductPage;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;

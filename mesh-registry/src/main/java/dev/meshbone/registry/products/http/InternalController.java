@@ -1,12 +1,12 @@
 package dev.meshbone.registry.products.http;
 
-import dev.meshbone.registry.products.http.Dto.DomainList;
-import dev.meshbone.registry.products.http.Dto.NodeInfos;
-import dev.meshbone.registry.products.http.Dto.NodeRequest;
-import dev.meshbone.registry.products.http.Dto.SummaryList;
 import dev.meshbone.registry.products.lineage.LineageService;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.query.SearchFilter;
+import dev.meshbone.registry.products.view.Dto.DomainList;
+import dev.meshbone.registry.products.view.Dto.NodeInfos;
+import dev.meshbone.registry.products.view.Dto.NodeRequest;
+import dev.meshbone.registry.products.view.Dto.SummaryList;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;

@@ -1,11 +1,12 @@
 package dev.meshbone.registry.products.http;
 
-import dev.meshbone.registry.products.ProductCatalog;
-import dev.meshbone.registry.products.http.Dto.NotificationDto;
-import dev.meshbone.registry.products.http.Dto.NotificationList;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.notifications.NotificationHub;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.view.Dto.NotificationDto;
+import dev.meshbone.registry.products.view.Dto.NotificationList;
+import dev.meshbone.registry.products.view.Views;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -60,7 +61,7 @@ public class NotificationController {
     int max = limit(limit);
     return router.route(
         request,
-        ProductCatalog.RECENT_NOTIFICATIONS_STORE,
+        CatalogStores.RECENT_NOTIFICATIONS_STORE,
         d,
         null,
         partition ->
@@ -103,7 +104,7 @@ public class NotificationController {
   public record Heartbeat(String domain) {}
 
   private List<NotificationDto> backlog(HttpRequest<?> request, String domain, String lastEventId) {
-    var location = router.locate(ProductCatalog.RECENT_NOTIFICATIONS_STORE, domain);
+    var location = router.locate(CatalogStores.RECENT_NOTIFICATIONS_STORE, domain);
     List<NotificationDto> newestFirst;
     if (location.local()) {
       newestFirst = queries.notifications(location.partition(), domain, MAX_LIMIT);

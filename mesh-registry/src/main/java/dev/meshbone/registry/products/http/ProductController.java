@@ -1,15 +1,15 @@
 package dev.meshbone.registry.products.http;
 
 import dev.meshbone.events.SubscriptionState;
-import dev.meshbone.registry.products.ProductCatalog;
 import dev.meshbone.registry.products.RegistrySettings;
-import dev.meshbone.registry.products.http.Dto.LineageGraph;
-import dev.meshbone.registry.products.http.Dto.ProductPage;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.lineage.LineageService;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.query.Paging;
 import dev.meshbone.registry.products.query.SearchFilter;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.view.Dto.LineageGraph;
+import dev.meshbone.registry.products.view.Dto.ProductPage;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -94,7 +94,7 @@ public class ProductController {
     SubscriptionState wanted = subscriptionState(state);
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId,
         null,
         partition -> HttpResponse.ok(queries.subscribers(partition, productId, wanted)));
@@ -105,7 +105,7 @@ public class ProductController {
     String productId = Ids.product(id).toString();
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId,
         null,
         partition -> HttpResponse.ok(queries.stats(partition, productId)));

@@ -1,6 +1,6 @@
 package dev.meshbone.registry.products.http;
 
-import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
 import io.micronaut.http.HttpRequest;
@@ -33,7 +33,7 @@ public class ProductLookupController {
     String productId = Ids.product(id).toString();
     return router.routeAsync(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId,
         partition -> HttpResponse.ok(queries.detail(partition, productId)));
   }

@@ -1,15 +1,15 @@
 package dev.meshbone.registry.products.http;
 
-import dev.meshbone.registry.products.ProductCatalog;
-import dev.meshbone.registry.products.http.Dto.DomainDto;
-import dev.meshbone.registry.products.http.Dto.DomainList;
-import dev.meshbone.registry.products.http.Dto.ProductPage;
-import dev.meshbone.registry.products.http.Dto.ProductSummary;
-import dev.meshbone.registry.products.http.Dto.SummaryList;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.query.Paging;
 import dev.meshbone.registry.products.query.SearchFilter;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.view.Dto.DomainDto;
+import dev.meshbone.registry.products.view.Dto.DomainList;
+import dev.meshbone.registry.products.view.Dto.ProductPage;
+import dev.meshbone.registry.products.view.Dto.ProductSummary;
+import dev.meshbone.registry.products.view.Dto.SummaryList;
 import io.micronaut.core.type.Argument;
 import jakarta.inject.Singleton;
 import java.net.URLEncoder;
@@ -47,7 +47,7 @@ public class ProductSearch {
             + filter.toQuery();
     List<SummaryList> parts =
         router.gather(
-            ProductCatalog.PRODUCTS_STORE,
+            CatalogStores.PRODUCTS_STORE,
             query,
             Argument.of(SummaryList.class),
             () -> new SummaryList(queries.search(filter, paging.after(), want)));
@@ -72,7 +72,7 @@ public class ProductSearch {
   public DomainList domains() {
     List<DomainList> parts =
         router.gather(
-            ProductCatalog.PRODUCTS_STORE,
+            CatalogStores.PRODUCTS_STORE,
             "/internal/domains",
             Argument.of(DomainList.class),
             () -> new DomainList(queries.domains()));

@@ -5,16 +5,18 @@ import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.events.QualityEvent;
-import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.ProductState;
-import dev.meshbone.registry.products.http.Dto.ProductWrite;
-import dev.meshbone.registry.products.http.Dto.Published;
-import dev.meshbone.registry.products.http.Dto.QualityResult;
-import dev.meshbone.registry.products.http.Dto.Refusal;
-import dev.meshbone.registry.products.http.Dto.WriteResult;
-import dev.meshbone.registry.products.http.Dto.WriteStatus;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.view.Dto;
+import dev.meshbone.registry.products.view.Dto.ProductWrite;
+import dev.meshbone.registry.products.view.Dto.Published;
+import dev.meshbone.registry.products.view.Dto.QualityResult;
+import dev.meshbone.registry.products.view.Dto.Refusal;
+import dev.meshbone.registry.products.view.Dto.WriteResult;
+import dev.meshbone.registry.products.view.Dto.WriteStatus;
+import dev.meshbone.registry.products.view.Views;
 import dev.meshbone.registry.products.writes.ProductWriter;
 import dev.meshbone.registry.products.writes.VerdictWatcher;
 import dev.meshbone.runtime.http.ApiException;
@@ -80,7 +82,7 @@ public class ProductWriteController {
     ProductDescriptor descriptor = Requests.descriptor(write.descriptor());
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         id.toString(),
         body,
         partition -> {
@@ -104,7 +106,7 @@ public class ProductWriteController {
     ProductDescriptor descriptor = Requests.descriptor(write.descriptor());
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId.toString(),
         body,
         partition -> {
@@ -128,7 +130,7 @@ public class ProductWriteController {
     }
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId.toString(),
         body,
         partition -> {
@@ -149,7 +151,7 @@ public class ProductWriteController {
             : bodies.parse(body, ProductWrite.class);
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId.toString(),
         body,
         partition -> {
@@ -192,7 +194,7 @@ public class ProductWriteController {
             .build();
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId.toString(),
         body,
         partition -> {
@@ -212,7 +214,7 @@ public class ProductWriteController {
     ProductId productId = Ids.product(id);
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         productId.toString(),
         null,
         partition -> {

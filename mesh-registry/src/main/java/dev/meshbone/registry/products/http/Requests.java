@@ -6,7 +6,7 @@ import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.events.QualityDimension;
 import dev.meshbone.events.ServiceLevels;
 import dev.meshbone.events.SubscriptionPolicy;
-import dev.meshbone.registry.products.http.Dto.DescriptorDto;
+import dev.meshbone.registry.products.view.Dto.DescriptorDto;
 import dev.meshbone.runtime.http.ApiException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,10 +1,11 @@
 package dev.meshbone.registry.products.http;
 
-import dev.meshbone.registry.products.ProductCatalog;
-import dev.meshbone.registry.products.http.Dto.SubscribeRequest;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.routing.RegistryRouter;
 import dev.meshbone.registry.products.subscriptions.SubscriptionService;
 import dev.meshbone.registry.products.subscriptions.SubscriptionService.Decision;
+import dev.meshbone.registry.products.view.Dto.SubscribeRequest;
+import dev.meshbone.registry.products.view.Views;
 import dev.meshbone.topics.ProductId;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -50,7 +51,7 @@ public class SubscriptionController {
             : bodies.parse(body, SubscribeRequest.class);
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         product.toString(),
         body,
         partition -> {
@@ -103,7 +104,7 @@ public class SubscriptionController {
       HttpRequest<?> request, ProductId product, String consumer, String who, Decision decision) {
     return router.route(
         request,
-        ProductCatalog.PRODUCTS_STORE,
+        CatalogStores.PRODUCTS_STORE,
         product.toString(),
         null,
         partition ->

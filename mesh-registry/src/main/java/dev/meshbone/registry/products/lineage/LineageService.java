@@ -1,14 +1,14 @@
 package dev.meshbone.registry.products.lineage;
 
-import dev.meshbone.registry.products.ProductCatalog;
-import dev.meshbone.registry.products.http.Dto.LineageEdgeDto;
-import dev.meshbone.registry.products.http.Dto.LineageGraph;
-import dev.meshbone.registry.products.http.Dto.LineageNodeDto;
-import dev.meshbone.registry.products.http.Dto.NodeInfo;
-import dev.meshbone.registry.products.http.Dto.NodeInfos;
-import dev.meshbone.registry.products.http.Dto.NodeRequest;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import dev.meshbone.registry.products.view.Dto.LineageEdgeDto;
+import dev.meshbone.registry.products.view.Dto.LineageGraph;
+import dev.meshbone.registry.products.view.Dto.LineageNodeDto;
+import dev.meshbone.registry.products.view.Dto.NodeInfo;
+import dev.meshbone.registry.products.view.Dto.NodeInfos;
+import dev.meshbone.registry.products.view.Dto.NodeRequest;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.type.Argument;
 import jakarta.inject.Singleton;
@@ -152,7 +152,7 @@ public class LineageService {
     Map<HostInfo, List<String>> remote = new LinkedHashMap<>();
     Map<String, NodeInfo> found = new LinkedHashMap<>();
     for (String id : ids) {
-      var location = router.locate(ProductCatalog.PRODUCTS_STORE, id);
+      var location = router.locate(CatalogStores.PRODUCTS_STORE, id);
       if (location.local()) {
         found.put(id, queries.node(location.partition(), id));
       } else {
@@ -185,7 +185,7 @@ public class LineageService {
   public NodeInfos localNodes(List<String> ids) {
     List<NodeInfo> nodes = new ArrayList<>();
     for (String id : ids) {
-      var location = router.locate(ProductCatalog.PRODUCTS_STORE, id);
+      var location = router.locate(CatalogStores.PRODUCTS_STORE, id);
       if (!location.local()) {
         throw new ApiException(
             io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE,

@@ -8,22 +8,22 @@ import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
-import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.ProductState;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
-import dev.meshbone.registry.products.http.Dto.ContractDto;
-import dev.meshbone.registry.products.http.Dto.ContractVersionDto;
-import dev.meshbone.registry.products.http.Dto.DomainDto;
-import dev.meshbone.registry.products.http.Dto.NodeInfo;
-import dev.meshbone.registry.products.http.Dto.NotificationDto;
-import dev.meshbone.registry.products.http.Dto.ProductDetail;
-import dev.meshbone.registry.products.http.Dto.ProductSummary;
-import dev.meshbone.registry.products.http.Dto.StatsDto;
-import dev.meshbone.registry.products.http.Dto.SubscriberList;
-import dev.meshbone.registry.products.http.Dto.TopicsDto;
-import dev.meshbone.registry.products.http.Views;
 import dev.meshbone.registry.products.routing.LocalStores;
+import dev.meshbone.registry.products.view.Dto.ContractDto;
+import dev.meshbone.registry.products.view.Dto.ContractVersionDto;
+import dev.meshbone.registry.products.view.Dto.DomainDto;
+import dev.meshbone.registry.products.view.Dto.NodeInfo;
+import dev.meshbone.registry.products.view.Dto.NotificationDto;
+import dev.meshbone.registry.products.view.Dto.ProductDetail;
+import dev.meshbone.registry.products.view.Dto.ProductSummary;
+import dev.meshbone.registry.products.view.Dto.StatsDto;
+import dev.meshbone.registry.products.view.Dto.SubscriberList;
+import dev.meshbone.registry.products.view.Dto.TopicsDto;
+import dev.meshbone.registry.products.view.Views;
 import dev.meshbone.runtime.http.ApiException;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
@@ -57,7 +57,7 @@ public class CatalogQueries {
   /** The product, or null if the registry does not know it. */
   public DataProductEvent product(int partition, String productId) {
     return stores
-        .<DataProductEvent>partition(ProductCatalog.PRODUCTS_STORE, partition)
+        .<DataProductEvent>partition(CatalogStores.PRODUCTS_STORE, partition)
         .get(productId);
   }
 
@@ -78,7 +78,7 @@ public class CatalogQueries {
   public ProductSubscriptions subscriptions(int partition, String productId) {
     ProductSubscriptions subs =
         stores
-            .<ProductSubscriptions>partition(ProductCatalog.SUBSCRIPTIONS_STORE, partition)
+            .<ProductSubscriptions>partition(CatalogStores.SUBSCRIPTIONS_STORE, partition)
             .get(productId);
     return subs == null ? ProductSubscriptions.EMPTY : subs;
   }
@@ -86,7 +86,7 @@ public class CatalogQueries {
   public ProductDetail detail(int partition, String productId) {
     DataProductEvent e = requireProduct(partition, productId);
     ProductHealth health =
-        stores.<ProductHealth>partition(ProductCatalog.HEALTH_STORE, partition).get(productId);
+        stores.<ProductHealth>partition(CatalogStores.HEALTH_STORE, partition).get(productId);
     ProductSubscriptions subs = subscriptions(partition, productId);
     ProductId id = ProductId.parse(productId);
     return new ProductDetail(
@@ -131,7 +131,7 @@ public class CatalogQueries {
   public StatsDto stats(int partition, String productId) {
     requireProduct(partition, productId);
     ProductStats s =
-        stores.<ProductStats>partition(ProductCatalog.STATS_STORE, partition).get(productId);
+        stores.<ProductStats>partition(CatalogStores.STATS_STORE, partition).get(productId);
     return Views.stats(productId, s);
   }
 
@@ -161,9 +161,9 @@ public class CatalogQueries {
     }
     List<ProductSummary> found = new ArrayList<>();
     for (int partition :
-        stores.localPartitions(ProductCatalog.PRODUCTS_STORE, topics.products.name())) {
+        stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
       ReadOnlyKeyValueStore<String, DataProductEvent> store =
-          stores.partition(ProductCatalog.PRODUCTS_STORE, partition);
+          stores.partition(CatalogStores.PRODUCTS_STORE, partition);
       int n = 0;
       try (KeyValueIterator<String, DataProductEvent> it = store.range(from, to)) {
         while (n < max && it.hasNext()) {
@@ -186,9 +186,9 @@ public class CatalogQueries {
   public List<DomainDto> domains() {
     Map<String, long[]> counts = new TreeMap<>();
     for (int partition :
-        stores.localPartitions(ProductCatalog.PRODUCTS_STORE, topics.products.name())) {
+        stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
       ReadOnlyKeyValueStore<String, DataProductEvent> store =
-          stores.partition(ProductCatalog.PRODUCTS_STORE, partition);
+          stores.partition(CatalogStores.PRODUCTS_STORE, partition);
       try (KeyValueIterator<String, DataProductEvent> it = store.all()) {
         while (it.hasNext()) {
           DataProductEvent e = it.next().value;
@@ -219,7 +219,7 @@ public class CatalogQueries {
   public NodeInfo node(int partition, String productId) {
     DataProductEvent e = product(partition, productId);
     List<String> downstream =
-        stores.<List<String>>partition(ProductCatalog.DOWNSTREAM_STORE, partition).get(productId);
+        stores.<List<String>>partition(CatalogStores.DOWNSTREAM_STORE, partition).get(productId);
     return new NodeInfo(
         productId,
         e != null,
@@ -233,7 +233,7 @@ public class CatalogQueries {
   public List<NotificationDto> notifications(int partition, String domain, int limit) {
     RecentNotifications recent =
         stores
-            .<RecentNotifications>partition(ProductCatalog.RECENT_NOTIFICATIONS_STORE, partition)
+            .<RecentNotifications>partition(CatalogStores.RECENT_NOTIFICATIONS_STORE, partition)
             .get(domain);
     if (recent == null) {
       return List.of();

@@ -3,7 +3,7 @@ package dev.meshbone.registry.products.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.meshbone.registry.products.http.Dto.QualityResult;
+import dev.meshbone.registry.products.view.Dto.QualityResult;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.meshbone.registry.products.http;
+package dev.meshbone.registry.products.view;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package dev.meshbone.registry.products.http;
+package dev.meshbone.registry.products.view;
 
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DataProductEvent;
@@ -10,17 +10,17 @@ import dev.meshbone.events.ServiceLevels;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.ViolationReason;
 import dev.meshbone.registry.products.catalog.ProductState;
-import dev.meshbone.registry.products.http.Dto.ContractVersionDto;
-import dev.meshbone.registry.products.http.Dto.DescriptorDto;
-import dev.meshbone.registry.products.http.Dto.HealthDto;
-import dev.meshbone.registry.products.http.Dto.LifecycleDto;
-import dev.meshbone.registry.products.http.Dto.NotificationDto;
-import dev.meshbone.registry.products.http.Dto.OwnerDto;
-import dev.meshbone.registry.products.http.Dto.ProductSummary;
-import dev.meshbone.registry.products.http.Dto.ReasonDto;
-import dev.meshbone.registry.products.http.Dto.SlosDto;
-import dev.meshbone.registry.products.http.Dto.StatsDto;
-import dev.meshbone.registry.products.http.Dto.SubscriptionDto;
+import dev.meshbone.registry.products.view.Dto.ContractVersionDto;
+import dev.meshbone.registry.products.view.Dto.DescriptorDto;
+import dev.meshbone.registry.products.view.Dto.HealthDto;
+import dev.meshbone.registry.products.view.Dto.LifecycleDto;
+import dev.meshbone.registry.products.view.Dto.NotificationDto;
+import dev.meshbone.registry.products.view.Dto.OwnerDto;
+import dev.meshbone.registry.products.view.Dto.ProductSummary;
+import dev.meshbone.registry.products.view.Dto.ReasonDto;
+import dev.meshbone.registry.products.view.Dto.SlosDto;
+import dev.meshbone.registry.products.view.Dto.StatsDto;
+import dev.meshbone.registry.products.view.Dto.SubscriptionDto;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public final class Views {
   private Views() {}
 
-  static String time(Instant instant) {
+  public static String time(Instant instant) {
     return instant == null ? null : instant.toString();
   }
 

@@ -1,0 +1,49 @@
+package dev.meshbone.registry.products.catalog;
+
+import java.util.List;
+
+/**
+ * The names of the registry catalog's state stores and repartition topics. They live here, below
+ * both {@code ProductCatalog} (which builds the sub-topology) and the processors and queries that
+ * open the stores, so that neither side depends on the other for a name.
+ */
+public final class CatalogStores {
+  /** Product id → its latest accepted {@code DataProductEvent} (status and version filled). */
+  public static final String PRODUCTS_STORE = "products";
+
+  /** Product id → its {@code ProductHealth} from quality-monitor. */
+  public static final String HEALTH_STORE = "product-health";
+
+  /** Product id → its {@code ProductStats} from contract-validator. */
+  public static final String STATS_STORE = "product-stats";
+
+  /** Product id → {@link ProductSubscriptions}, every consumer's subscription to it. */
+  public static final String SUBSCRIPTIONS_STORE = "product-subscriptions";
+
+  /** Product id → the ids of the products that list it as an input, sorted. */
+  public static final String DOWNSTREAM_STORE = "product-downstream";
+
+  /** Product id → {@code [contract subject, input ids...]} as last indexed. */
+  public static final String LINKS_STORE = "product-links";
+
+  /** Schema subject → the ids of the products whose contract is under it. */
+  public static final String SUBJECT_PRODUCTS_STORE = "subject-products";
+
+  /** Schema subject → the highest contract version announced to subscribers. */
+  public static final String SUBJECT_VERSIONS_STORE = "subject-versions";
+
+  /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
+  public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
+
+  /** The stores that live in the catalog sub-topology, co-located per product id. */
+  public static final List<String> CATALOG_STORES =
+      List.of(PRODUCTS_STORE, HEALTH_STORE, STATS_STORE, SUBSCRIPTIONS_STORE, DOWNSTREAM_STORE);
+
+  public static final String SUBSCRIPTIONS_REPARTITION = "subscriptions-by-product";
+  public static final String LINEAGE_REPARTITION = "lineage-edges";
+  public static final String SUBJECT_REPARTITION = "subject-links";
+  public static final String DECISIONS_REPARTITION = "decisions-by-subject";
+  public static final String CONTRACT_VERSIONS_REPARTITION = "contract-versions-by-product";
+
+  private CatalogStores() {}
+}
