@@ -56,11 +56,11 @@ public class ConfigController {
   HttpResponse<String> setGlobal(HttpRequest<?> http, @Nullable @Body String body) {
     Compatibility level = SchemaJson.compatibilityRequest(body);
     String acting = api.actingDomain(http, null);
-    api.decide(
+    api.write(
         SchemaRegistryApi.proposal(http, ProposalType.SET_CONFIG, null, acting)
             .setCompatibility(level)
-            .build());
-    api.awaitVisible(() -> reader.config(null).filter(level::equals).isPresent());
+            .build(),
+        () -> reader.config(null).filter(level::equals).isPresent());
     return SchemaJson.ok(update(level));
   }
 
@@ -68,9 +68,9 @@ public class ConfigController {
   HttpResponse<String> resetGlobal(HttpRequest<?> http) {
     String acting = api.actingDomain(http, null);
     ContractDecision decision =
-        api.decide(
-            SchemaRegistryApi.proposal(http, ProposalType.DELETE_CONFIG, null, acting).build());
-    api.awaitVisible(() -> reader.config(null).isEmpty());
+        api.write(
+            SchemaRegistryApi.proposal(http, ProposalType.DELETE_CONFIG, null, acting).build(),
+            () -> reader.config(null).isEmpty());
     return SchemaJson.ok(level(decision.getCompatibility()));
   }
 
@@ -96,11 +96,11 @@ public class ConfigController {
     String canonical = Subjects.canonical(subject);
     Compatibility level = SchemaJson.compatibilityRequest(body);
     String acting = api.actingDomain(http, canonical);
-    api.decide(
+    api.write(
         SchemaRegistryApi.proposal(http, ProposalType.SET_CONFIG, canonical, acting)
             .setCompatibility(level)
-            .build());
-    api.awaitVisible(() -> reader.config(canonical).filter(level::equals).isPresent());
+            .build(),
+        () -> reader.config(canonical).filter(level::equals).isPresent());
     return SchemaJson.ok(update(level));
   }
 
@@ -109,10 +109,9 @@ public class ConfigController {
     String canonical = Subjects.canonical(subject);
     String acting = api.actingDomain(http, canonical);
     ContractDecision decision =
-        api.decide(
-            SchemaRegistryApi.proposal(http, ProposalType.DELETE_CONFIG, canonical, acting)
-                .build());
-    api.awaitVisible(() -> reader.entry(ContractKeys.config(canonical)).isEmpty());
+        api.write(
+            SchemaRegistryApi.proposal(http, ProposalType.DELETE_CONFIG, canonical, acting).build(),
+            () -> reader.entry(ContractKeys.config(canonical)).isEmpty());
     return SchemaJson.ok(level(Objects.requireNonNull(decision.getCompatibility())));
   }
 

@@ -3,12 +3,16 @@ package dev.meshbone.registry.schema;
 import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
+import dev.meshbone.events.DecisionOutcome;
+import dev.meshbone.registry.products.kafka.MeshClients;
+import dev.meshbone.registry.products.kafka.TopicTail;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.topics.MeshTopics;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,19 +23,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +37,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The write side of the schema registry API: request/reply over Kafka with contract-validator.
  *
- * <p>A write becomes a {@link ContractProposal} on {@code mesh.contracts.proposals} (an idempotent
- * producer, acks=all) and waits for the {@link ContractDecision} with the same request id on {@code
- * mesh.contracts.decisions}. One consumer per registry instance reads every partition of the
- * decisions topic from the end (positions fixed before the first proposal is sent, so no answer is
- * missed), read_committed, and completes the waiting request.
+ * <p>A write ({@link #write}) becomes a {@link ContractProposal} on {@code
+ * mesh.contracts.proposals} (an idempotent producer, acks=all) and waits once: for the {@link
+ * ContractDecision} with the same request id on {@code mesh.contracts.decisions} and, when it is
+ * accepted, for this instance's copy of the contract log to show it, so what a client just wrote
+ * reads back at once. The decisions come from one {@link TopicTail} per registry instance (every
+ * partition from the end, positions fixed before the first proposal is sent so no answer is missed,
+ * read_committed), shared by every waiting request.
  *
  * <p>While waiting, the same proposal is sent again every {@code schema-write-resend} (the
  * validator answers a repeated request id with its first decision); after {@code
@@ -51,36 +51,41 @@ import org.slf4j.LoggerFactory;
  * stays on the topic and the validator decides it when it runs again.
  */
 @Singleton
-public class ContractWriter {
+public class ContractWriter implements ApplicationEventListener<ServerStartupEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(ContractWriter.class);
 
   private final KafkaSettings kafka;
+  private final MeshClients clients;
   private final MeshTopics topics;
   private final SchemaApiSettings settings;
   private final Map<String, CompletableFuture<ContractDecision>> pending =
       new ConcurrentHashMap<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Deserializer<ContractDecision> decisions;
-  private volatile boolean running = true;
   private KafkaProducer<String, ContractProposal> producer;
-  private KafkaConsumer<String, byte[]> consumer;
-  private Thread listener;
+  private TopicTail tail;
 
-  public ContractWriter(KafkaSettings kafka, MeshTopics topics, SchemaApiSettings settings) {
+  public ContractWriter(
+      KafkaSettings kafka, MeshClients clients, MeshTopics topics, SchemaApiSettings settings) {
     this.kafka = kafka;
+    this.clients = clients;
     this.topics = topics;
     this.settings = settings;
     this.decisions = topics.contractDecisions.valueSerde().deserializer();
   }
 
-  @EventListener
-  void onStartup(StartupEvent event) {
+  /**
+   * Once the server is up, after the runtime made the mesh topics exist at start (as {@code
+   * VerdictWatcher} does): a request that comes before the tail is positioned waits for it.
+   */
+  @Override
+  public void onApplicationEvent(ServerStartupEvent event) {
     start();
   }
 
-  /** Starts the producer and the decision listener; idempotent. */
+  /** Starts the producer and the decision tail; idempotent. */
   synchronized void start() {
-    if (listener != null) {
+    if (tail != null) {
       return;
     }
     Map<String, Object> producerConfig = new HashMap<>(kafka.producer());
@@ -95,68 +100,17 @@ public class ContractWriter {
             producerConfig,
             new StringSerializer(),
             topics.contractProposals.valueSerde().serializer());
-
-    Map<String, Object> consumerConfig = new HashMap<>(kafka.consumer());
-    consumerConfig.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // The validator writes decisions in transactions; an aborted one must never answer a request.
-    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    consumer =
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-    listener = new Thread(this::listen, "contract-decisions-listener");
-    listener.setDaemon(true);
-    listener.start();
-  }
-
-  private void listen() {
-    try {
-      while (running && !assign()) {
-        pause(Duration.ofMillis(200));
-      }
-      while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          answer(record);
-        }
-      }
-    } catch (WakeupException stopping) {
-      // close() woke the consumer up
-    } catch (RuntimeException e) {
-      LOG.error("the contract decision listener stopped; schema writes will time out", e);
-      ready.completeExceptionally(e);
-    } finally {
-      consumer.close(Duration.ofSeconds(5));
-    }
-  }
-
-  /** Assigns every partition of the decisions topic at its end; false if it does not exist yet. */
-  private boolean assign() {
-    List<PartitionInfo> partitions;
-    try {
-      partitions = consumer.partitionsFor(topics.contractDecisions.name(), Duration.ofSeconds(5));
-    } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
-      return false;
-    }
-    if (partitions == null || partitions.isEmpty()) {
-      return false;
-    }
-    List<TopicPartition> assignment =
-        partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(assignment);
-    consumer.seekToEnd(assignment);
-    // seekToEnd is lazy: fix the positions now, before any proposal is sent.
-    assignment.forEach(consumer::position);
+    tail =
+        clients.tail("contract-decisions", List.of(topics.contractDecisions.name()), this::answer);
     ready.complete(null);
-    LOG.info("listening for contract decisions on {}", assignment);
-    return true;
   }
 
-  private void answer(ConsumerRecord<String, byte[]> record) {
+  private void answer(ConsumerRecord<byte[], byte[]> record) {
     if (record.key() == null) {
       return;
     }
-    CompletableFuture<ContractDecision> waiting = pending.get(record.key());
+    String requestId = new String(record.key(), StandardCharsets.UTF_8);
+    CompletableFuture<ContractDecision> waiting = pending.get(requestId);
     if (waiting == null) {
       return;
     }
@@ -165,18 +119,30 @@ public class ContractWriter {
     } catch (RuntimeException e) {
       LOG.warn(
           "a decision for request {} does not decode ({}); the request will time out",
-          record.key(),
+          requestId,
           e.getMessage());
     }
   }
 
   /**
-   * Sends {@code proposal} and returns the validator's decision.
+   * Sends {@code proposal} and waits for its decision and, when it is accepted, until {@code
+   * visible} (given the decision) holds in this instance's copy of the contract log, at most {@code
+   * schema-read-your-writes-timeout} more; a write that is not visible by then still answers.
    *
    * @throws SchemaRegistryException 50002 if no decision comes within the write timeout, 50001 if
    *     the proposal cannot be written to Kafka
    */
-  public ContractDecision propose(ContractProposal proposal) {
+  public ContractDecision write(
+      ContractProposal proposal, Function<ContractDecision, BooleanSupplier> visible) {
+    ContractDecision decision = decision(proposal);
+    if (decision.getOutcome() == DecisionOutcome.ACCEPTED) {
+      awaitVisible(visible.apply(decision));
+    }
+    return decision;
+  }
+
+  /** Sends {@code proposal} and returns the validator's decision. */
+  private ContractDecision decision(ContractProposal proposal) {
     long deadline = System.nanoTime() + settings.schemaWriteTimeout().toNanos();
     String requestId = proposal.getRequestId();
     CompletableFuture<ContractDecision> answer = new CompletableFuture<>();
@@ -252,7 +218,7 @@ public class ContractWriter {
    * Waits until {@code visible} holds (this instance's copy of the contract log shows what was just
    * decided), at most {@code schema-read-your-writes-timeout}; returns whether it did.
    */
-  boolean awaitVisible(BooleanSupplier visible) {
+  private boolean awaitVisible(BooleanSupplier visible) {
     long start = System.nanoTime();
     long deadline = start + settings.schemaReadYourWritesTimeout().toNanos();
     long pauseMillis = 1;
@@ -306,16 +272,8 @@ public class ContractWriter {
 
   @PreDestroy
   synchronized void close() {
-    running = false;
-    if (consumer != null) {
-      consumer.wakeup();
-    }
-    if (listener != null) {
-      try {
-        listener.join(Duration.ofSeconds(10).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (tail != null) {
+      tail.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

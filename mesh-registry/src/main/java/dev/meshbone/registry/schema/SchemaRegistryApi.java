@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * What the schema registry controllers share: finding a schema under a subject as Confluent does,
@@ -207,12 +209,16 @@ public class SchemaRegistryApi {
   }
 
   /**
-   * Proposes, and returns the decision if accepted.
+   * Writes {@code proposal}: one wait for the validator's decision and, when accepted, for this
+   * instance's copy of the contract log to show it ({@code visible}, given the decision), so what a
+   * client just wrote reads back at once from the same instance.
    *
+   * @return the decision, accepted
    * @throws SchemaRegistryException with the validator's error code if refused
    */
-  ContractDecision decide(ContractProposal proposal) {
-    ContractDecision decision = writer.propose(proposal);
+  ContractDecision write(
+      ContractProposal proposal, Function<ContractDecision, BooleanSupplier> visible) {
+    ContractDecision decision = writer.write(proposal, visible);
     if (decision.getOutcome() != DecisionOutcome.ACCEPTED) {
       throw new SchemaRegistryException(
           decision.getErrorCode() == 0 ? RegistryErrors.STORE_ERROR : decision.getErrorCode(),
@@ -221,27 +227,22 @@ public class SchemaRegistryApi {
     return decision;
   }
 
-  /** Waits until this instance reads {@code version} of {@code subject} with schema {@code id}. */
-  Optional<ContractVersion> awaitVersion(String subject, int version, int id) {
-    String key = ContractKeys.version(subject, version);
-    ContractVersion[] seen = new ContractVersion[1];
-    writer.awaitVisible(
-        () -> {
-          seen[0] =
-              reader
-                  .entry(key)
-                  .map(e -> e.getVersion())
-                  .filter(v -> v != null && v.getSchemaId() == id)
-                  .orElse(null);
-          return seen[0] != null;
-        });
-    if (seen[0] != null) {
-      reader.remember(seen[0]);
-    }
-    return Optional.ofNullable(seen[0]);
+  /** {@link #write} where what must become visible does not depend on the decision. */
+  ContractDecision write(ContractProposal proposal, BooleanSupplier visible) {
+    return write(proposal, decision -> visible);
   }
 
-  void awaitVisible(java.util.function.BooleanSupplier condition) {
-    writer.awaitVisible(condition);
+  /**
+   * Whether this instance reads {@code version} of {@code subject} with schema {@code id}; when it
+   * does, the version is remembered by id.
+   */
+  boolean shows(String subject, int version, int id) {
+    Optional<ContractVersion> seen =
+        reader
+            .entry(ContractKeys.version(subject, version))
+            .map(e -> e.getVersion())
+            .filter(v -> v != null && v.getSchemaId() == id);
+    seen.ifPresent(reader::remember);
+    return seen.isPresent();
   }
 }

@@ -106,9 +106,13 @@ public class SubjectsController {
             .setVersion(request.version())
             .setNormalize(normalize)
             .build();
-    ContractDecision decision = api.decide(proposal);
+    ContractDecision decision =
+        api.write(proposal, d -> () -> api.shows(d.getSubject(), d.getVersion(), d.getSchemaId()));
     Optional<ContractVersion> stored =
-        api.awaitVersion(decision.getSubject(), decision.getVersion(), decision.getSchemaId());
+        reader
+            .entry(ContractKeys.version(decision.getSubject(), decision.getVersion()))
+            .map(e -> e.getVersion())
+            .filter(v -> v != null && v.getSchemaId() == decision.getSchemaId());
     // As Confluent: the full schema comes back when metadata or rules were set or inherited.
     if (stored.isPresent()
         && (stored.get().getMetadataJson() != null || stored.get().getRuleSetJson() != null)) {
@@ -203,12 +207,15 @@ public class SubjectsController {
     String canonical = Subjects.canonical(subject);
     String acting = api.actingDomain(http, canonical);
     ContractDecision decision =
-        api.decide(
+        api.write(
             SchemaRegistryApi.proposal(http, ProposalType.DELETE_SUBJECT, canonical, acting)
                 .setPermanent(permanent)
-                .build());
+                .build(),
+            d ->
+                () ->
+                    d.getDeletedVersions().stream()
+                        .allMatch(v -> isDeleted(canonical, v, permanent)));
     List<Integer> deleted = decision.getDeletedVersions();
-    api.awaitVisible(() -> deleted.stream().allMatch(v -> isDeleted(canonical, v, permanent)));
     ArrayNode versions = SchemaJson.MAPPER.createArrayNode();
     deleted.forEach(versions::add);
     return SchemaJson.ok(versions);
@@ -224,13 +231,13 @@ public class SubjectsController {
     int number = SchemaJson.version(version);
     String acting = api.actingDomain(http, canonical);
     ContractDecision decision =
-        api.decide(
+        api.write(
             SchemaRegistryApi.proposal(http, ProposalType.DELETE_VERSION, canonical, acting)
                 .setVersion(number)
                 .setPermanent(permanent)
-                .build());
+                .build(),
+            d -> () -> isDeleted(canonical, d.getVersion(), permanent));
     int deleted = decision.getVersion();
-    api.awaitVisible(() -> isDeleted(canonical, deleted, permanent));
     return SchemaJson.ok(deleted);
   }
 
