@@ -2,10 +2,12 @@ package dev.meshbone.house;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static dev.meshbone.house.Reactor.inModule;
 import static dev.meshbone.house.Reactor.mainCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -57,6 +59,8 @@ class HouseRulesTest {
   private static final String VALIDATOR = "dev.meshbone.validator..";
   private static final String REGISTRY = "dev.meshbone.registry..";
   private static final String QUALITY = "dev.meshbone.quality..";
+  private static final String CONFIGURATION_PROPERTIES =
+      "io.micronaut.context.annotation.ConfigurationProperties";
 
   @ArchTest
   static final ArchRule the_three_apps_never_import_each_other_in_main_or_test_code =
@@ -159,6 +163,78 @@ class HouseRulesTest {
               .because(
                   "a name spelled twice drifts; use MeshTopics, DomainTopics, DlqHeaders or"
                       + " Subjects");
+
+  /**
+   * mesh-registry's packages form no cycle (issue 15 untied two: the catalog's store names now live
+   * in {@code products.catalog.CatalogStores}, below {@code ProductCatalog}; the view types in
+   * {@code products.view}, below both {@code products.http} and {@code products.query}). Main code
+   * only: a test sits in the package it tests.
+   */
+  @ArchTest
+  static final ArchRule mesh_registry_packages_are_free_of_cycles =
+      slices()
+          .matching("dev.meshbone.registry.(**)")
+          .should()
+          .beFreeOfCycles()
+          .ignoreDependency(DescribedPredicate.not(mainCode()), DescribedPredicate.alwaysTrue())
+          .because("a cycle makes two packages one: neither can be read or changed alone");
+
+  /**
+   * Settings are read one way (docs/configuration.md): a {@code @ConfigurationProperties} class
+   * binds them and maps them once to an immutable, checked {@code *Settings} record, which is what
+   * the services inject.
+   */
+  @ArchTest
+  static final ArchRule the_services_settings_are_records =
+      classes()
+          .that(mainCode())
+          .and()
+          .haveSimpleNameEndingWith("Settings")
+          .and()
+          .resideInAnyPackage(VALIDATOR, REGISTRY, QUALITY, "dev.meshbone.runtime..")
+          .and()
+          .doNotHaveFullyQualifiedName("dev.meshbone.runtime.KafkaSettings")
+          .should(beRecords())
+          .because(
+              "settings are immutable values with their defaults in one place (KafkaSettings,"
+                  + " Kafka's own names passed through, is the one exception)");
+
+  @ArchTest
+  static final ArchRule only_a_config_class_and_its_factory_name_a_configuration_properties_class =
+      noClasses()
+          .that(mainCode())
+          .and(notBoundByMicronaut())
+          .should()
+          .dependOnClassesThat()
+          .areAnnotatedWith(CONFIGURATION_PROPERTIES)
+          .because(
+              "the services inject the *Settings record the Config class maps to, never the"
+                  + " mutable Config");
+
+  /** Main code that is neither a {@code @ConfigurationProperties} class nor generated for one. */
+  private static DescribedPredicate<JavaClass> notBoundByMicronaut() {
+    return DescribedPredicate.describe(
+        "are not a @ConfigurationProperties class, its nested factory or Micronaut's code for it",
+        c -> {
+          JavaClass outer = c;
+          while (outer.getEnclosingClass().isPresent()) {
+            outer = outer.getEnclosingClass().get();
+          }
+          return !outer.isAnnotatedWith(CONFIGURATION_PROPERTIES)
+              && !c.getName().substring(c.getPackageName().length() + 1).startsWith("$");
+        });
+  }
+
+  private static ArchCondition<JavaClass> beRecords() {
+    return new ArchCondition<>("be records") {
+      @Override
+      public void check(JavaClass c, ConditionEvents events) {
+        if (!c.isRecord()) {
+          events.add(SimpleConditionEvent.violated(c, c.getName() + " is not a record"));
+        }
+      }
+    };
+  }
 
   /**
    * quality-monitor's methods stay short (issue 15 split a 335-line one into named pieces). A
