@@ -214,6 +214,41 @@ class PackagedLocalMeshIT {
     }
   }
 
+  /**
+   * The mesh console, walked as a person would (see {@link ConsoleWalk}), with no console errors.
+   * Its screenshots go to {@code target/console-screenshots}, or to the folder named by {@code
+   * -Dmeshbone.console.screenshots} ({@code bin/console-screenshots} points it at docs/images).
+   */
+  @Test
+  void shouldWalkTheConsoleInARealBrowser() throws Exception {
+    Path shots =
+        Path.of(
+            System.getProperty(
+                "meshbone.console.screenshots",
+                Path.of("target", "console-screenshots").toString()));
+    java.nio.file.Files.createDirectories(shots);
+    WebDriver browser = HeadlessChromium.start();
+    try {
+      var walk = new ConsoleWalk(browser, "http://localhost:" + mesh.registryPort, WAIT, shots);
+      walk.searchAndFilter();
+      walk.openAProductAndCompareItsContractVersions();
+      walk.followTheLineageTwoHops();
+      walk.approveASubscriptionRequestThatArrivesLive(http);
+      // The shared header leads to the quality dashboard, and back.
+      browser.findElement(By.id("nav-quality")).click();
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> browser.getTitle().contains("product quality"));
+      assertThat(browser.getCurrentUrl()).startsWith("http://localhost:" + mesh.qualityPort + "/");
+      browser.findElement(By.id("nav-catalogue")).click();
+      await().atMost(WAIT).ignoreExceptions().until(() -> browser.getTitle().contains("console"));
+      assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+    } finally {
+      browser.quit();
+    }
+  }
+
   private String metrics(int port) throws Exception {
     var response = get(mesh.url(port, "/prometheus"));
     assertThat(response.statusCode()).as("/prometheus on " + port).isEqualTo(200);
