@@ -173,6 +173,8 @@ class PackagedLocalMeshIT {
               // mesh-registry: its Streams app's state, and its Streams and HTTP server meters.
               assertThat(metrics(mesh.registryPort))
                   .contains("meshbone_streams_running{app=\"mesh-registry\"")
+                  // its API's own producer (KafkaClientMeters), which the demo's writes go through
+                  .contains("kafka_producer_record_send_total{client_id=\"mesh-registry-api\"")
                   .contains("kafka_stream_thread_")
                   .contains("http_server_requests_seconds_count{");
             });
