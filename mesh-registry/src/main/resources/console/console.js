@@ -488,6 +488,15 @@
         if (e.from === at && !level.has(e.to) && l >= 0) { level.set(e.to, l + 1); queue.push(e.to); }
       });
     }
+    // Products reached by turning around (an input of a reader, a reader of an input): beside the
+    // product they connect to.
+    for (var changed = true; changed;) {
+      changed = false;
+      g.edges.forEach(function (e) {
+        if (level.has(e.to) && !level.has(e.from)) { level.set(e.from, level.get(e.to) - 1); changed = true; }
+        if (level.has(e.from) && !level.has(e.to)) { level.set(e.to, level.get(e.from) + 1); changed = true; }
+      });
+    }
     g.nodes.forEach(function (n) { if (!level.has(n.id)) { level.set(n.id, n.distance || 0); } });
     var levels = Array.from(new Set(level.values())).sort(function (a, b) { return a - b; });
     var W = 270, H = 46, GX = 60, GY = 18, pos = new Map(), rows = 0;

@@ -136,7 +136,14 @@ final class ConsoleWalk {
                   .contains("age between 18 and 100")
                   .containsPattern("arm one of .*LOW_DOSE");
             });
-    shoot("console-product.png");
+    // The whole product page, from the top: a taller window for the picture.
+    if (screenshots != null) {
+      var size = browser.manage().window().getSize();
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1700));
+      ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+      shoot("console-product.png");
+      browser.manage().window().setSize(size);
+    }
   }
 
   void followTheLineageTwoHops() throws IOException {
