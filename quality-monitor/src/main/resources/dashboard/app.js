@@ -151,6 +151,13 @@
     };
   }
 
+  // The console's links: configured on the server, else this host's port 8081.
+  document.querySelectorAll("a[data-console-link]").forEach(function (a) {
+    var href = a.getAttribute("href");
+    if (href.charAt(0) === "#") {
+      a.href = location.protocol + "//" + location.hostname + ":8081/console" + href;
+    }
+  });
   domainFilter.addEventListener("change", function () { render(); });
   connect();
 })();

@@ -123,6 +123,9 @@ public final class LocalMesh implements AutoCloseable {
       properties.put("micronaut.server.port", service.port());
       properties.put("meshbone.state-dir", dataDir.resolve("streams").toString());
       properties.put("meshbone.replication-factor", 1);
+      // The console and the quality dashboard link to each other on their actual ports.
+      properties.put("meshbone.console.quality-url", qualityUrl());
+      properties.put("meshbone.dashboard.console-url", consoleUrl());
       if (credentials == null) {
         properties.put("meshbone.security.enabled", false);
       } else {
@@ -141,6 +144,7 @@ public final class LocalMesh implements AutoCloseable {
     System.out.println();
     System.out.println("meshbone local mesh is up (" + ms + " ms)");
     String row = "  %-27s %s%n";
+    System.out.printf(row, "console", consoleUrl());
     System.out.printf(row, "Kafka", kafka.bootstrapServers());
     System.out.printf(
         row, "registry API", "http://localhost:" + options.registryPort() + "/products");
@@ -148,7 +152,7 @@ public final class LocalMesh implements AutoCloseable {
         row,
         "schema registry API",
         "http://localhost:" + options.registryPort() + " (Confluent-compatible)");
-    System.out.printf(row, "quality dashboard", "http://localhost:" + options.qualityPort() + "/");
+    System.out.printf(row, "quality dashboard", qualityUrl());
     for (Service service : services) {
       System.out.printf(
           row, service.name() + " health", "http://localhost:" + service.port() + "/health");
@@ -188,6 +192,14 @@ public final class LocalMesh implements AutoCloseable {
                       ? Map.of()
                       : LocalKafkaSecurity.scramClient(domain, known.password(domain).get()));
     }
+  }
+
+  private String consoleUrl() {
+    return "http://localhost:" + options.registryPort() + "/console";
+  }
+
+  private String qualityUrl() {
+    return "http://localhost:" + options.qualityPort() + "/";
   }
 
   /** What a secure mesh's broker enforces, and which users could not get a Kafka credential. */

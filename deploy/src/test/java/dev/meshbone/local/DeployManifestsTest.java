@@ -185,6 +185,45 @@ class DeployManifestsTest {
     }
   }
 
+  @Test
+  void shouldScrapeEveryServiceAndNameTheMetricsTheRulesAndDashboardRead() throws IOException {
+    Map<String, Object> monitor = documents(SrePackage.DIR.resolve("servicemonitor.yaml")).get(0);
+    assertThat(monitor.get("kind")).isEqualTo("ServiceMonitor");
+    Map<String, Object> spec = map(monitor.get("spec"));
+    Map<String, Object> selector = map(map(spec.get("selector")).get("matchLabels"));
+    Map<String, Object> endpoint = map(((List<?>) spec.get("endpoints")).get(0));
+    assertThat(endpoint).containsEntry("port", "http").containsEntry("path", "/prometheus");
+    for (String service : List.of("contract-validator", "mesh-registry", "quality-monitor")) {
+      Map<String, Object> svc =
+          documents(KUBERNETES.resolve(service + ".yaml")).stream()
+              .filter(d -> "Service".equals(d.get("kind")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(map(map(svc.get("metadata")).get("labels")))
+          .as(service + "'s Service is selected by the ServiceMonitor")
+          .containsAllEntriesOf(selector);
+      assertThat(((List<?>) map(svc.get("spec")).get("ports")))
+          .anySatisfy(port -> assertThat(map(port)).containsEntry("name", "http"));
+    }
+    List<String> resources =
+        ((List<?>) documents(SrePackage.DIR.resolve("kustomization.yaml")).get(0).get("resources"))
+            .stream().map(String::valueOf).toList();
+    assertThat(resources).containsExactlyInAnyOrder("servicemonitor.yaml", "prometheusrule.yaml");
+    // The names the running-mesh check (PackagedLocalMeshIT) looks for.
+    assertThat(
+            SrePackage.metricNames(
+                "sum by (product) (rate(x_total{outcome=\"invalid\"}[10m])) / on (a) y > 0.05"))
+        .containsExactly("x_total", "y");
+    assertThat(SrePackage.metricNames())
+        .contains(
+            "meshbone_quality_product_state",
+            "meshbone_validator_records_total",
+            "meshbone_streams_running",
+            "kafka_consumer_fetch_manager_records_lag",
+            "http_server_requests_seconds_bucket")
+        .allSatisfy(name -> assertThat(name).contains("_"));
+  }
+
   /** A variable is a Kafka client setting, a meshbone setting that exists, or Micronaut's port. */
   private static void assertKnownSetting(String variable) {
     if (variable.startsWith("KAFKA_")

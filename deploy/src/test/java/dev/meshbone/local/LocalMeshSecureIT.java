@@ -103,12 +103,63 @@ class LocalMeshSecureIT {
                       .containsPattern("dead letters [1-9]");
                 });
       }
+      assertConsoleShowsOnlyWhatTheDomainMayDo(registry);
       // Kafka: SASL/SCRAM and ACLs, the subscriber refused until the approval.
       LocalMeshKafkaChecks.assertKafkaEnforced(mesh, options);
     }
 
     for (int port : ports) {
       assertThat(isFree(port)).as("port %d is free after stopping", port).isTrue();
+    }
+  }
+
+  /**
+   * The console on a secure mesh, logged in (HTTP Basic) as supply-chain: another domain's page has
+   * no notifications and no approve buttons; its own page follows its notifications live.
+   */
+  private void assertConsoleShowsOnlyWhatTheDomainMayDo(String registry) {
+    String user = "supply-chain";
+    String login =
+        registry.replace(
+            "http://",
+            "http://"
+                + user
+                + ":"
+                + java.net.URLEncoder.encode(
+                    credentials.password(user).orElseThrow(),
+                    java.nio.charset.StandardCharsets.UTF_8)
+                + "@");
+    org.openqa.selenium.WebDriver browser = dev.meshbone.testkit.HeadlessChromium.start();
+    try {
+      browser.get(login + "/console#/domain/pharmacovigilance");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(browser.findElement(org.openqa.selenium.By.id("who")).getText())
+                    .isEqualTo("signed in as supply-chain");
+                assertThat(
+                        browser.findElement(org.openqa.selenium.By.id("domain-products")).getText())
+                    .contains("pharmacovigilance.adverse-events");
+              });
+      assertThat(browser.findElements(org.openqa.selenium.By.id("notifications"))).isEmpty();
+      assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("button.decide")))
+          .isEmpty();
+      browser.get(login + "/console#/domain/supply-chain");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  "live"
+                      .equals(
+                          browser
+                              .findElement(org.openqa.selenium.By.id("stream-state"))
+                              .getText()));
+      assertThat(dev.meshbone.testkit.HeadlessChromium.consoleErrors(browser)).isEmpty();
+    } finally {
+      browser.quit();
     }
   }
 

@@ -170,10 +170,38 @@ class PackagedLocalMeshIT {
               assertThat(metrics(mesh.qualityPort))
                   .contains("meshbone_quality_products{")
                   .contains("meshbone_quality_accepted_total");
-              // mesh-registry has no meters of its own yet: its Streams and HTTP server meters.
+              // mesh-registry: its Streams app's state, and its Streams and HTTP server meters.
               assertThat(metrics(mesh.registryPort))
+                  .contains("meshbone_streams_running{app=\"mesh-registry\"")
+                  // its API's own producer (KafkaClientMeters), which the demo's writes go through
+                  .contains("kafka_producer_record_send_total{client_id=\"mesh-registry-api\"")
                   .contains("kafka_stream_thread_")
                   .contains("http_server_requests_seconds_count{");
+            });
+  }
+
+  /**
+   * The SRE package's alert rules and Grafana dashboard read only metrics the mesh exposes: a
+   * renamed metric fails here, not in an SRE's night.
+   */
+  @Test
+  void shouldExposeEveryMetricTheAlertRulesAndDashboardRead() throws Exception {
+    var names = SrePackage.metricNames();
+    assertThat(names).hasSizeGreaterThan(5);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              String all =
+                  metrics(mesh.validatorPort)
+                      + metrics(mesh.registryPort)
+                      + metrics(mesh.qualityPort);
+              assertThat(names)
+                  .allSatisfy(
+                      name ->
+                          assertThat(all)
+                              .as("a sample of %s on some service's /prometheus", name)
+                              .containsPattern("(?m)^" + name + "[{ ]"));
             });
   }
 
@@ -208,6 +236,41 @@ class PackagedLocalMeshIT {
           .isNotEmpty();
       // Styled: the stylesheet applied (a board laid out in columns, not the unstyled page).
       assertThat(browser.findElement(By.id("board")).getCssValue("display")).isNotEqualTo("block");
+      assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /**
+   * The mesh console, walked as a person would (see {@link ConsoleWalk}), with no console errors.
+   * Its screenshots go to {@code target/console-screenshots}, or to the folder named by {@code
+   * -Dmeshbone.console.screenshots} ({@code bin/console-screenshots} points it at docs/images).
+   */
+  @Test
+  void shouldWalkTheConsoleInARealBrowser() throws Exception {
+    Path shots =
+        Path.of(
+            System.getProperty(
+                "meshbone.console.screenshots",
+                Path.of("target", "console-screenshots").toString()));
+    java.nio.file.Files.createDirectories(shots);
+    WebDriver browser = HeadlessChromium.start();
+    try {
+      var walk = new ConsoleWalk(browser, "http://localhost:" + mesh.registryPort, WAIT, shots);
+      walk.searchAndFilter();
+      walk.openAProductAndCompareItsContractVersions();
+      walk.followTheLineageTwoHops();
+      walk.approveASubscriptionRequestThatArrivesLive(http);
+      // The shared header leads to the quality dashboard, and back.
+      browser.findElement(By.id("nav-quality")).click();
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(() -> browser.getTitle().contains("product quality"));
+      assertThat(browser.getCurrentUrl()).startsWith("http://localhost:" + mesh.qualityPort + "/");
+      browser.findElement(By.id("nav-catalogue")).click();
+      await().atMost(WAIT).ignoreExceptions().until(() -> browser.getTitle().contains("console"));
       assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
     } finally {
       browser.quit();

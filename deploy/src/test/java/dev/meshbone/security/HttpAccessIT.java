@@ -158,6 +158,8 @@ class HttpAccessIT {
             null,
             "U U F A F A"));
     rows.add(reg("GET", "/domains", "/domains", null, "U U A A A A"));
+    rows.add(reg("GET", "/console", "/console", null, "U U A A A A"));
+    rows.add(reg("GET", "/console/me", "/console/me", null, "U U A A A A"));
     rows.add(
         reg(
             "GET",
@@ -362,6 +364,31 @@ class HttpAccessIT {
       }
     }
     assertThat(wrong).as("cells that differ from the table").isEmpty();
+  }
+
+  @Test
+  void shouldTellTheConsoleWhoIsLooking() throws Exception {
+    var asAlpha =
+        http.send(
+            HttpRequest.newBuilder(URI.create(mesh.url("registry") + "/console/me"))
+                .header("Authorization", basic(alpha, "alpha-secret"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(asAlpha.body()).toString())
+        .isEqualTo(
+            "{\"principal\":\""
+                + alpha
+                + "\",\"domain\":\""
+                + alpha
+                + "\",\"platform\":false,\"security\":true}");
+    var asAdmin =
+        http.send(
+            HttpRequest.newBuilder(URI.create(mesh.url("registry") + "/console/me"))
+                .header("Authorization", basic("admin", "admin-secret"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(asAdmin.body()).path("platform").asBoolean()).isTrue();
+    assertThat(JSON.readTree(asAdmin.body()).path("domain").isMissingNode()).isTrue();
   }
 
   /** Why a 401/403 body is not what a client expects, or null when it is. */

@@ -57,6 +57,16 @@ public class MeshStreams {
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
     meters.ifPresent(registry -> new KafkaStreamsMetrics(streams).bindTo(registry));
+    // 1 while RUNNING, else 0: what the SRE package's StreamsAppNotRunning alert watches.
+    meters.ifPresent(
+        registry ->
+            io.micrometer.core.instrument.Gauge.builder(
+                    "meshbone.streams.running",
+                    streams,
+                    s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .tag("app", app.name())
+                .description("1 while the service's Kafka Streams application is RUNNING, else 0")
+                .register(registry));
     this.streams.setStateListener(
         (newState, oldState) -> {
           if (newState == KafkaStreams.State.RUNNING) {

@@ -90,6 +90,10 @@ public final class AccessRules {
               "/domains/{domain}/notifications/stream",
               NAMED_DOMAIN,
               "read the notifications of domain {domain}"),
+          // mesh-registry: the console (its script and style are static files, read like the
+          // dashboard's); what it shows and offers follows the caller's own rules above
+          rule("GET", "/console", READ, "open the mesh console"),
+          rule("GET", "/console/me", READ, "read who is using the console"),
           // mesh-registry: what instances ask each other, on behalf of their caller
           rule("GET", "/internal/products", READ, "list products"),
           rule("GET", "/internal/domains", READ, "list domains"),

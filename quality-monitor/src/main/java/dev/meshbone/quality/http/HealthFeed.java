@@ -1,8 +1,10 @@
 package dev.meshbone.quality.http;
 
 import dev.meshbone.events.ProductHealth;
+import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.topics.MeshTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,8 +50,12 @@ public class HealthFeed {
   private volatile boolean running = true;
   private volatile boolean live;
   private Thread thread;
+  private AutoCloseable meterBinding = () -> {};
 
-  public HealthFeed(MeshTopics topics, KafkaSettings kafka) {
+  private final Optional<MeterRegistry> meters;
+
+  public HealthFeed(MeshTopics topics, KafkaSettings kafka, Optional<MeterRegistry> meters) {
+    this.meters = meters;
     this.topics = topics;
     var config = new HashMap<>(kafka.consumer());
     config.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -83,6 +90,7 @@ public class HealthFeed {
         new KafkaConsumer<>(
             consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
+      meterBinding = KafkaClientMeters.bind(meters, c);
       List<TopicPartition> partitions = awaitPartitions(c);
       if (partitions.isEmpty()) {
         return;
@@ -114,6 +122,7 @@ public class HealthFeed {
         LOG.error("the health feed stopped; the live stream gets no more changes", e);
       }
     } finally {
+      KafkaClientMeters.close(meterBinding);
       sink.tryEmitComplete();
     }
   }

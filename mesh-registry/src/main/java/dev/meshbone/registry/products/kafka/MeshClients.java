@@ -1,11 +1,13 @@
 package dev.meshbone.registry.products.kafka;
 
+import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.runtime.MeshSettings;
 import dev.meshbone.runtime.http.ApiException;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.topics.TopicSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpStatus;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -40,12 +43,15 @@ public class MeshClients {
   private final KafkaSettings kafka;
   private final MeshSettings settings;
   private final Set<String> domainsReady = ConcurrentHashMap.newKeySet();
+  private final Optional<MeterRegistry> meters;
   private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile AutoCloseable producerMeters = () -> {};
   private volatile Admin admin;
 
-  public MeshClients(KafkaSettings kafka, MeshSettings settings) {
+  public MeshClients(KafkaSettings kafka, MeshSettings settings, Optional<MeterRegistry> meters) {
     this.kafka = kafka;
     this.settings = settings;
+    this.meters = meters;
   }
 
   /** Sends one record and waits for the broker to acknowledge it. */
@@ -102,6 +108,7 @@ public class MeshClients {
           config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mesh-registry-api");
           producer =
               new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+          producerMeters = KafkaClientMeters.bind(meters, producer);
         }
         p = producer;
       }
@@ -138,6 +145,7 @@ public class MeshClients {
   @PreDestroy
   void close() {
     if (producer != null) {
+      KafkaClientMeters.close(producerMeters);
       producer.close(Duration.ofSeconds(5));
     }
     if (admin != null) {
