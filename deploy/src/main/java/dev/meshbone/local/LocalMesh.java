@@ -36,6 +36,9 @@ public final class LocalMesh implements AutoCloseable {
       int port,
       Function<Map<String, Object>, ApplicationContext> start) {}
 
+  /** The local mesh's services' {@code meshbone.instance-id}. */
+  static final String INSTANCE_ID = "local-mesh";
+
   private final LocalMeshOptions options;
   private LocalKafka kafka;
   private final List<ApplicationContext> contexts = new ArrayList<>();
@@ -123,6 +126,9 @@ public final class LocalMesh implements AutoCloseable {
       properties.put("micronaut.server.port", service.port());
       properties.put("meshbone.state-dir", dataDir.resolve("streams").toString());
       properties.put("meshbone.replication-factor", 1);
+      // One instance of each service, the same one after every restart: static members, so a
+      // restart after a crash (SIGKILL, power loss) need not wait out the dead members' sessions.
+      properties.put("meshbone.instance-id", INSTANCE_ID);
       if (credentials == null) {
         properties.put("meshbone.security.enabled", false);
       } else {

@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -147,8 +148,13 @@ final class FaultRecords {
    * declaration, then creates the product's topics.
    */
   void declare(KafkaBroker broker) throws Exception {
+    declare(broker, (short) 1);
+  }
+
+  /** As {@link #declare(KafkaBroker)}, every topic with this replication factor. */
+  void declare(KafkaBroker broker, short replicationFactor) throws Exception {
     try (var admin = broker.admin()) {
-      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
+      new TopicBootstrapper(admin, replicationFactor, Duration.ofSeconds(30))
           .ensure(MeshTopics.defaults().all());
     }
     String other = product.domain() + "x.shipments-value";
@@ -194,7 +200,26 @@ final class FaultRecords {
                   Orders.product(product.toString(), null, LifecycleStatus.ACTIVE)))
           .get();
     }
-    broker.createTopics(PARTITIONS, ingest(), validated(), dlq());
+    try (var admin = broker.admin()) {
+      admin
+          .createTopics(
+              List.of(ingest(), validated(), dlq()).stream()
+                  .map(name -> new NewTopic(name, PARTITIONS, replicationFactor))
+                  .toList())
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                          .describeTopics(List.of(ingest(), validated(), dlq()))
+                          .allTopicNames()
+                          .get(5, TimeUnit.SECONDS)
+                          .size()
+                      == 3);
+    }
   }
 
   /** Deletes the product's three topics, so validators that later tests start skip them. */

@@ -15,6 +15,7 @@ public class MeshSettings {
   private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "meshbone");
   private Duration startupTimeout = Duration.ofSeconds(60);
   private boolean createTopics = true;
+  private String instanceId;
 
   /** Replication factor of the topics the service creates; 1 for a single broker. */
   public short getReplicationFactor() {
@@ -62,5 +63,21 @@ public class MeshSettings {
 
   public void setCreateTopics(boolean createTopics) {
     this.createTopics = createTopics;
+  }
+
+  /**
+   * A name for this instance that stays the same across its restarts and differs from every other
+   * instance of the service (a StatefulSet pod's name; the local mesh sets one), or null. When set,
+   * the service's Kafka Streams threads are static members of their consumer group ({@code
+   * group.instance.id} = this name, Streams adds the thread number): an instance that restarts
+   * after a crash takes its tasks back at once instead of waiting for its predecessor's members to
+   * pass {@code session.timeout.ms}. Two running instances with one name fence each other.
+   */
+  public String getInstanceId() {
+    return instanceId;
+  }
+
+  public void setInstanceId(String instanceId) {
+    this.instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId.strip();
   }
 }

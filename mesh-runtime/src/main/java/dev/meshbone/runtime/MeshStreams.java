@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -107,6 +108,13 @@ public class MeshStreams {
         StreamsConfig.STATE_DIR_CONFIG, settings.getStateDir().resolve(app.name()).toString());
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getReplicationFactor());
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    if (settings.getInstanceId() != null) {
+      // Static membership: the main consumers only (the restore and global consumers have no
+      // group). The classic rebalance protocol: Streams 4.3's own protocol refuses static members.
+      config.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          settings.getInstanceId());
+    }
     config.putAll(app.streamsDefaults());
     config.putAll(kafka.streams());
     config.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
