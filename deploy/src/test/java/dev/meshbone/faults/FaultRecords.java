@@ -144,8 +144,9 @@ final class FaultRecords {
   }
 
   /**
-   * Writes the product's value and key contracts, another domain's contract, and the product
-   * declaration, then creates the product's topics.
+   * Writes the product's value and key contracts and another domain's contract, creates the
+   * product's topics, then declares the product (so a running validator finds its topics there and
+   * creates none of its own).
    */
   void declare(KafkaBroker broker) throws Exception {
     declare(broker, (short) 1);
@@ -187,19 +188,6 @@ final class FaultRecords {
                   Orders.version(other, 1, shipmentId, Orders.OTHER_SCHEMA, null)))
           .get();
     }
-    try (var producer =
-        new KafkaProducer<>(
-            broker.producerConfig(),
-            new StringSerializer(),
-            MeshEventSerde.of(DataProductEvent.class))) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  "mesh.products",
-                  product.toString(),
-                  Orders.product(product.toString(), null, LifecycleStatus.ACTIVE)))
-          .get();
-    }
     try (var admin = broker.admin()) {
       admin
           .createTopics(
@@ -219,6 +207,19 @@ final class FaultRecords {
                           .get(5, TimeUnit.SECONDS)
                           .size()
                       == 3);
+    }
+    try (var producer =
+        new KafkaProducer<>(
+            broker.producerConfig(),
+            new StringSerializer(),
+            MeshEventSerde.of(DataProductEvent.class))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  "mesh.products",
+                  product.toString(),
+                  Orders.product(product.toString(), null, LifecycleStatus.ACTIVE)))
+          .get();
     }
   }
 
