@@ -139,15 +139,20 @@ class ClusterFaultIT {
       throws Exception {
     BrokerServer server = cluster.brokers().get(id);
     watch.reset();
-    server.shutdown();
-    server.awaitShutdown();
+    // Stopping and starting block for seconds: the output is read meanwhile, so a stall is the
+    // output's, not this thread's.
+    watch.whilePolling(
+        () -> {
+          server.shutdown();
+          server.awaitShutdown();
+        });
     watch.grow(300);
     for (ApplicationContext context : mesh.all()) {
       assertThat(FaultMesh.state(context))
           .as("a service with broker %d down", id)
           .isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
     }
-    server.startup();
+    watch.whilePolling(server::startup);
     try (Admin admin = cluster.admin()) {
       await()
           .atMost(Duration.ofMinutes(2))
@@ -257,6 +262,14 @@ class ClusterFaultIT {
       while (poll() < n) {
         assertThat(System.nanoTime()).as("outputs reached only %d", seen).isLessThan(deadline);
       }
+    }
+
+    void whilePolling(Runnable action) {
+      CompletableFuture<Void> running = CompletableFuture.runAsync(action);
+      while (!running.isDone()) {
+        poll();
+      }
+      running.join();
     }
 
     void grow(int by) {
