@@ -76,6 +76,16 @@ public final class LocalKafka implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // One node: the coordinators' topics need no 50 partitions each, and every log is one more to
+    // check when the node starts after a crash. Only a new data folder gets these counts; the
+    // coordinators of an older one keep using its topics' partitions.
+    props.put("offsets.topic.num.partitions", "6");
+    props.put("transaction.state.log.num.partitions", "6");
+    // After a crash the controller (in this same process) still holds the dead node's broker
+    // registration and refuses the new one until that session times out: 9 s by default. Nothing
+    // crosses a network here, so a shorter session is safe and the restart is that much quicker.
+    props.put("broker.heartbeat.interval.ms", "1000");
+    props.put("broker.session.timeout.ms", "4000");
     props.put("num.partitions", "3");
     // Topics are created by the mesh with their declared configs, never by accident.
     props.put("auto.create.topics.enable", "false");

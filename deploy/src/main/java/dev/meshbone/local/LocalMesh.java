@@ -36,6 +36,9 @@ public final class LocalMesh implements AutoCloseable {
       int port,
       Function<Map<String, Object>, ApplicationContext> start) {}
 
+  /** The local mesh's services' {@code meshbone.instance-id}. */
+  static final String INSTANCE_ID = "local-mesh";
+
   private final LocalMeshOptions options;
   private LocalKafka kafka;
   private final List<ApplicationContext> contexts = new ArrayList<>();
@@ -126,6 +129,9 @@ public final class LocalMesh implements AutoCloseable {
       // The console and the quality dashboard link to each other on their actual ports.
       properties.put("meshbone.console.quality-url", qualityUrl());
       properties.put("meshbone.dashboard.console-url", consoleUrl());
+      // One instance of each service, the same one after every restart: static members, so a
+      // restart after a crash (SIGKILL, power loss) need not wait out the dead members' sessions.
+      properties.put("meshbone.instance-id", INSTANCE_ID);
       if (credentials == null) {
         properties.put("meshbone.security.enabled", false);
       } else {

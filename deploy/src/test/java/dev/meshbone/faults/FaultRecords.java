@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -143,12 +144,18 @@ final class FaultRecords {
   }
 
   /**
-   * Writes the product's value and key contracts, another domain's contract, and the product
-   * declaration, then creates the product's topics.
+   * Writes the product's value and key contracts and another domain's contract, creates the
+   * product's topics, then declares the product (so a running validator finds its topics there and
+   * creates none of its own).
    */
   void declare(KafkaBroker broker) throws Exception {
+    declare(broker, (short) 1);
+  }
+
+  /** As {@link #declare(KafkaBroker)}, every topic with this replication factor. */
+  void declare(KafkaBroker broker, short replicationFactor) throws Exception {
     try (var admin = broker.admin()) {
-      new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
+      new TopicBootstrapper(admin, replicationFactor, Duration.ofSeconds(30))
           .ensure(MeshTopics.defaults().all());
     }
     String other = product.domain() + "x.shipments-value";
@@ -181,6 +188,26 @@ final class FaultRecords {
                   Orders.version(other, 1, shipmentId, Orders.OTHER_SCHEMA, null)))
           .get();
     }
+    try (var admin = broker.admin()) {
+      admin
+          .createTopics(
+              List.of(ingest(), validated(), dlq()).stream()
+                  .map(name -> new NewTopic(name, PARTITIONS, replicationFactor))
+                  .toList())
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                          .describeTopics(List.of(ingest(), validated(), dlq()))
+                          .allTopicNames()
+                          .get(5, TimeUnit.SECONDS)
+                          .size()
+                      == 3);
+    }
     try (var producer =
         new KafkaProducer<>(
             broker.producerConfig(),
@@ -194,7 +221,6 @@ final class FaultRecords {
                   Orders.product(product.toString(), null, LifecycleStatus.ACTIVE)))
           .get();
     }
-    broker.createTopics(PARTITIONS, ingest(), validated(), dlq());
   }
 
   /** Deletes the product's three topics, so validators that later tests start skip them. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The local mesh as a user runs it: {@code java -jar deploy/target/meshbone-local.jar} with its
@@ -16,15 +18,16 @@ import java.util.concurrent.TimeUnit;
  * packaged artifacts are on its class path, so what the tests' own class path brings cannot hide a
  * dependency the jar lacks.
  */
-final class ChildLocalMesh implements AutoCloseable {
+public final class ChildLocalMesh implements AutoCloseable {
   static final Path JAR = Path.of("target", "meshbone-local.jar");
   private static final String UP = "meshbone local mesh is up";
+  private static final Pattern UP_MILLIS = Pattern.compile(UP + " \\((\\d+) ms\\)");
 
-  final int kafkaPort;
-  final int controllerPort;
-  final int registryPort;
-  final int validatorPort;
-  final int qualityPort;
+  public final int kafkaPort;
+  public final int controllerPort;
+  public final int registryPort;
+  public final int validatorPort;
+  public final int qualityPort;
   private final Path log;
   private final Process process;
 
@@ -39,14 +42,24 @@ final class ChildLocalMesh implements AutoCloseable {
   }
 
   /** Starts {@code java -jar meshbone-local.jar} with the given options plus free ports. */
-  static ChildLocalMesh start(Path dataDir, String... options) throws IOException {
+  public static ChildLocalMesh start(Path dataDir, String... options) throws IOException {
+    return start(dataDir, freePorts(5), List.of(), options);
+  }
+
+  /**
+   * Starts it on {@code ports} (as {@link #ports()} gives them: a restart on the same data keeps
+   * its ports), with extra JVM options such as {@code -Dmeshbone.validator.max-record-bytes=...}.
+   */
+  public static ChildLocalMesh start(
+      Path dataDir, int[] ports, List<String> jvmOptions, String... options) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
     }
-    int[] ports = freePorts(5);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of("-Xmx1g", "-jar", JAR.toString(), "--data-dir", dataDir.toString()));
+    command.add("-Xmx1g");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString(), "--data-dir", dataDir.toString()));
     command.addAll(
         List.of(
             "--kafka-port", String.valueOf(ports[0]),
@@ -62,7 +75,7 @@ final class ChildLocalMesh implements AutoCloseable {
   }
 
   /** Waits for the launcher's "is up" line; fails with the log's tail if it exits or times out. */
-  ChildLocalMesh awaitUp(Duration timeout) throws IOException, InterruptedException {
+  public ChildLocalMesh awaitUp(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (output().contains(UP)) {
@@ -77,7 +90,16 @@ final class ChildLocalMesh implements AutoCloseable {
     throw new AssertionError("the local mesh was not up within " + timeout + ":\n" + tail());
   }
 
-  int[] ports() {
+  /** The time to healthy the launcher reports on its "is up" line, from its start to all UP. */
+  public long upMillis() throws IOException {
+    Matcher m = UP_MILLIS.matcher(output());
+    if (!m.find()) {
+      throw new IllegalStateException("not up yet");
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  public int[] ports() {
     return new int[] {kafkaPort, controllerPort, registryPort, validatorPort, qualityPort};
   }
 
@@ -93,23 +115,31 @@ final class ChildLocalMesh implements AutoCloseable {
     return "http://localhost:" + port + path;
   }
 
-  String output() throws IOException {
+  public String output() throws IOException {
     return Files.readString(log);
   }
 
-  String tail() throws IOException {
+  public String tail() throws IOException {
     String out = output();
     return out.substring(Math.max(0, out.length() - 4000));
   }
 
   /** Stops it as Ctrl-C does (SIGTERM) and returns the exit code. */
-  int stop(Duration timeout) throws InterruptedException {
+  public int stop(Duration timeout) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
       throw new AssertionError("the local mesh did not stop within " + timeout + " of SIGTERM");
     }
     return process.exitValue();
+  }
+
+  /** SIGKILL, as a crash or the OOM killer ends it: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the local mesh did not die within 30 s of SIGKILL");
+    }
   }
 
   @Override
@@ -119,7 +149,8 @@ final class ChildLocalMesh implements AutoCloseable {
     }
   }
 
-  private static int[] freePorts(int count) throws IOException {
+  /** {@code count} ports free right now, for {@link #start(Path, int[], List, String...)}. */
+  public static int[] freePorts(int count) throws IOException {
     var sockets = new ServerSocket[count];
     try {
       for (int i = 0; i < count; i++) {

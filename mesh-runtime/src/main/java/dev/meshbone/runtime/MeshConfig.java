@@ -18,6 +18,7 @@ public class MeshConfig {
   private Path stateDir = MeshSettings.DEFAULTS.stateDir();
   private Duration startupTimeout = MeshSettings.DEFAULTS.startupTimeout();
   private boolean createTopics = MeshSettings.DEFAULTS.createTopics();
+  private String instanceId = MeshSettings.DEFAULTS.instanceId();
 
   public void setReplicationFactor(short replicationFactor) {
     this.replicationFactor = replicationFactor;
@@ -39,9 +40,14 @@ public class MeshConfig {
     this.createTopics = createTopics;
   }
 
+  public void setInstanceId(String instanceId) {
+    this.instanceId = instanceId;
+  }
+
   /** The settings, checked. */
   public MeshSettings toSettings() {
-    return new MeshSettings(replicationFactor, partitions, stateDir, startupTimeout, createTopics);
+    return new MeshSettings(
+        replicationFactor, partitions, stateDir, startupTimeout, createTopics, instanceId);
   }
 
   @Factory

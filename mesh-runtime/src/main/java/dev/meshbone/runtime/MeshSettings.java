@@ -21,13 +21,21 @@ import java.util.Objects;
  * @param createTopics {@code create-topics} (true): whether services create the topics they need at
  *     start, or only check them (false, for clusters where operators create topics from the
  *     manifests)
+ * @param instanceId {@code instance-id} (none): a name for this instance that stays the same across
+ *     its restarts and differs from every other instance of the service (a pod's name; the local
+ *     mesh sets one). When set, the service's Kafka Streams threads are static members of their
+ *     consumer group ({@code group.instance.id} = this name, Streams adds the thread number): an
+ *     instance that restarts after a crash takes its tasks back at once instead of waiting for its
+ *     predecessor's members to pass {@code session.timeout.ms}. Two running instances with one name
+ *     fence each other.
  */
 public record MeshSettings(
     short replicationFactor,
     int partitions,
     Path stateDir,
     Duration startupTimeout,
-    boolean createTopics) {
+    boolean createTopics,
+    String instanceId) {
   /** The defaults, the one place they are written. */
   public static final MeshSettings DEFAULTS =
       new MeshSettings(
@@ -35,7 +43,8 @@ public record MeshSettings(
           MeshTopics.DEFAULT_PARTITIONS,
           Path.of(System.getProperty("java.io.tmpdir"), "meshbone"),
           Duration.ofSeconds(60),
-          true);
+          true,
+          null);
 
   public MeshSettings {
     if (replicationFactor < 1) {
@@ -47,6 +56,7 @@ public record MeshSettings(
           "meshbone.partitions must be at least 1, not " + partitions);
     }
     Objects.requireNonNull(stateDir, "meshbone.state-dir");
+    instanceId = instanceId == null || instanceId.isBlank() ? null : instanceId.strip();
     if (startupTimeout == null || startupTimeout.isNegative()) {
       throw new IllegalArgumentException(
           "meshbone.startup-timeout must not be negative, not " + startupTimeout);
@@ -55,6 +65,7 @@ public record MeshSettings(
 
   /** These settings with Kafka Streams state under {@code dir}; for tests. */
   public MeshSettings withStateDir(Path dir) {
-    return new MeshSettings(replicationFactor, partitions, dir, startupTimeout, createTopics);
+    return new MeshSettings(
+        replicationFactor, partitions, dir, startupTimeout, createTopics, instanceId);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -130,6 +131,13 @@ public class MeshStreams {
     config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve(name).toString());
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
     config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    if (settings.instanceId() != null) {
+      // Static membership: the main consumers only (the restore and global consumers have no
+      // group). The classic rebalance protocol: Streams 4.3's own protocol refuses static members.
+      config.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          settings.instanceId());
+    }
     config.putAll(appDefaults);
     config.putAll(kafka.streams());
     config.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

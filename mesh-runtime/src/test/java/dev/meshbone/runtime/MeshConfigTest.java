@@ -35,7 +35,12 @@ class MeshConfigTest {
       assertThat(context.getBean(MeshSettings.class))
           .isEqualTo(
               new MeshSettings(
-                  (short) 3, 12, Path.of("/var/lib/meshbone"), Duration.ofSeconds(90), false));
+                  (short) 3,
+                  12,
+                  Path.of("/var/lib/meshbone"),
+                  Duration.ofSeconds(90),
+                  false,
+                  null));
     }
   }
 

@@ -1,0 +1,188 @@
+package dev.meshbone.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshbone.local.ChildLocalMesh;
+import dev.meshbone.testkit.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole local mesh crashes: {@code java -jar meshbone-local.jar} (broker and every service in
+ * one JVM, as {@code bin/local-mesh} runs it) is killed with SIGKILL while records stream into a
+ * product's ingest topic, and started again on the same data and ports. Before that it is stopped
+ * with SIGTERM and restarted once, mid-stream too, for the clean restart time on the same data. A
+ * read_committed reader then finds every record exactly once across the product topic and the DLQ,
+ * in order per partition; the test prints each start's time to healthy and the output's stalls.
+ *
+ * <p>A restarted mesh need not wait for its dead predecessor's group members: its services are
+ * static members ({@code meshbone.instance-id}), and its broker's session is short.
+ */
+class LocalMeshCrashFaultIT {
+  private static final int RECORDS = FaultSizes.pick(20_000, 100_000);
+  private static final int CHUNK = 500;
+  private static final Duration UP = Duration.ofMinutes(3);
+
+  @Test
+  void shouldComeBackFromSigkillQuicklyWithEveryRecordExactlyOnce(@TempDir Path work)
+      throws Exception {
+    Path data = work.resolve("data");
+    int[] ports = ChildLocalMesh.freePorts(5);
+    // The fault records' size limit; new ingest topics seen within 2 s.
+    List<String> jvm =
+        List.of(
+            "-Dmeshbone.validator.max-record-bytes=" + FaultRecords.MAX_RECORD_BYTES,
+            "-Dkafka.streams.consumer.metadata.max.age.ms=2000");
+    long begin = System.nanoTime();
+    ChildLocalMesh mesh = ChildLocalMesh.start(data, ports, jvm).awaitUp(UP);
+    long firstStart = mesh.upMillis();
+    KafkaBroker broker = broker(mesh.kafkaPort);
+    var records = new FaultRecords(false);
+    try {
+      records.declare(broker);
+      // Sends ride out each outage: the idempotent producer retries until the broker is back.
+      var producerConfig = new HashMap<>(broker.producerConfig());
+      producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+      producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+      var killed = new AtomicBoolean();
+      // 5,000 records a second, then (the last quarter) a trickle until the kill, so records are
+      // streaming in when it comes.
+      CompletableFuture<Void> producing =
+          CompletableFuture.runAsync(
+              () -> {
+                try (var producer = new KafkaProducer<byte[], byte[]>(producerConfig)) {
+                  records.awaitLeaders(producer);
+                  int from = 0;
+                  while (from < RECORDS) {
+                    boolean trickle = !killed.get() && from >= RECORDS * 3 / 4;
+                    int to = Math.min(RECORDS, from + (trickle ? 50 : CHUNK));
+                    records.produce(producer, from, to);
+                    from = to;
+                    pause(trickle ? 500 : 100);
+                  }
+                }
+              });
+      try (var out = new FaultRecords.Outputs(broker, records)) {
+        var watch = new OutputWatch(out);
+        watch.until(n -> n >= RECORDS / 4, producing);
+
+        mesh.stop(Duration.ofMinutes(1));
+        mesh = ChildLocalMesh.start(data, ports, jvm).awaitUp(UP);
+        long cleanRestart = mesh.upMillis();
+        double cleanStall = watch.stallSince();
+        watch.until(n -> n >= RECORDS / 2, producing);
+
+        assertThat(producing).as("still producing when killed").isNotDone();
+        mesh.kill();
+        long killedAt = System.nanoTime();
+        killed.set(true);
+        mesh = ChildLocalMesh.start(data, ports, jvm).awaitUp(UP);
+        long crashRestart = mesh.upMillis();
+        double crashWall = (System.nanoTime() - killedAt) / 1e9;
+        double crashStall = watch.stallSince();
+
+        producing.get(5, TimeUnit.MINUTES);
+        out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(3, 6)));
+        assertThat(out.reasons()).isEqualTo(records.expectedReasons(RECORDS));
+        System.out.printf(
+            "local mesh crash: %,d records exactly once; time to healthy: first start %.1f s,"
+                + " restart after SIGTERM %.1f s, after SIGKILL %.1f s (%.1f s from the kill);"
+                + " output stalled %.1f s (SIGTERM), %.1f s (SIGKILL); test %.0f s%n",
+            RECORDS,
+            firstStart / 1e3,
+            cleanRestart / 1e3,
+            crashRestart / 1e3,
+            crashWall,
+            cleanStall,
+            crashStall,
+            (System.nanoTime() - begin) / 1e9);
+        // Up within twice the clean restart; a few seconds' slack for a busy machine's noise.
+        assertThat(crashRestart)
+            .as("time to healthy after SIGKILL against a clean restart's %d ms", cleanRestart)
+            .isLessThanOrEqualTo(2 * cleanRestart + 5_000);
+      }
+    } finally {
+      mesh.stop(Duration.ofMinutes(1));
+      mesh.close();
+    }
+  }
+
+  private static KafkaBroker broker(int port) {
+    return new KafkaBroker() {
+      @Override
+      public String bootstrapServers() {
+        return "localhost:" + port;
+      }
+
+      @Override
+      public String kind() {
+        return "local mesh";
+      }
+    };
+  }
+
+  /** Reads the outputs and keeps the longest time they did not grow. */
+  private static final class OutputWatch {
+    private final FaultRecords.Outputs out;
+    private long lastGrowth = System.nanoTime();
+    private long worstStall;
+    private int seen;
+
+    OutputWatch(FaultRecords.Outputs out) {
+      this.out = out;
+    }
+
+    /** Polls until {@code done} holds for the count read so far. */
+    void until(IntPredicate done, CompletableFuture<Void> producing) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (!done.test(poll())) {
+        if (producing.isCompletedExceptionally()) {
+          producing.join();
+        }
+        assertThat(System.nanoTime()).as("outputs reached only %d", seen).isLessThan(deadline);
+      }
+    }
+
+    /** The longest gap between two reads that found more output since the last call, in s. */
+    double stallSince() {
+      int before = seen;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (poll() == before) {
+        assertThat(System.nanoTime()).as("output resumed").isLessThan(deadline);
+      }
+      double stall = worstStall / 1e9;
+      worstStall = 0;
+      return stall;
+    }
+
+    private int poll() {
+      int n = out.poll();
+      long now = System.nanoTime();
+      if (n > seen) {
+        worstStall = Math.max(worstStall, now - lastGrowth);
+        seen = n;
+        lastGrowth = now;
+      }
+      return n;
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
