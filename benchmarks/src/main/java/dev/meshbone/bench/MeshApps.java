@@ -68,12 +68,16 @@ public final class MeshApps implements AutoCloseable {
     return settings;
   }
 
-  private static void awaitRunning(ApplicationContext context) throws InterruptedException {
+  /**
+   * Waits until the service's Streams app is RUNNING. Generous: on a loaded 2-core machine a
+   * rebalance among the suite's apps has taken over 90 s.
+   */
+  public static void awaitRunning(ApplicationContext context) throws InterruptedException {
     var streams = context.getBean(MeshStreams.class).streams();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not running after 90 s: " + streams.state());
+        throw new IllegalStateException("not running after 180 s: " + streams.state());
       }
       Thread.sleep(50);
     }

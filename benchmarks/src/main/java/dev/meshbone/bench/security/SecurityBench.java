@@ -1,11 +1,11 @@
 package dev.meshbone.bench.security;
 
+import dev.meshbone.bench.MeshApps;
 import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.registry.RegistryApp;
-import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.runtime.security.PasswordHashes;
 import dev.meshbone.topics.MeshTopics;
 import io.micronaut.context.ApplicationContext;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What HTTP security costs: one-product lookups ({@code GET /products/{id}}) and contract
@@ -66,7 +65,7 @@ public final class SecurityBench {
     settings.put("meshbone.security.users-file", users.toString());
     ApplicationContext secure = RegistryApp.start(settings);
     try {
-      awaitRunning(secure);
+      MeshApps.awaitRunning(secure);
       String secureUrl = "http://localhost:" + secure.getBean(EmbeddedServer.class).getPort();
       String product = "bench.security-" + run;
       publish(bootstrap, product);
@@ -233,17 +232,6 @@ public final class SecurityBench {
         Thread.sleep(200);
       }
       System.out.println("security bench: " + variant.getKey() + " answers " + request.uri());
-    }
-  }
-
-  private static void awaitRunning(ApplicationContext context) throws InterruptedException {
-    var streams = context.getBean(MeshStreams.class).streams();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not running after 90 s: " + streams.state());
-      }
-      Thread.sleep(50);
     }
   }
 }
