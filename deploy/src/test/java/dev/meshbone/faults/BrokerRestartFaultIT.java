@@ -79,7 +79,7 @@ class BrokerRestartFaultIT {
                     } catch (IllegalStateException e) {
                       sendErrors.add(e);
                     }
-                    pause(100);
+                    FaultLoad.pause(100);
                   }
                 }
               });
@@ -95,8 +95,8 @@ class BrokerRestartFaultIT {
           // While it is down, registry reads answer at once: the data, or 503 with a JSON error.
           long downUntil = System.nanoTime() + Duration.ofSeconds(8).toNanos();
           while (System.nanoTime() < downUntil) {
-            assertReadAnswers(http.get(productPath, Map.of()));
-            pause(500);
+            http.get(productPath, Map.of()).assertReadAnswered();
+            FaultLoad.pause(500);
           }
           kafka = LocalKafka.start(data, port, controllerPort);
 
@@ -127,27 +127,10 @@ class BrokerRestartFaultIT {
     }
   }
 
-  private static void assertReadAnswers(Http.Answer answer) {
-    if (answer.status() == 200) {
-      return;
-    }
-    assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
-    assertThat(answer.json()).as(answer.toString()).isNotNull();
-    assertThat(answer.json().path("code").asText()).as(answer.toString()).isNotBlank();
-  }
-
   private static int freePort() throws IOException {
     try (var socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -90,7 +90,7 @@ class ClusterFaultIT {
                       }
                       from = to;
                       produced.set(from);
-                      pause(trickle ? 200 : 100);
+                      FaultLoad.pause(trickle ? 200 : 100);
                     }
                   }
                 });
@@ -98,8 +98,10 @@ class ClusterFaultIT {
         List<String> stalls = new ArrayList<>();
         int total;
         try (var out = new FaultRecords.Outputs(broker, records)) {
-          var watch = new Watch(out, http, productPath);
-          watch.until(RECORDS / 4);
+          var watch =
+              new OutputWatch(
+                  out, producing, () -> http.get(productPath, Map.of()).assertReadAnswered());
+          watch.until(n -> n >= RECORDS / 4);
 
           int leader = leaderOf(admin, records.ingest(), 0);
           stalls.add(step(cluster, leader, "leader of " + records.ingest() + "-0", watch, mesh));
@@ -135,10 +137,10 @@ class ClusterFaultIT {
    * replicas in sync; returns the longest output stall it saw.
    */
   private static String step(
-      KafkaClusterTestKit cluster, int id, String what, Watch watch, FaultMesh mesh)
+      KafkaClusterTestKit cluster, int id, String what, OutputWatch watch, FaultMesh mesh)
       throws Exception {
     BrokerServer server = cluster.brokers().get(id);
-    watch.reset();
+    watch.takeWorstStall();
     // Stopping and starting block for seconds: the output is read meanwhile, so a stall is the
     // output's, not this thread's.
     watch.whilePolling(
@@ -164,7 +166,7 @@ class ClusterFaultIT {
               });
     }
     watch.grow(300);
-    return String.format("broker %d (%s) %.1f s", id, what, watch.worstStall());
+    return String.format("broker %d (%s) %.1f s", id, what, watch.takeWorstStall());
   }
 
   private static boolean fullyInSync(Admin admin) throws Exception {
@@ -239,73 +241,5 @@ class ClusterFaultIT {
     cluster.startup();
     cluster.waitForReadyBrokers();
     return cluster;
-  }
-
-  /** Reads the outputs, keeps the longest stall, and checks the registry answers meanwhile. */
-  private static final class Watch {
-    private final FaultRecords.Outputs out;
-    private final Http http;
-    private final String productPath;
-    private long lastGrowth = System.nanoTime();
-    private long lastRead;
-    private long worstStall;
-    private int seen;
-
-    Watch(FaultRecords.Outputs out, Http http, String productPath) {
-      this.out = out;
-      this.http = http;
-      this.productPath = productPath;
-    }
-
-    void until(int n) {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (poll() < n) {
-        assertThat(System.nanoTime()).as("outputs reached only %d", seen).isLessThan(deadline);
-      }
-    }
-
-    void whilePolling(Runnable action) {
-      CompletableFuture<Void> running = CompletableFuture.runAsync(action);
-      while (!running.isDone()) {
-        poll();
-      }
-      running.join();
-    }
-
-    void grow(int by) {
-      until(seen + by);
-    }
-
-    void reset() {
-      worstStall = 0;
-    }
-
-    double worstStall() {
-      return worstStall / 1e9;
-    }
-
-    int poll() {
-      int n = out.poll();
-      long now = System.nanoTime();
-      if (n > seen) {
-        worstStall = Math.max(worstStall, now - lastGrowth);
-        seen = n;
-        lastGrowth = now;
-      }
-      if (now - lastRead > 1_000_000_000L) {
-        lastRead = now;
-        var answer = http.get(productPath, Map.of());
-        assertThat(answer.status()).as(answer.toString()).isIn(200, 503);
-      }
-      return n;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

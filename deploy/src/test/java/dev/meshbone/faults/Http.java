@@ -1,5 +1,7 @@
 package dev.meshbone.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,6 +34,18 @@ final class Http {
       } catch (IOException e) {
         return null;
       }
+    }
+
+    /**
+     * A read while Kafka is in trouble: the data, or 503 with a JSON error; never a hang or 500.
+     */
+    void assertReadAnswered() {
+      if (status == 200) {
+        return;
+      }
+      assertThat(status).as(toString()).isEqualTo(503);
+      assertThat(json()).as(toString()).isNotNull();
+      assertThat(json().path("code").asText()).as(toString()).isNotBlank();
     }
 
     @Override

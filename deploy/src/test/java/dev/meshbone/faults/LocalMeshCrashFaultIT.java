@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntPredicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,29 +56,24 @@ class LocalMeshCrashFaultIT {
       // 5,000 records a second, then (the last quarter) a trickle until the kill, so records are
       // streaming in when it comes.
       CompletableFuture<Void> producing =
-          CompletableFuture.runAsync(
-              () -> {
-                try (var producer = new KafkaProducer<byte[], byte[]>(producerConfig)) {
-                  records.awaitLeaders(producer);
-                  int from = 0;
-                  while (from < RECORDS) {
-                    boolean trickle = !killed.get() && from >= RECORDS * 3 / 4;
-                    int to = Math.min(RECORDS, from + (trickle ? 50 : CHUNK));
-                    records.produce(producer, from, to);
-                    from = to;
-                    pause(trickle ? 500 : 100);
-                  }
-                }
-              });
+          FaultLoad.start(
+              records,
+              producerConfig,
+              RECORDS,
+              new FaultLoad.Pace(CHUNK, 100),
+              RECORDS * 3 / 4,
+              new FaultLoad.Pace(50, 500),
+              killed);
       try (var out = new FaultRecords.Outputs(broker, records)) {
-        var watch = new OutputWatch(out);
-        watch.until(n -> n >= RECORDS / 4, producing);
+        var watch = new OutputWatch(out, producing, () -> {});
+        watch.until(n -> n >= RECORDS / 4);
 
         mesh.stop(Duration.ofMinutes(1));
         mesh = ChildLocalMesh.start(data, ports, jvm).awaitUp(UP);
         long cleanRestart = mesh.upMillis();
-        double cleanStall = watch.stallSince();
-        watch.until(n -> n >= RECORDS / 2, producing);
+        watch.grow(1);
+        double cleanStall = watch.takeWorstStall();
+        watch.until(n -> n >= RECORDS / 2);
 
         assertThat(producing).as("still producing when killed").isNotDone();
         mesh.kill();
@@ -89,7 +82,8 @@ class LocalMeshCrashFaultIT {
         mesh = ChildLocalMesh.start(data, ports, jvm).awaitUp(UP);
         long crashRestart = mesh.upMillis();
         double crashWall = (System.nanoTime() - killedAt) / 1e9;
-        double crashStall = watch.stallSince();
+        watch.grow(1);
+        double crashStall = watch.takeWorstStall();
 
         producing.get(5, TimeUnit.MINUTES);
         out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(3, 6)));
@@ -129,60 +123,5 @@ class LocalMeshCrashFaultIT {
         return "local mesh";
       }
     };
-  }
-
-  /** Reads the outputs and keeps the longest time they did not grow. */
-  private static final class OutputWatch {
-    private final FaultRecords.Outputs out;
-    private long lastGrowth = System.nanoTime();
-    private long worstStall;
-    private int seen;
-
-    OutputWatch(FaultRecords.Outputs out) {
-      this.out = out;
-    }
-
-    /** Polls until {@code done} holds for the count read so far. */
-    void until(IntPredicate done, CompletableFuture<Void> producing) {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!done.test(poll())) {
-        if (producing.isCompletedExceptionally()) {
-          producing.join();
-        }
-        assertThat(System.nanoTime()).as("outputs reached only %d", seen).isLessThan(deadline);
-      }
-    }
-
-    /** The longest gap between two reads that found more output since the last call, in s. */
-    double stallSince() {
-      int before = seen;
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (poll() == before) {
-        assertThat(System.nanoTime()).as("output resumed").isLessThan(deadline);
-      }
-      double stall = worstStall / 1e9;
-      worstStall = 0;
-      return stall;
-    }
-
-    private int poll() {
-      int n = out.poll();
-      long now = System.nanoTime();
-      if (n > seen) {
-        worstStall = Math.max(worstStall, now - lastGrowth);
-        seen = n;
-        lastGrowth = now;
-      }
-      return n;
-    }
-  }
-
-  private static void pause(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

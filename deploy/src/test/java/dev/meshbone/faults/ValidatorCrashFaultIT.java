@@ -31,7 +31,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
@@ -121,22 +120,14 @@ class ValidatorCrashFaultIT {
     // A stream that outlasts the kills: 4,000 records a second, then (with 5% left) a trickle
     // until the last kill, so the validator always has a transaction to be caught in.
     CompletableFuture<Void> producing =
-        CompletableFuture.runAsync(
-            () -> {
-              try (var producer = new KafkaProducer<byte[], byte[]>(producerConfig)) {
-                records.awaitLeaders(producer);
-                int from = 0;
-                while (from < total) {
-                  boolean reserve = !killsDone.get() && from >= total * 0.95;
-                  int to = Math.min(total, from + (reserve ? 50 : CHUNK));
-                  records.produce(producer, from, to);
-                  from = to;
-                  if (!killsDone.get()) {
-                    pause(reserve ? 1_000 : 250);
-                  }
-                }
-              }
-            });
+        FaultLoad.start(
+            records,
+            producerConfig,
+            total,
+            new FaultLoad.Pace(CHUNK, 250),
+            (int) (total * 0.95),
+            new FaultLoad.Pace(50, 1_000),
+            killsDone);
 
     List<String> kills = new ArrayList<>();
     try (Admin admin = broker.admin()) {
@@ -255,14 +246,6 @@ class ValidatorCrashFaultIT {
         count += consumer.poll(Duration.ofMillis(200)).count();
       }
       return count;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
