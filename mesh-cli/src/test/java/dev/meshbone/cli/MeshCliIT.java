@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshbone.client.MeshClient;
 import dev.meshbone.client.QualityResult;
-import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
 /**
@@ -45,6 +44,7 @@ import picocli.CommandLine;
  * same broker do not meet them.
  */
 @WithKafka
+@ExtendWith(CliMesh.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MeshCliIT {
@@ -62,8 +62,8 @@ class MeshCliIT {
   private Path rules;
 
   @BeforeAll
-  void start(KafkaBroker broker) {
-    mesh = new CliMesh(broker);
+  void start(CliMesh shared) {
+    mesh = shared;
     enrollments = trials + ".enrollments";
     v1 = mesh.write("enrollment-v1.avsc", schema(false));
     v2 = mesh.write("enrollment-v2.avsc", schema(true));
@@ -84,13 +84,6 @@ class MeshCliIT {
               field: siteId
               pattern: "[A-Z]{2}-[0-9]{3}"
             """);
-  }
-
-  @AfterAll
-  void stop() {
-    if (mesh != null) {
-      mesh.close();
-    }
   }
 
   private static String schema(boolean evolved) {

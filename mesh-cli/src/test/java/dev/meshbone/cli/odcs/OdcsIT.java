@@ -11,7 +11,6 @@ import com.networknt.schema.SpecificationVersion;
 import dev.meshbone.cli.CliMesh;
 import dev.meshbone.cli.Mesh;
 import dev.meshbone.local.demo.DemoDomains;
-import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +19,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * ODCS in and out against the real services: the demo's contracts (declared by the demo's own code)
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  * examples applied; every export valid against ODCS's JSON schema.
  */
 @WithKafka
+@ExtendWith(CliMesh.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OdcsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,20 +49,13 @@ class OdcsIT {
   private com.networknt.schema.Schema odcsSchema;
 
   @BeforeAll
-  void start(KafkaBroker broker) throws Exception {
-    mesh = new CliMesh(broker);
+  void start(CliMesh shared) throws Exception {
+    mesh = shared;
     DemoDomains.setUp(mesh::client);
     try (InputStream in =
         Files.newInputStream(EXAMPLES.resolve("bitol/odcs-json-schema-v3.1.0.json"))) {
       odcsSchema =
           SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2019_09).getSchema(in);
-    }
-  }
-
-  @AfterAll
-  void stop() {
-    if (mesh != null) {
-      mesh.close();
     }
   }
 
