@@ -110,8 +110,12 @@ class ClusterFaultIT {
           stalls.add(
               step(cluster, coordinator, "validator's transaction coordinator", watch, mesh));
 
+          // The rolling restart: every broker in turn. The default run restarts only those the two
+          // steps above did not, so each broker has been restarted once; the long run all three.
           for (int id : cluster.brokers().keySet()) {
-            stalls.add(step(cluster, id, "rolling restart", watch, mesh));
+            if (FaultSizes.LONG || id != leader && id != coordinator) {
+              stalls.add(step(cluster, id, "rolling restart", watch, mesh));
+            }
           }
           stepsDone.set(true);
 
