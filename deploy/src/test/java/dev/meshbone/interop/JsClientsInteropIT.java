@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.MeshStreams;
+import dev.meshbone.sdk.MeshServices;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
-import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Confluent's own JavaScript clients, {@code @confluentinc/schemaregistry} and {@code
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.TestInstance;
  * the JavaScript serde and plain Java in both directions.
  */
 @WithKafka
+@ExtendWith(MeshServices.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JsClientsInteropIT {
   private static final Path SCRIPTS = Path.of("src/test/js");
@@ -62,8 +64,6 @@ class JsClientsInteropIT {
 
   private KafkaBroker broker;
   private Path stateDir;
-  private ApplicationContext validator;
-  private ApplicationContext registry;
   private String registryUrl;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -78,38 +78,28 @@ class JsClientsInteropIT {
       "js" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
   @BeforeAll
-  void startServices(KafkaBroker broker) throws IOException {
+  void startServices(MeshServices mesh) throws IOException {
     Assumptions.assumeFalse(
         Boolean.getBoolean("interop.skip"), "interop tests skipped (-Dinterop.skip=true)");
     assertThat(SCRIPTS.resolve("node_modules/@confluentinc/schemaregistry"))
         .as("the interop packages are installed by the build (node src/test/js/install.mjs)")
         .exists();
-    this.broker = broker;
+    broker = mesh.broker();
     stateDir = Files.createTempDirectory("js-interop-it");
-    validator = ValidatorApp.start(settings("validator"));
-    registry = RegistryApp.start(settings("registry"));
     Path users = Files.createTempFile("js-users", ".properties");
     Files.writeString(users, secureDomain + "=js-pw\n" + otherDomain + "=other-pw\n");
     var secure = settings("secure-registry");
     secure.put("meshbone.security.enabled", true);
     secure.put("meshbone.security.users-file", users.toString());
     secureRegistry = RegistryApp.start(secure);
-    awaitRunning(validator);
-    awaitRunning(registry);
     awaitRunning(secureRegistry);
-    registryUrl = "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
+    registryUrl = mesh.registryUrl();
   }
 
   @AfterAll
   void stopServices() {
     if (secureRegistry != null) {
       secureRegistry.close();
-    }
-    if (registry != null) {
-      registry.close();
-    }
-    if (validator != null) {
-      validator.close();
     }
   }
 
