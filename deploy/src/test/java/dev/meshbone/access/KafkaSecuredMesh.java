@@ -98,6 +98,8 @@ final class KafkaSecuredMesh implements AutoCloseable {
     kafka(account.userName()).forEach((k, v) -> s.put("kafka." + k, v));
     s.put("meshbone.state-dir", stateDir.resolve(account.service()).toString());
     s.put("micronaut.server.port", -1);
+    // The validator sees a new product's topics at its next metadata refresh (10 s by default).
+    s.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
     s.put("meshbone.security.users-file", users.toString());
     s.put("meshbone.validator.provision-interval", "500ms");
     s.putAll(extra);

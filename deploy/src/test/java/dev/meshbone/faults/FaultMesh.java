@@ -56,6 +56,8 @@ final class FaultMesh implements AutoCloseable {
     settings.put("kafka.streams.application.id", KafkaBroker.unique("faults-" + service));
     settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The validator sees a new product's topics at its next metadata refresh (10 s by default).
+    settings.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
     // The services refuse to start without a credential source unless told to run open.
     settings.put("meshbone.security.enabled", false);
     settings.putAll(extra);

@@ -83,6 +83,9 @@ public final class MeshServices implements ExtensionContext.Store.CloseableResou
     settings.put("kafka.streams.application.id", KafkaBroker.unique("sdk-it-" + service));
     settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // New domains and products are tests' daily bread: the validator sees their topics at its next
+    // metadata refresh, 10 s by default.
+    settings.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
     // The services refuse to start without a credential source unless told to run open.
     settings.put("meshbone.security.enabled", false);
     return settings;

@@ -45,6 +45,9 @@ final class SecureMesh implements AutoCloseable {
           s.put("kafka.streams.application.id", KafkaBroker.unique("security-it-" + service));
           s.put("meshbone.state-dir", stateDir.resolve(service).toString());
           s.put("micronaut.server.port", -1);
+          // The validator sees a new product's topics at its next metadata refresh (10 s by
+          // default).
+          s.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
           if (usersFile != null) {
             s.put("meshbone.security.users-file", usersFile.toString());
           }

@@ -101,6 +101,10 @@ public final class CliMesh {
       settings.put("kafka.streams.application.id", KafkaBroker.unique("cli-it-" + service));
       settings.put("meshbone.state-dir", dir.resolve(service).toString());
       settings.put("micronaut.server.port", -1);
+      // New domains and products are tests' daily bread: the validator sees their topics at its
+      // next
+      // metadata refresh, 10 s by default.
+      settings.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
       // An open mesh, as bin/local-mesh runs without --secure: the CLI names its domain.
       settings.put("meshbone.security.enabled", false);
       return settings;

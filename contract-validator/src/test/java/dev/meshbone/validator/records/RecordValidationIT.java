@@ -58,6 +58,8 @@ class RecordValidationIT {
     Map<String, Object> props = new HashMap<>();
     broker.clientConfig().forEach((k, v) -> props.put("kafka." + k, v));
     props.put("micronaut.server.port", -1);
+    // The validator sees a new product's topics at its next metadata refresh (10 s by default).
+    props.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
     // The services refuse to start without a credential source unless told to run open.
     props.put("meshbone.security.enabled", false);
     props.put("kafka.streams.application.id", KafkaBroker.unique("rv-it"));
