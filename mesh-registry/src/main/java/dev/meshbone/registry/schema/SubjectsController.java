@@ -9,7 +9,6 @@ import dev.meshbone.events.ConsumerReadSet;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.ProposalType;
-import dev.meshbone.registry.products.subscriptions.SubjectReaders;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -47,9 +46,9 @@ import java.util.Optional;
 public class SubjectsController {
   private final SchemaRegistryApi api;
   private final ContractReader reader;
-  private final SubjectReaders readers;
+  private final ConsumerReadSets readers;
 
-  public SubjectsController(SchemaRegistryApi api, SubjectReaders readers) {
+  public SubjectsController(SchemaRegistryApi api, ConsumerReadSets readers) {
     this.api = api;
     this.reader = api.reader();
     this.readers = readers;

@@ -6,6 +6,7 @@ import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
 import dev.meshbone.registry.products.view.Dto.ReadSetDto;
 import dev.meshbone.registry.products.view.Dto.ReadSetList;
+import dev.meshbone.registry.schema.ConsumerReadSets;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
@@ -22,7 +23,7 @@ import java.util.List;
  * to a registration proposal, so contract-validator's gate decides on the proposal alone.
  */
 @Singleton
-public class SubjectReaders {
+public class SubjectReaders implements ConsumerReadSets {
   /** How long a registration waits for the catalog stores while they are being restored. */
   static final Duration STORES_WAIT = Duration.ofSeconds(10);
 
@@ -40,6 +41,7 @@ public class SubjectReaders {
    * @throws ApiException 503 when the catalog stores stay unavailable for {@link #STORES_WAIT}: the
    *     gate fails closed rather than let a version through unchecked
    */
+  @Override
   public List<ConsumerReadSet> approved(String subject) {
     long deadline = System.nanoTime() + STORES_WAIT.toNanos();
     while (true) {
