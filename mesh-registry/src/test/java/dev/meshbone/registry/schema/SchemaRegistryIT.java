@@ -727,6 +727,27 @@ class SchemaRegistryIT {
     assertThat(finSub.json().path("fields").toString()).isEqualTo("[\"note\"]");
     assertThat(finPut.status()).as("%s", finPut).isEqualTo(200);
     assertThat(notTheConsumer.status()).isEqualTo(403);
+    // bad declarations are 400 with a JSON error, never 500
+    String subs = "/products/" + product + "/subscriptions";
+    for (var wrong :
+        List.of(
+            products.send("PUT", subs + "/" + finance, "{\"readerSchema\":\"{nope\"}", finance),
+            products.send(
+                "PUT",
+                subs + "/" + finance,
+                "{\"fields\":[\"arm\"],\"readerSchema\":\"\\\"string\\\"\"}",
+                finance),
+            products.send("PUT", subs + "/" + finance, "{}", finance),
+            products.send("PUT", subs + "/" + finance, "{\"fields\":[\"a..b\"]}", finance),
+            products.send("POST", "/products/" + product + "/impact", "", owner))) {
+      assertThat(wrong.status()).as("%s", wrong).isEqualTo(400);
+      assertThat(wrong.json().path("code").asText()).as("%s", wrong).isNotEmpty();
+    }
+    assertThat(
+            products
+                .send("POST", "/products/" + owner + ".nothing/impact", "{\"schema\":\"\"}", owner)
+                .status())
+        .isEqualTo(404);
     var subscribers = products.send("GET", "/products/" + product + "/subscribers", null, pv);
     assertThat(subscribers.json().path("subscribers").findValuesAsText("consumerDomain"))
         .contains(pv, finance);
