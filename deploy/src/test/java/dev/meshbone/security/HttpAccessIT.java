@@ -143,6 +143,17 @@ class HttpAccessIT {
             "/products/" + p + "/subscriptions/" + beta,
             null,
             "U U A A F A"));
+    // only the consumer (beta) declares the fields it reads
+    rows.add(
+        reg(
+            "PUT",
+            "/products/{id}/subscriptions/{consumer}",
+            "/products/" + p + "/subscriptions/" + beta,
+            "{",
+            "U U A F F F"));
+    // the owner or the platform (as itself too) asks for the impact of a contract change
+    rows.add(
+        reg("POST", "/products/{id}/impact", "/products/" + p + "/impact", "{", "U U F A A A"));
     rows.add(
         reg(
             "POST",
@@ -183,6 +194,8 @@ class HttpAccessIT {
             "U U F A F A"));
     rows.add(reg("GET", "/internal/products", "/internal/products", null, "U U A A A A"));
     rows.add(reg("GET", "/internal/domains", "/internal/domains", null, "U U A A A A"));
+    rows.add(
+        reg("GET", "/internal/read-sets", "/internal/read-sets?subject=" + s, null, "U U A A A A"));
     rows.add(
         reg(
             "POST",

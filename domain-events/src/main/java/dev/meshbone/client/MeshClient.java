@@ -223,6 +223,21 @@ public final class MeshClient implements AutoCloseable {
     return registry.checkContract(id(product), contract);
   }
 
+  /**
+   * What {@code contract} would do to the product's APPROVED consumers if registered next: the
+   * compatibility verdict at the subject's level and each field a consumer declared it reads that
+   * it would break (such a registration is refused with 409 unless the owner overrides). Registers
+   * nothing. Only the product's owning domain (or the platform) may ask.
+   *
+   * @throws UnknownProductException the product is not in the registry
+   * @throws MeshRequestException the schema is not valid Avro (400), or the domain may not ask
+   *     (403)
+   */
+  public ContractImpact impact(String product, Contract contract) {
+    Objects.requireNonNull(contract, "contract");
+    return registry.impact(id(product), contract);
+  }
+
   // Records.
 
   /**

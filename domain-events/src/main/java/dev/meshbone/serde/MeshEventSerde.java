@@ -24,7 +24,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * its values cannot depend on a registry to be read; one self-describing encoding for all of the
  * mesh's events keeps every mesh topic readable with nothing but the schema. Older writer schemas
  * can be added with {@link #withOlderSchemas(Schema...)} so a new reader still decodes records
- * written before a contract evolved.
+ * written before a contract evolved; {@link #of(Class)} adds by itself every earlier schema kept
+ * beside the class as a resource {@code history/<SimpleName>.<n>.avsc} (n = 1, 2, ...), which is
+ * how a mesh record that gained a field (with a default) still reads what its old writers wrote.
  *
  * <p>A null value (a tombstone) serializes to null and back. A record that does not decode throws
  * {@link SerializationException}, which Kafka Streams hands to its deserialization exception
@@ -50,12 +52,39 @@ public final class MeshEventSerde<T extends SpecificRecord>
   }
 
   public static <T extends SpecificRecord> MeshEventSerde<T> of(Class<T> type) {
-    return new MeshEventSerde<>(type);
+    return new MeshEventSerde<>(type, HISTORY.get(type));
+  }
+
+  private static final ClassValue<Schema[]> HISTORY =
+      new ClassValue<>() {
+        @Override
+        protected Schema[] computeValue(Class<?> type) {
+          return history(type);
+        }
+      };
+
+  /** The earlier schemas of {@code type} kept as resources {@code history/<Name>.<n>.avsc}. */
+  static Schema[] history(Class<?> type) {
+    var schemas = new java.util.ArrayList<Schema>();
+    for (int n = 1; ; n++) {
+      try (var in =
+          type.getResourceAsStream("history/" + type.getSimpleName() + "." + n + ".avsc")) {
+        if (in == null) {
+          break;
+        }
+        schemas.add(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the history of " + type.getName(), e);
+      }
+    }
+    return schemas.toArray(Schema[]::new);
   }
 
   /** A serde that also reads records written under the given earlier versions of the contract. */
   public MeshEventSerde<T> withOlderSchemas(Schema... olderSchemas) {
-    return new MeshEventSerde<>(type, olderSchemas);
+    var all = new java.util.ArrayList<>(java.util.List.of(HISTORY.get(type)));
+    all.addAll(java.util.List.of(olderSchemas));
+    return new MeshEventSerde<>(type, all.toArray(Schema[]::new));
   }
 
   public Class<T> type() {

@@ -408,6 +408,45 @@ class MeshClientRegistryTest {
   }
 
   @Test
+  void shouldAnswerTheImpactOfAContractWithTheBrokenFields() {
+    registry.on(
+        "POST",
+        "/products/" + ID + "/impact",
+        200,
+        "{\"productId\":\""
+            + ID
+            + "\",\"subject\":\""
+            + ID
+            + "-value\",\"compatibilityLevel\":\"NONE\",\"againstVersion\":1,"
+            + "\"compatible\":true,\"messages\":[],\"breaks\":[{\"consumer\":"
+            + "\"pharmacovigilance\",\"field\":\"patientId\",\"kind\":\"REMOVED\","
+            + "\"reason\":\"record Enrollment no longer has a field patientId\"}],"
+            + "\"unaffected\":[\"finance\"],\"undeclared\":[\"legal\"]}");
+
+    ContractImpact impact = mesh.impact("enrollments", Contract.of(enrollmentSchema()));
+
+    assertThat(impact.compatible()).isTrue();
+    assertThat(impact.safe()).isFalse();
+    assertThat(impact.breaks())
+        .containsExactly(
+            new ContractImpact.FieldBreak(
+                "pharmacovigilance",
+                "patientId",
+                "REMOVED",
+                "record Enrollment no longer has a field patientId"));
+    assertThat(impact.unaffected()).containsExactly("finance");
+    assertThat(impact.undeclared()).containsExactly("legal");
+    assertThat(
+            registry
+                .requests("POST", "/products/" + ID + "/impact")
+                .get(0)
+                .json()
+                .path("schema")
+                .asText())
+        .contains("Enrollment");
+  }
+
+  @Test
   void shouldSubscribeAndDecideSubscriptions() {
     registry.on(
         "POST",

@@ -56,4 +56,36 @@ class MeshEventSerdeTest {
     assertThatThrownBy(() -> serde.deserialize("t", truncated))
         .isInstanceOf(SerializationException.class);
   }
+
+  @Test
+  void shouldReadRecordsWrittenWithAnEarlierSchemaKeptInTheHistory() throws Exception {
+    // given a subscription written before it had declared fields (history/Subscription.1.avsc)
+    org.apache.avro.Schema v1;
+    try (var in =
+        dev.meshbone.events.Subscription.class.getResourceAsStream("history/Subscription.1.avsc")) {
+      v1 = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    var old = new org.apache.avro.generic.GenericData.Record(v1);
+    old.put("productId", "clinical-trials.enrollments");
+    old.put("consumerDomain", "pharmacovigilance");
+    old.put(
+        "state",
+        new org.apache.avro.generic.GenericData.EnumSymbol(
+            v1.getField("state").schema(), "APPROVED"));
+    old.put("requestedAt", 1L);
+    old.put("updatedAt", 2L);
+    var buffer =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1)
+            .encode(old);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+
+    // when today's serde reads it
+    var sub = MeshEventSerde.of(dev.meshbone.events.Subscription.class).deserialize("t", bytes);
+
+    // then the new field has its default
+    assertThat(sub.getConsumerDomain()).isEqualTo("pharmacovigilance");
+    assertThat(sub.getFields()).isEmpty();
+  }
 }

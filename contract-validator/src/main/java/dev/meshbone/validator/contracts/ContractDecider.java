@@ -2,15 +2,18 @@ package dev.meshbone.validator.contracts;
 
 import dev.meshbone.contracts.AvroContracts;
 import dev.meshbone.contracts.CompatibilityRules;
+import dev.meshbone.contracts.FieldBreaks;
 import dev.meshbone.contracts.InvalidContractException;
 import dev.meshbone.contracts.References;
 import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.Compatibility;
+import dev.meshbone.events.ConsumerReadSet;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DecisionOutcome;
+import dev.meshbone.events.FieldBreak;
 import dev.meshbone.events.SchemaReference;
 import dev.meshbone.rules.DataRules;
 import dev.meshbone.rules.InvalidRuleException;
@@ -29,8 +32,10 @@ import org.apache.avro.Schema;
  *
  * <p>The rules are Confluent Schema Registry's (versions, ids, soft and permanent deletes,
  * compatibility levels, metadata and rule sets inherited from the previous version), plus the
- * mesh's own: a subject belongs to the domain its name starts with, only that domain writes it, and
- * a product's ingest-topic subject is an alias of its canonical subject ({@link Subjects}).
+ * mesh's own: a subject belongs to the domain its name starts with, only that domain writes it, a
+ * product's ingest-topic subject is an alias of its canonical subject ({@link Subjects}), and a new
+ * version that breaks a field an APPROVED consumer declared it reads is refused (409) whatever the
+ * level, unless the owner overrides ({@link #breaks}).
  */
 final class ContractDecider {
   private static final int PARSED_CACHE_SIZE = 512;
@@ -208,6 +213,19 @@ final class ContractDecider {
       // schema is answered 409 first, as Confluent would.
       requireApplicableRules(subject, ruleSet, rulesFrom, candidate.schema());
     }
+    List<FieldBreak> broken =
+        latest == null ? List.of() : breaks(p, parsedSchema(latest), candidate.schema());
+    if (!broken.isEmpty() && !p.getOverrideBreaks()) {
+      throw new Refusal(
+          RegistryErrors.INCOMPATIBLE_SCHEMA,
+          "Schema being registered breaks fields that approved consumers of subject \""
+              + subject
+              + "\" declared they read: "
+              + String.join("; ", broken.stream().map(ContractDecider::describe).toList())
+              + ". The subject's owner may register it anyway with overrideBreaks=true; the"
+              + " consumers are then notified",
+          broken.stream().map(ContractDecider::describe).toList());
+    }
 
     int id = existingId != null ? existingId : state.nextId();
     // As Confluent: an earlier soft-deleted version with the same id is superseded for good.
@@ -238,7 +256,47 @@ final class ContractDecider {
         .setSubject(subject)
         .setSchemaId(id)
         .setVersion(newVersion)
+        .setBreaks(broken)
         .build();
+  }
+
+  /**
+   * The declared fields of the proposal's read sets (attached by the registry: the APPROVED
+   * consumers of the products under the subject) that the change from the latest version breaks, in
+   * read-set order. A pure function of the proposal and the latest version, like the rest of the
+   * decision, so a replay decides the same.
+   */
+  static List<FieldBreak> breaks(ContractProposal p, Schema latest, Schema candidate) {
+    List<FieldBreak> out = new ArrayList<>();
+    for (ConsumerReadSet readSet : p.getReadSets()) {
+      for (String field : readSet.getFields()) {
+        FieldBreaks.check(latest, candidate, field)
+            .ifPresent(
+                problem ->
+                    out.add(
+                        FieldBreak.newBuilder()
+                            .setProductId(readSet.getProductId())
+                            .setConsumerDomain(readSet.getConsumerDomain())
+                            .setField(field)
+                            .setKind(problem.kind().name())
+                            .setReason(problem.reason())
+                            .build()));
+      }
+    }
+    return out;
+  }
+
+  private static String describe(FieldBreak b) {
+    return b.getConsumerDomain()
+        + " reads "
+        + b.getField()
+        + " of "
+        + b.getProductId()
+        + " ("
+        + b.getKind()
+        + ": "
+        + b.getReason()
+        + ")";
   }
 
   /**

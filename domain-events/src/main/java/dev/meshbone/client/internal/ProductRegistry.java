@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshbone.client.CompatibilityVerdict;
 import dev.meshbone.client.Contract;
+import dev.meshbone.client.ContractImpact;
 import dev.meshbone.client.ContractRefusedException;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClientException;
@@ -295,6 +296,46 @@ public final class ProductRegistry {
     return version;
   }
 
+  /** What {@code contract} would do to the product's consumers ({@code POST .../impact}). */
+  public ContractImpact impact(ProductId id, Contract contract) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("schemaType", "AVRO");
+    body.put("schema", contract.schema().toString());
+    if (contract.ruleSet() != null) {
+      body.set("ruleSet", RegistryHttp.parse(contract.ruleSet()));
+    }
+    Answer answer = http.post(products(id) + "/impact", body);
+    if (!answer.ok()) {
+      throw failure(answer, id, "check the impact of a contract on");
+    }
+    JsonNode json = answer.body();
+    List<ContractImpact.FieldBreak> breaks = new ArrayList<>();
+    json.path("breaks")
+        .forEach(
+            b ->
+                breaks.add(
+                    new ContractImpact.FieldBreak(
+                        b.path("consumer").asText(),
+                        b.path("field").asText(),
+                        b.path("kind").asText(),
+                        b.path("reason").asText())));
+    List<String> messages = new ArrayList<>();
+    json.path("messages").forEach(m -> messages.add(m.asText()));
+    boolean compatible = json.path("compatible").asBoolean();
+    return new ContractImpact(
+        compatible,
+        compatible ? List.of() : RefusalReasons.compatibility(messages),
+        breaks,
+        texts(json.path("unaffected")),
+        texts(json.path("undeclared")));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
   /** Whether {@code contract} could be registered next, with the reasons when not. */
   public CompatibilityVerdict checkContract(ProductId id, Contract contract) {
     String subject = id.defaultValueSubject();
@@ -326,10 +367,13 @@ public final class ProductRegistry {
     if (code == 409 || code == 42201 || code == 42209 || code == 42210 || code == 42202) {
       List<String> reasons =
           code == 409 ? RefusalReasons.compatibility(List.of(message)) : List.of(message);
+      boolean gate = code == 409 && message != null && message.contains("declared they read");
       String what =
-          code == 409
-              ? "is incompatible with its earlier versions"
-              : code == 42210 ? "has rules the mesh cannot use" : "is not a valid contract";
+          gate
+              ? "breaks fields that approved consumers declared they read"
+              : code == 409
+                  ? "is incompatible with its earlier versions"
+                  : code == 42210 ? "has rules the mesh cannot use" : "is not a valid contract";
       throw new ContractRefusedException(
           id.toString(),
           subject,
@@ -341,7 +385,7 @@ public final class ProductRegistry {
               + ": "
               + String.join("; ", reasons)
               + ". Nothing was registered."
-              + (code == 409
+              + (code == 409 && !gate
                   ? " A new field needs a default value, and a field may only be removed if it"
                       + " had one, to stay compatible."
                   : ""),

@@ -237,7 +237,8 @@ public final class ContractCommands implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Dry run: would the registry accept this schema (and rules) as the subject's next version?"
-            + " Checks compatibility under the subject's level and the data rules, registers nothing.",
+            + " Checks compatibility under the subject's level, the data rules and the fields approved"
+            + " consumers declared they read; registers nothing.",
         "Exit 0 when it would be accepted, 1 when not (with the reasons): run it in CI before merging a schema change."
       })
   public static final class Check extends Base {
@@ -290,12 +291,40 @@ public final class ContractCommands implements Runnable {
                   + " under "
                   + level.body().path("compatibilityLevel").asText("BACKWARD")
               : "no earlier version";
+      // The fields APPROVED consumers declared they read that the schema would break: the
+      // registration gate refuses those too (409), whatever the level.
+      List<String> breaks = new ArrayList<>();
+      var product = Subjects.product(s);
+      if (product.isPresent()) {
+        MeshHttp.Answer impact =
+            http.answer(
+                "POST",
+                "/products/" + Api.seg(product.get().toString()) + "/impact",
+                body(schema, ruleSet));
+        if (impact.ok()) {
+          for (JsonNode b : impact.body().path("breaks")) {
+            breaks.add(
+                b.path("consumer").asText()
+                    + " reads "
+                    + b.path("field").asText()
+                    + " ("
+                    + b.path("kind").asText()
+                    + ": "
+                    + b.path("reason").asText()
+                    + ")");
+          }
+        }
+      }
       ObjectNode data = Output.object();
       data.put("subject", s);
       data.put("compatible", compatible);
       data.put("checkedAgainst", against);
       ArrayNode list = data.putArray("reasons");
       reasons.forEach(list::add);
+      ArrayNode broken = data.putArray("breaks");
+      breaks.forEach(broken::add);
+      reasons.addAll(breaks.stream().map(b -> "breaks a declared field: " + b).toList());
+      compatible = compatible && breaks.isEmpty();
       List<String> lines = new ArrayList<>();
       lines.add(
           (compatible

@@ -102,7 +102,7 @@ public class CompatibilityController {
    * (a dropped field a rule names) make it incompatible with the subject's contract: one message
    * per problem.
    */
-  private static List<String> ruleProblems(
+  static List<String> ruleProblems(
       SchemaJson.SchemaRequest request,
       List<ContractVersion> live,
       SchemaRegistryApi.Candidate candidate) {
@@ -137,7 +137,7 @@ public class CompatibilityController {
     }
   }
 
-  private static List<String> concat(List<String> first, List<String> second) {
+  static List<String> concat(List<String> first, List<String> second) {
     if (first.isEmpty()) {
       return second;
     }

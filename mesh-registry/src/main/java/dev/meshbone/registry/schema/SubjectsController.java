@@ -3,10 +3,13 @@ package dev.meshbone.registry.schema;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshbone.contracts.ContractKeys;
+import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.contracts.Subjects;
+import dev.meshbone.events.ConsumerReadSet;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.ProposalType;
+import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -43,10 +46,12 @@ import java.util.Optional;
 public class SubjectsController {
   private final SchemaRegistryApi api;
   private final ContractReader reader;
+  private final ConsumerReadSets readers;
 
-  public SubjectsController(SchemaRegistryApi api) {
+  public SubjectsController(SchemaRegistryApi api, ConsumerReadSets readers) {
     this.api = api;
     this.reader = api.reader();
+    this.readers = readers;
   }
 
   @Get
@@ -67,12 +72,17 @@ public class SubjectsController {
     return SchemaJson.ok(subjects);
   }
 
-  /** Registers a schema under a subject, or answers the id it already has there. */
+  /**
+   * Registers a schema under a subject, or answers the id it already has there. The declared read
+   * sets of the APPROVED consumers of the subject's products go with the proposal, and the
+   * validator refuses (409) a version that breaks one of them unless {@code overrideBreaks=true}.
+   */
   @Post("/{subject}/versions")
   HttpResponse<String> register(
       HttpRequest<?> http,
       @PathVariable String subject,
       @QueryValue(defaultValue = "false") boolean normalize,
+      @QueryValue(defaultValue = "false") boolean overrideBreaks,
       @Nullable @Body String body) {
     String canonical = Subjects.canonical(subject);
     SchemaJson.SchemaRequest request = SchemaJson.schemaRequest(body);
@@ -105,6 +115,8 @@ public class SubjectsController {
             .setRuleSetJson(request.ruleSetJson())
             .setVersion(request.version())
             .setNormalize(normalize)
+            .setReadSets(readSets(canonical))
+            .setOverrideBreaks(overrideBreaks)
             .build();
     ContractDecision decision =
         api.write(proposal, d -> () -> api.shows(d.getSubject(), d.getVersion(), d.getSchemaId()));
@@ -122,6 +134,19 @@ public class SubjectsController {
       return SchemaJson.ok(full);
     }
     return SchemaJson.ok(idOnly(decision.getSchemaId()));
+  }
+
+  private List<ConsumerReadSet> readSets(String subject) {
+    try {
+      return readers.approved(subject);
+    } catch (ApiException e) {
+      throw new SchemaRegistryException(
+          RegistryErrors.STORE_ERROR,
+          "cannot read the declared fields of the consumers of subject '"
+              + subject
+              + "', which a registration is checked against: "
+              + e.getMessage());
+    }
   }
 
   /** Looks a schema up under a subject: which version (and id) it is there. */

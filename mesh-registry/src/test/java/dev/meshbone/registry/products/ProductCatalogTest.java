@@ -287,6 +287,45 @@ class ProductCatalogTest {
   }
 
   @Test
+  void shouldTellEachConsumerWhichOfItsDeclaredFieldsAnOverriddenVersionBroke() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()));
+    subscribe(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000);
+    subscribe(ENROLLMENTS, "finance", SubscriptionState.APPROVED, 2_000);
+    notifications.readRecordsToList();
+    var decision = ContractDecision.newBuilder(accepted(ENROLLMENTS + "-value", 3, 14));
+    decision.setBreaks(
+        java.util.List.of(
+            fieldBreakBuilder("pharmacovigilance", "patientId").build(),
+            fieldBreakBuilder("pharmacovigilance", "site.code").build(),
+            // a break of another product under the same subject: not this product's to tell
+            fieldBreakBuilder("finance", "arm").setProductId("clinical-trials.other").build()));
+
+    decisions.pipeInput("r1", decision.build());
+
+    var breaking =
+        notifications.readValuesToList().stream()
+            .filter(n -> n.getType() == NotificationType.CONTRACT_BREAKING_CHANGE)
+            .toList();
+    assertThat(breaking).hasSize(1);
+    assertThat(breaking.get(0).getRecipientDomain()).isEqualTo("pharmacovigilance");
+    assertThat(breaking.get(0).getAttributes())
+        .containsEntry("brokenFields", "patientId,site.code")
+        .containsEntry("version", "3");
+    assertThat(breaking.get(0).getNotificationId())
+        .isEqualTo("breaking:" + ENROLLMENTS + "-value:3:" + ENROLLMENTS + ":pharmacovigilance");
+  }
+
+  private static dev.meshbone.events.FieldBreak.Builder fieldBreakBuilder(
+      String consumer, String field) {
+    return dev.meshbone.events.FieldBreak.newBuilder()
+        .setProductId(ENROLLMENTS)
+        .setConsumerDomain(consumer)
+        .setField(field)
+        .setKind("REMOVED")
+        .setReason("record Enrollment no longer has a field " + field);
+  }
+
+  @Test
   void shouldFindTheProductOfAContractUnderACustomSubject() {
     products.pipeInput(
         ENROLLMENTS,

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshbone.registry.products.Events;
+import dev.meshbone.registry.products.TestRegistry;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.topics.MeshTopics;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +50,8 @@ class SchemaRegistryIT {
   private ApplicationContext strictRegistry;
   private SchemaHttp http;
   private SchemaHttp strict;
+  private ProductApi products;
+  private KafkaBroker broker;
 
   private String domain;
   private String subject;
@@ -65,6 +71,8 @@ class SchemaRegistryIT {
             KafkaBroker.unique("registry"),
             Map.of("meshbone.registry.anonymous-writes", "deny"));
     http = new SchemaHttp(SchemaServices.url(registry));
+    products = new ProductApi(SchemaServices.url(registry));
+    this.broker = broker;
     strict = new SchemaHttp(SchemaServices.url(strictRegistry));
   }
 
@@ -635,5 +643,204 @@ class SchemaRegistryIT {
 
   private static String canonical(String schema) {
     return new org.apache.avro.Schema.Parser().parse(schema).toString();
+  }
+
+  // ---- consumer-declared field contracts: declared fields, impact, the 409 gate, the override
+  // ----
+
+  private static String enrollmentOf(String ns, String... fields) {
+    return "{\"type\":\"record\",\"name\":\"Enrollment\",\"namespace\":\""
+        + ns
+        + "\",\"fields\":["
+        + String.join(",", fields)
+        + "]}";
+  }
+
+  private static final String PATIENT = "{\"name\":\"patientId\",\"type\":\"string\"}";
+  private static final String SITE =
+      "{\"name\":\"site\",\"type\":{\"type\":\"record\",\"name\":\"Site\",\"fields\":["
+          + "{\"name\":\"code\",\"type\":\"string\"}]}}";
+  private static final String ARM = "{\"name\":\"arm\",\"type\":\"string\",\"default\":\"\"}";
+  private static final String NOTE = "{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}";
+
+  @Test
+  void shouldGateRegistrationsOnTheFieldsApprovedConsumersDeclared() throws Exception {
+    // given a product with a first contract version and two AUTO_APPROVE consumers
+    String owner = SchemaServices.uniqueDomain();
+    String product = owner + ".enrollments";
+    String subject = product + "-value";
+    String pv = SchemaServices.uniqueDomain();
+    String finance = SchemaServices.uniqueDomain();
+    try (var producer = new TestRegistry.Producer(broker)) {
+      producer.send(
+          MeshTopics.defaults().products,
+          product,
+          Events.created(product, Events.descriptor("Enrollments").build())); // AUTO_APPROVE
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> products.send("GET", "/products/" + product, null, owner).status() == 200);
+    var v1 = http.register(subject, enrollmentOf(owner, PATIENT, SITE, ARM, NOTE));
+    assertThat(v1.status()).as("%s", v1).isEqualTo(200);
+
+    // when the consumers declare what they read: paths, and a reader schema
+    var bad =
+        products.send(
+            "POST",
+            "/products/" + product + "/subscriptions",
+            "{\"fields\":[\"patientId\",\"site.zip\"]}",
+            pv);
+    var pvSub =
+        products.send(
+            "POST",
+            "/products/" + product + "/subscriptions",
+            "{\"fields\":[\"patientId\",\"site.code\"]}",
+            pv);
+    var finSub =
+        products.send(
+            "POST",
+            "/products/" + product + "/subscriptions",
+            SchemaHttp.JSON
+                .createObjectNode()
+                .put("readerSchema", enrollmentOf("finance", NOTE))
+                .toString(),
+            finance);
+    var finPut =
+        products.send(
+            "PUT",
+            "/products/" + product + "/subscriptions/" + finance,
+            "{\"fields\":[\"arm\"]}",
+            finance);
+    var notTheConsumer =
+        products.send(
+            "PUT", "/products/" + product + "/subscriptions/" + finance, "{\"fields\":[]}", pv);
+
+    // then the read sets are checked, stored and shown
+    assertThat(bad.status()).as("%s", bad).isEqualTo(400);
+    assertThat(bad.json().path("code").asText()).isEqualTo("INVALID_FIELDS");
+    assertThat(bad.json().path("message").asText())
+        .isEqualTo(
+            "field \"site.zip\" does not exist in the current contract (version 1 of "
+                + subject
+                + ")");
+    assertThat(pvSub.status()).as("%s", pvSub).isEqualTo(201);
+    assertThat(finSub.json().path("fields").toString()).isEqualTo("[\"note\"]");
+    assertThat(finPut.status()).as("%s", finPut).isEqualTo(200);
+    assertThat(notTheConsumer.status()).isEqualTo(403);
+    // bad declarations are 400 with a JSON error, never 500
+    String subs = "/products/" + product + "/subscriptions";
+    for (var wrong :
+        List.of(
+            products.send("PUT", subs + "/" + finance, "{\"readerSchema\":\"{nope\"}", finance),
+            products.send(
+                "PUT",
+                subs + "/" + finance,
+                "{\"fields\":[\"arm\"],\"readerSchema\":\"\\\"string\\\"\"}",
+                finance),
+            products.send("PUT", subs + "/" + finance, "{}", finance),
+            products.send("PUT", subs + "/" + finance, "{\"fields\":[\"a..b\"]}", finance),
+            products.send("POST", "/products/" + product + "/impact", "", owner))) {
+      assertThat(wrong.status()).as("%s", wrong).isEqualTo(400);
+      assertThat(wrong.json().path("code").asText()).as("%s", wrong).isNotEmpty();
+    }
+    assertThat(
+            products
+                .send("POST", "/products/" + owner + ".nothing/impact", "{\"schema\":\"\"}", owner)
+                .status())
+        .isEqualTo(404);
+    var subscribers = products.send("GET", "/products/" + product + "/subscribers", null, pv);
+    assertThat(subscribers.json().path("subscribers").findValuesAsText("consumerDomain"))
+        .contains(pv, finance);
+    for (JsonNode s : subscribers.json().path("subscribers")) {
+      assertThat(s.path("fields").toString())
+          .isEqualTo(
+              s.path("consumerDomain").asText().equals(pv)
+                  ? "[\"patientId\",\"site.code\"]"
+                  : "[\"arm\"]");
+    }
+
+    // when the owner asks what dropping patientId would do
+    String withoutPatient = enrollmentOf(owner, SITE, ARM, NOTE);
+    var impact =
+        products.send(
+            "POST",
+            "/products/" + product + "/impact",
+            SchemaHttp.schemaBody(withoutPatient),
+            owner);
+    assertThat(impact.status()).as("%s", impact).isEqualTo(200);
+    assertThat(impact.json().path("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+    assertThat(impact.json().path("compatible").asBoolean()).isTrue();
+    assertThat(impact.json().path("breaks")).hasSize(1);
+    assertThat(impact.json().path("breaks").get(0).path("consumer").asText()).isEqualTo(pv);
+    assertThat(impact.json().path("breaks").get(0).path("field").asText()).isEqualTo("patientId");
+    assertThat(impact.json().path("breaks").get(0).path("kind").asText()).isEqualTo("REMOVED");
+    assertThat(impact.json().path("breaks").get(0).path("reason").asText())
+        .isEqualTo("record Enrollment no longer has a field patientId");
+    assertThat(impact.json().path("againstVersion").asInt()).isEqualTo(1);
+    assertThat(impact.json().path("undeclared")).isEmpty();
+    assertThat(impact.json().path("unaffected").toString()).isEqualTo("[\"" + finance + "\"]");
+    assertThat(
+            products
+                .send("POST", "/products/" + product + "/impact", "{\"schema\":\"{\"}", owner)
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            products
+                .send(
+                    "POST",
+                    "/products/" + product + "/impact",
+                    SchemaHttp.schemaBody(withoutPatient),
+                    pv)
+                .status())
+        .isEqualTo(403);
+
+    // then registering it is refused under NONE, naming the consumer and the field
+    assertThat(http.put("/config/" + subject, "{\"compatibility\":\"NONE\"}").status())
+        .isEqualTo(200);
+    var underNone = http.register(subject, withoutPatient);
+    assertThat(underNone.status()).as("%s", underNone).isEqualTo(409);
+    assertThat(underNone.errorCode()).isEqualTo(409);
+    assertThat(underNone.json().path("message").asText()).contains(pv + " reads patientId");
+
+    // and under FULL, dropping arm (which has a default, so Confluent allows it) is refused too,
+    // while dropping note, which nobody reads any more, is accepted
+    assertThat(http.put("/config/" + subject, "{\"compatibility\":\"FULL\"}").status())
+        .isEqualTo(200);
+    var dropArm = http.register(subject, enrollmentOf(owner, PATIENT, SITE, NOTE));
+    assertThat(dropArm.status()).as("%s", dropArm).isEqualTo(409);
+    assertThat(dropArm.json().path("message").asText()).contains(finance + " reads arm");
+    var dropNote = http.register(subject, enrollmentOf(owner, PATIENT, SITE, ARM));
+    assertThat(dropNote.status()).as("%s", dropNote).isEqualTo(200);
+
+    // when the owner overrides
+    var forced =
+        http.post(
+            "/subjects/" + subject + "/versions?overrideBreaks=true",
+            SchemaHttp.schemaBody(enrollmentOf(owner, PATIENT, SITE)));
+
+    // then the version is registered and the consumer is told which of its fields broke
+    assertThat(forced.status()).as("%s", forced).isEqualTo(200);
+    assertThat(http.get("/subjects/" + subject + "/versions/latest").json().path("version").asInt())
+        .isEqualTo(3);
+    JsonNode notice =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    StreamSupport.stream(
+                            products
+                                .send(
+                                    "GET", "/domains/" + finance + "/notifications", null, finance)
+                                .json()
+                                .path("notifications")
+                                .spliterator(),
+                            false)
+                        .filter(n -> n.path("type").asText().equals("CONTRACT_BREAKING_CHANGE"))
+                        .findFirst()
+                        .orElse(null),
+                n -> n != null);
+    assertThat(notice.path("attributes").path("brokenFields").asText()).isEqualTo("arm");
+    assertThat(notice.path("attributes").path("version").asText()).isEqualTo("3");
+    assertThat(notice.path("productId").asText()).isEqualTo(product);
   }
 }

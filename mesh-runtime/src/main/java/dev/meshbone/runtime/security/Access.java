@@ -25,5 +25,9 @@ public enum Access {
   /** The domain that owns the subject {@code {subject}} (its {@code <domain>.} prefix). */
   SUBJECT_OWNER,
   /** The consumer domain {@code {consumer}}, or the domain that owns the product {@code {id}}. */
-  CONSUMER_OR_OWNER
+  CONSUMER_OR_OWNER,
+  /** The consumer domain {@code {consumer}} only. */
+  CONSUMER,
+  /** The domain that owns the product {@code {id}}, or the platform role (as itself or not). */
+  PRODUCT_OWNER_OR_PLATFORM
 }

@@ -217,6 +217,25 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
                   throw AccessRules.forbidden(domain, operation, "only domain " + owner + " may");
                 });
       }
+      case CONSUMER -> {
+        String domain = domain(actor, operation, false);
+        String consumer = text(vars.get("consumer"));
+        if (!domain.equals(consumer)) {
+          throw AccessRules.forbidden(domain, operation, "only domain " + consumer + " may");
+        }
+      }
+      case PRODUCT_OWNER_OR_PLATFORM -> {
+        if (!actor.platform()) {
+          String domain = domain(actor, operation, false);
+          ownerOfProduct(text(vars.get("id")))
+              .filter(owner -> !owner.equals(domain))
+              .ifPresent(
+                  owner -> {
+                    throw AccessRules.forbidden(
+                        domain, operation, "only domain " + owner + " or the platform may");
+                  });
+        }
+      }
       case CONSUMER_OR_OWNER -> {
         String domain = domain(actor, operation, false);
         String consumer = text(vars.get("consumer"));

@@ -1,5 +1,6 @@
 package dev.meshbone.runtime.security;
 
+import static dev.meshbone.runtime.security.Access.CONSUMER;
 import static dev.meshbone.runtime.security.Access.CONSUMER_OR_OWNER;
 import static dev.meshbone.runtime.security.Access.DOMAIN;
 import static dev.meshbone.runtime.security.Access.METRICS;
@@ -7,6 +8,7 @@ import static dev.meshbone.runtime.security.Access.NAMED_DOMAIN;
 import static dev.meshbone.runtime.security.Access.OPEN;
 import static dev.meshbone.runtime.security.Access.PLATFORM;
 import static dev.meshbone.runtime.security.Access.PRODUCT_OWNER;
+import static dev.meshbone.runtime.security.Access.PRODUCT_OWNER_OR_PLATFORM;
 import static dev.meshbone.runtime.security.Access.READ;
 import static dev.meshbone.runtime.security.Access.SUBJECT_OWNER;
 
@@ -69,6 +71,16 @@ public final class AccessRules {
               CONSUMER_OR_OWNER,
               "end the subscription of {consumer} to {id}"),
           rule(
+              "PUT",
+              "/products/{id}/subscriptions/{consumer}",
+              CONSUMER,
+              "declare the fields {consumer} reads of {id}"),
+          rule(
+              "POST",
+              "/products/{id}/impact",
+              PRODUCT_OWNER_OR_PLATFORM,
+              "check the impact of a contract change on {id}"),
+          rule(
               "POST",
               "/products/{id}/subscriptions/{consumer}/approval",
               PRODUCT_OWNER,
@@ -98,6 +110,7 @@ public final class AccessRules {
           rule("GET", "/internal/products", READ, "list products"),
           rule("GET", "/internal/domains", READ, "list domains"),
           rule("POST", "/internal/lineage/nodes", READ, "read lineage"),
+          rule("GET", "/internal/read-sets", READ, "read declared fields"),
           // mesh-registry: the Confluent-compatible schema registry API
           rule("GET", "/subjects", READ, "list subjects"),
           rule(

@@ -85,6 +85,19 @@ public final class CatalogProcessor
         notify(
             record, Notices.contractVersion(consumer, productId, c.decision(), record.timestamp()));
       }
+      // A version registered with overrideBreaks: each consumer whose declared fields it broke.
+      var broken = new java.util.TreeMap<String, List<dev.meshbone.events.FieldBreak>>();
+      for (var b : c.decision().getBreaks()) {
+        if (productId.equals(b.getProductId())) {
+          broken.computeIfAbsent(b.getConsumerDomain(), k -> new ArrayList<>()).add(b);
+        }
+      }
+      broken.forEach(
+          (consumer, breaks) ->
+              notify(
+                  record,
+                  Notices.breakingChange(
+                      consumer, productId, c.decision(), breaks, record.timestamp())));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.meshbone.events.AlertState;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.FieldBreak;
 import dev.meshbone.events.Notification;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.QualityAlert;
@@ -113,6 +114,49 @@ public final class Notices {
             + ") under "
             + decision.getSubject(),
         null,
+        attributes,
+        timestamp);
+  }
+
+  /**
+   * A contract version registered over the gate ({@code overrideBreaks}) that breaks fields the
+   * recipient declared it reads: which fields, and why each breaks.
+   */
+  public static Notification breakingChange(
+      String recipient,
+      String productId,
+      ContractDecision decision,
+      List<FieldBreak> breaks,
+      long timestamp) {
+    var attributes = new LinkedHashMap<String, String>();
+    attributes.put("productId", productId);
+    attributes.put("subject", decision.getSubject());
+    attributes.put("version", String.valueOf(decision.getVersion()));
+    attributes.put("schemaId", String.valueOf(decision.getSchemaId()));
+    attributes.put(
+        "brokenFields", breaks.stream().map(FieldBreak::getField).collect(Collectors.joining(",")));
+    return notification(
+        "breaking:"
+            + decision.getSubject()
+            + ":"
+            + decision.getVersion()
+            + ":"
+            + productId
+            + ":"
+            + recipient,
+        recipient,
+        NotificationType.CONTRACT_BREAKING_CHANGE,
+        productId,
+        "version "
+            + decision.getVersion()
+            + " of the contract of "
+            + productId
+            + " breaks fields you read: "
+            + breaks.stream().map(FieldBreak::getField).collect(Collectors.joining(", "))
+            + " (registered by its owner with an override)",
+        breaks.stream()
+            .map(b -> b.getField() + ": " + b.getKind() + ": " + b.getReason())
+            .collect(Collectors.joining("; ")),
         attributes,
         timestamp);
   }

@@ -6,6 +6,7 @@ import dev.meshbone.registry.products.query.SearchFilter;
 import dev.meshbone.registry.products.view.Dto.DomainList;
 import dev.meshbone.registry.products.view.Dto.NodeInfos;
 import dev.meshbone.registry.products.view.Dto.NodeRequest;
+import dev.meshbone.registry.products.view.Dto.ReadSetList;
 import dev.meshbone.registry.products.view.Dto.SummaryList;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
@@ -18,8 +19,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
 /**
- * What registry instances ask each other: this instance's part of a list, of the domain counts, and
- * of a lineage level. Read-only; only this instance's active partitions answer.
+ * What registry instances ask each other: this instance's part of a list, of the domain counts, of
+ * a lineage level, and of a subject's declared read sets. Read-only; only this instance's active
+ * partitions answer.
  */
 @Controller("/internal")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -65,6 +67,15 @@ public class InternalController {
   @Get("/domains")
   public DomainList domains() {
     return new DomainList(queries.domains());
+  }
+
+  /** This instance's declared read sets of the APPROVED consumers of the subject's products. */
+  @Get("/read-sets")
+  public ReadSetList readSets(@Nullable @QueryValue String subject) {
+    if (subject == null || subject.isBlank()) {
+      throw ApiException.badRequest("INVALID_REQUEST", "give the subject");
+    }
+    return new ReadSetList(queries.readSets(dev.meshbone.contracts.Subjects.canonical(subject)));
   }
 
   @Post("/lineage/nodes")

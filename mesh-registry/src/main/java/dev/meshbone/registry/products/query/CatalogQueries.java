@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products.query;
 
+import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DataProductEvent;
@@ -20,6 +21,7 @@ import dev.meshbone.registry.products.view.Dto.NodeInfo;
 import dev.meshbone.registry.products.view.Dto.NotificationDto;
 import dev.meshbone.registry.products.view.Dto.ProductDetail;
 import dev.meshbone.registry.products.view.Dto.ProductSummary;
+import dev.meshbone.registry.products.view.Dto.ReadSetDto;
 import dev.meshbone.registry.products.view.Dto.StatsDto;
 import dev.meshbone.registry.products.view.Dto.SubscriberList;
 import dev.meshbone.registry.products.view.Dto.TopicsDto;
@@ -239,6 +241,36 @@ public class CatalogQueries {
       return List.of();
     }
     return recent.newestFirst().stream().limit(limit).map(Views::notification).toList();
+  }
+
+  /**
+   * The declared read sets of the APPROVED consumers of this instance's products whose contract is
+   * under {@code subject} (canonical), by product then consumer. A scan of the local products: a
+   * registration is rare, and the scan needs no index kept in step with the subscriptions.
+   */
+  public List<ReadSetDto> readSets(String subject) {
+    List<ReadSetDto> found = new ArrayList<>();
+    for (int partition :
+        stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
+      ReadOnlyKeyValueStore<String, DataProductEvent> store =
+          stores.partition(CatalogStores.PRODUCTS_STORE, partition);
+      try (KeyValueIterator<String, DataProductEvent> it = store.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, DataProductEvent> kv = it.next();
+          if (kv.value == null
+              || !subject.equals(
+                  Subjects.canonical(ProductState.contractSubject(kv.key, kv.value)))) {
+            continue;
+          }
+          for (Subscription s : subscriptions(partition, kv.key).all()) {
+            if (s.getState() == SubscriptionState.APPROVED && !s.getFields().isEmpty()) {
+              found.add(new ReadSetDto(kv.key, s.getConsumerDomain(), List.copyOf(s.getFields())));
+            }
+          }
+        }
+      }
+    }
+    return found;
   }
 
   /** The subscription of one consumer, or null. */

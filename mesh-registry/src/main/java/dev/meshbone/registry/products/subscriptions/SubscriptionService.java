@@ -14,6 +14,7 @@ import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,9 +61,19 @@ public class SubscriptionService {
     return productId + "|" + consumer;
   }
 
-  /** A consumer domain subscribes; asking again while requested or approved changes nothing. */
+  /**
+   * A consumer domain subscribes; asking again while requested or approved changes nothing but the
+   * declared fields, when given.
+   *
+   * @param fields the declared read set (checked by {@link FieldDeclarations}), or null for none
+   */
   public Result subscribe(
-      int partition, ProductId product, String consumer, String purpose, String principal) {
+      int partition,
+      ProductId product,
+      String consumer,
+      String purpose,
+      String principal,
+      List<String> fields) {
     String productId = product.toString();
     DataProductEvent p = queries.requireProduct(partition, productId);
     if (p.getStatus() == LifecycleStatus.RETIRED) {
@@ -74,6 +85,9 @@ public class SubscriptionService {
       if (current != null
           && (current.getState() == SubscriptionState.APPROVED
               || current.getState() == SubscriptionState.REQUESTED)) {
+        if (fields != null && !fields.equals(current.getFields())) {
+          return new Result(withFields(partition, current, fields), false);
+        }
         return new Result(current, false);
       }
       boolean auto =
@@ -91,10 +105,52 @@ public class SubscriptionService {
               .setRequestedAt(now)
               .setUpdatedAt(now)
               .setDecidedBy(auto ? "policy:AUTO_APPROVE" : null)
+              .setFields(fields == null ? List.of() : fields)
               .build();
       write(partition, sub);
       return new Result(sub, true);
     }
+  }
+
+  /**
+   * The consumer replaces its declared read set ({@code PUT .../subscriptions/{consumer}}); an
+   * empty list clears it. Only a REQUESTED or APPROVED subscription has one.
+   *
+   * @param fields checked by {@link FieldDeclarations}
+   */
+  public Result declare(int partition, ProductId product, String consumer, List<String> fields) {
+    String productId = product.toString();
+    queries.requireProduct(partition, productId);
+    synchronized (lock(productId, consumer)) {
+      Subscription current = queries.subscription(partition, productId, consumer);
+      if (current == null) {
+        throw ApiException.notFound(
+            "SUBSCRIPTION_NOT_FOUND", consumer + " has no subscription to " + productId);
+      }
+      if (current.getState() != SubscriptionState.APPROVED
+          && current.getState() != SubscriptionState.REQUESTED) {
+        throw ApiException.conflict(
+            "SUBSCRIPTION_CONFLICT",
+            "the subscription of "
+                + consumer
+                + " to "
+                + productId
+                + " is "
+                + current.getState()
+                + "; subscribe again to declare fields");
+      }
+      if (fields.equals(current.getFields())) {
+        return new Result(current, false);
+      }
+      return new Result(withFields(partition, current, fields), true);
+    }
+  }
+
+  private Subscription withFields(int partition, Subscription current, List<String> fields) {
+    Subscription sub =
+        Subscription.newBuilder(current).setFields(fields).setUpdatedAt(next(current)).build();
+    write(partition, sub);
+    return sub;
   }
 
   /**

@@ -159,7 +159,8 @@ public final class Dto {
       @Nullable String principal,
       @Nullable String requestedAt,
       @Nullable String updatedAt,
-      @Nullable String decidedBy) {}
+      @Nullable String decidedBy,
+      List<String> fields) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -281,7 +282,41 @@ public final class Dto {
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  public record SubscribeRequest(@Nullable String purpose, @Nullable String principal) {}
+  public record SubscribeRequest(
+      @Nullable String purpose,
+      @Nullable String principal,
+      @Nullable List<String> fields,
+      @Nullable String readerSchema) {}
+
+  /**
+   * A consumer's read set: {@code fields} (dot paths of the product's contract) or a {@code
+   * readerSchema} (Avro schema JSON) whose fields are taken; not both.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReadSetRequest(@Nullable List<String> fields, @Nullable String readerSchema) {}
+
+  /** A declared field of an APPROVED consumer that a candidate schema would break. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record BreakDto(String consumer, String field, String kind, String reason) {}
+
+  /**
+   * What a candidate contract would do: the subject's compatibility verdict, the declared fields it
+   * breaks, the APPROVED consumers it does not touch, and those that declared nothing.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ImpactAnswer(
+      String productId,
+      String subject,
+      String compatibilityLevel,
+      @Nullable Integer againstVersion,
+      boolean compatible,
+      List<String> messages,
+      List<BreakDto> breaks,
+      List<String> unaffected,
+      List<String> undeclared) {}
 
   // Between instances.
 
@@ -306,4 +341,13 @@ public final class Dto {
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record NodeInfos(List<NodeInfo> nodes) {}
+
+  /** The declared fields of one APPROVED consumer of one product. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReadSetDto(String productId, String consumerDomain, List<String> fields) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReadSetList(List<ReadSetDto> readSets) {}
 }

@@ -144,7 +144,8 @@ public final class Views {
         s.getPrincipal(),
         time(s.getRequestedAt()),
         time(s.getUpdatedAt()),
-        s.getDecidedBy());
+        s.getDecidedBy(),
+        List.copyOf(s.getFields()));
   }
 
   public static NotificationDto notification(Notification n) {
