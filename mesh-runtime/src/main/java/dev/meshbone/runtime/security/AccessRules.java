@@ -78,6 +78,22 @@ public final class AccessRules {
               "/products/{id}/subscriptions/{consumer}/rejection",
               PRODUCT_OWNER,
               "reject subscriptions to {id}"),
+          // mesh-registry: product issues; who may change or comment on an issue (its owner,
+          // its reporter) is decided with the issue, in stream order
+          rule("POST", "/products/{id}/issues", DOMAIN, "report an issue on {id}"),
+          rule("GET", "/products/{id}/issues", READ, "read the issues of {id}"),
+          rule("GET", "/products/{id}/issues/{issueId}", READ, "read issue {issueId} of {id}"),
+          rule(
+              "POST",
+              "/products/{id}/issues/{issueId}/state",
+              DOMAIN,
+              "change the state of issue {issueId} of {id}"),
+          rule(
+              "POST",
+              "/products/{id}/issues/{issueId}/comments",
+              DOMAIN,
+              "comment on issue {issueId} of {id}"),
+          rule("GET", "/domains/{domain}/issues", READ, "read the issues of domain {domain}"),
           rule("GET", "/domains", READ, "list domains"),
           rule("GET", "/domains/{domain}/products", READ, "list the products of {domain}"),
           rule(
@@ -97,6 +113,7 @@ public final class AccessRules {
           // mesh-registry: what instances ask each other, on behalf of their caller
           rule("GET", "/internal/products", READ, "list products"),
           rule("GET", "/internal/domains", READ, "list domains"),
+          rule("GET", "/internal/issues", READ, "list issues"),
           rule("POST", "/internal/lineage/nodes", READ, "read lineage"),
           // mesh-registry: the Confluent-compatible schema registry API
           rule("GET", "/subjects", READ, "list subjects"),

@@ -3,9 +3,12 @@ package dev.meshbone.registry.products.catalog;
 import dev.meshbone.events.AccessGrant;
 import dev.meshbone.events.AccessOperation;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.IssueDecision;
+import dev.meshbone.events.IssueRequest;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.ProductHealth;
+import dev.meshbone.events.ProductIssue;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
@@ -13,6 +16,7 @@ import dev.meshbone.registry.products.catalog.CatalogUpdate.AlertChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.ContractAdded;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.DownstreamChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.HealthChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.IssueRequested;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.ProductChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.StatsChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.SubscriptionChanged;
@@ -45,6 +49,7 @@ public final class CatalogProcessor
   private KeyValueStore<String, ProductStats> stats;
   private KeyValueStore<String, ProductSubscriptions> subscriptions;
   private KeyValueStore<String, List<String>> downstream;
+  private KeyValueStore<String, ProductIssue> issues;
 
   @Override
   public void init(ProcessorContext<String, CatalogOutput> context) {
@@ -54,6 +59,7 @@ public final class CatalogProcessor
     this.stats = context.getStateStore(CatalogStores.STATS_STORE);
     this.subscriptions = context.getStateStore(CatalogStores.SUBSCRIPTIONS_STORE);
     this.downstream = context.getStateStore(CatalogStores.DOWNSTREAM_STORE);
+    this.issues = context.getStateStore(CatalogStores.ISSUES_STORE);
   }
 
   @Override
@@ -80,6 +86,8 @@ public final class CatalogProcessor
           notify(record, Notices.qualityAlert(consumer, a.alert(), record.timestamp()));
         }
       }
+    } else if (update instanceof IssueRequested i) {
+      onIssue(record, productId, i.request());
     } else if (update instanceof ContractAdded c) {
       for (String consumer : approvedConsumers(productId)) {
         notify(
@@ -171,6 +179,27 @@ public final class CatalogProcessor
         || is == SubscriptionState.REJECTED
         || is == SubscriptionState.REVOKED) {
       notify(record, Notices.subscription(consumer, productId, after, ts));
+    }
+  }
+
+  /**
+   * Decides an issue request in stream order against the product and the issue as they stand, keeps
+   * the issue, and emits the decision (which answers the API call waiting for it) and the notices.
+   */
+  private void onIssue(Record<String, CatalogUpdate> record, String productId, IssueRequest r) {
+    if (r == null || r.getIssueId() == null || !productId.equals(r.getProductId())) {
+      LOG.warn("skipping an issue request that does not name product {}: {}", productId, r);
+      return;
+    }
+    String key = CatalogStores.issueKey(productId, r.getIssueId());
+    IssueDecision decision =
+        IssueDecider.decide(r, products.get(productId), issues.get(key), record.timestamp());
+    if (decision.getAccepted()) {
+      issues.put(key, decision.getIssue());
+    }
+    context.forward(record.withKey(productId).withValue(new CatalogOutput.IssueDecided(decision)));
+    for (var n : IssueNotices.of(decision, approvedConsumers(productId))) {
+      notify(record, n);
     }
   }
 
