@@ -42,7 +42,7 @@ class RegistryTwoInstancesIT {
   private final String domain = KafkaBroker.unique("twins");
   private final List<String> products = new ArrayList<>();
   private final String consumer = KafkaBroker.unique("twin-reader");
-  // Product issues (RegistryIssues*): an owner, a reporter, an APPROVED subscriber, a third domain.
+  // Product issues: an owner, a reporter, an APPROVED subscriber, a third domain.
   private static final String PASSWORD = "issues-pw";
   private final String owner = KafkaBroker.unique("owner");
   private final String reporter = KafkaBroker.unique("reporter");
