@@ -186,6 +186,15 @@ class HttpAccessIT {
     rows.add(
         reg("GET", "/domains/{domain}/issues", "/domains/" + a + "/issues", null, "U U A A A A"));
     rows.add(reg("GET", "/internal/issues", "/internal/issues?domain=" + a, null, "U U A A A A"));
+    rows.add(
+        reg("GET", "/products/{id}/history", "/products/" + p + "/history", null, "U U A A A A"));
+    rows.add(
+        reg(
+            "GET",
+            "/internal/history/products",
+            "/internal/history/products?asOf=2026-01-01T00:00:00Z",
+            null,
+            "U U A A A A"));
     rows.add(reg("GET", "/domains", "/domains", null, "U U A A A A"));
     rows.add(reg("GET", "/console", "/console", null, "U U A A A A"));
     rows.add(reg("GET", "/console/me", "/console/me", null, "U U A A A A"));

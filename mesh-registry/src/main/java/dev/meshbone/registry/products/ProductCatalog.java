@@ -4,6 +4,7 @@ import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.Notification;
+import dev.meshbone.events.ProductChange;
 import dev.meshbone.events.ProductIssue;
 import dev.meshbone.registry.products.catalog.CatalogOutput;
 import dev.meshbone.registry.products.catalog.CatalogProcessor;
@@ -84,6 +85,7 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.SUBJECT_VERSIONS_STORE, Serdes.Integer());
     addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
     addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
+    addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -220,7 +222,8 @@ public final class ProductCatalog {
                 CatalogStores.STATS_STORE,
                 CatalogStores.SUBSCRIPTIONS_STORE,
                 CatalogStores.DOWNSTREAM_STORE,
-                CatalogStores.ISSUES_STORE)
+                CatalogStores.ISSUES_STORE,
+                CatalogStores.HISTORY_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))

@@ -49,11 +49,13 @@ class RegistryTwoInstancesIT {
   private final String subscriber = KafkaBroker.unique("subscriber");
   private final String third = KafkaBroker.unique("third");
   private final String product = owner + ".batch-releases";
+  private KafkaBroker broker;
   private TestRegistry a;
   private TestRegistry b;
 
   @BeforeAll
   void start(KafkaBroker broker) throws Exception {
+    this.broker = broker;
     String applicationId = KafkaBroker.unique("registry-twins");
     var users = Files.createTempFile("twin-users", ".properties");
     Files.writeString(
@@ -453,5 +455,79 @@ class RegistryTwoInstancesIT {
     var refused =
         a.send("POST", issues, PROBLEM, "Authorization", TestRegistry.basic(third, "wrong-pw"));
     assertThat(refused.status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldListAProductsHistoryAndAnswerAsOfAnInstant() throws Exception {
+    String id = owner + ".history";
+    var d1 = descriptor("History v1").build();
+    var d2 = descriptor("History v2").build();
+    try (var producer = new TestRegistry.Producer(broker)) {
+      producer.send(topics.products, id, created(id, d1));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> as(third, "GET", "/products/" + id, null).status() == 200);
+      Thread.sleep(20); // the changes below must be later than this instant, to the millisecond
+      java.time.Instant between = java.time.Instant.now();
+      Thread.sleep(20);
+      producer.send(
+          topics.products,
+          id,
+          Events.event(
+              id,
+              dev.meshbone.events.ChangeType.UPDATED,
+              dev.meshbone.events.LifecycleStatus.ACTIVE,
+              2,
+              d2));
+      producer.send(
+          topics.products,
+          id,
+          Events.deprecated(id, 3, d2, java.time.Instant.parse("2027-03-01T00:00:00Z")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  as(third, "GET", "/products/" + id + "/history", null)
+                          .json()
+                          .path("changes")
+                          .size()
+                      == 3);
+
+      JsonNode history = as(third, "GET", "/products/" + id + "/history", null).json();
+      assertThat(history.path("changes").findValuesAsText("kind"))
+          .containsExactly("LIFECYCLE", "DESCRIPTOR", "LIFECYCLE");
+      JsonNode rename = history.path("changes").get(1).path("changes").get(0);
+      assertThat(rename.path("field").asText()).isEqualTo("descriptor.name");
+      assertThat(rename.path("before").asText()).isEqualTo("History v1");
+      assertThat(rename.path("after").asText()).isEqualTo("History v2");
+      assertThat(history.path("changes").get(1).path("actor").asText()).isEqualTo(owner);
+      assertThat(history.path("changes").get(1).path("topic").asText())
+          .isEqualTo(topics.products.name());
+      var page = as(third, "GET", "/products/" + id + "/history?limit=2", null).json();
+      assertThat(page.path("changes").size()).isEqualTo(2);
+      assertThat(page.path("nextAfter").asLong()).isEqualTo(2);
+
+      JsonNode then = as(third, "GET", "/products/" + id + "?asOf=" + between, null).json();
+      assertThat(then.path("descriptor").path("name").asText()).isEqualTo("History v1");
+      assertThat(then.path("lifecycle").path("status").asText()).isEqualTo("ACTIVE");
+      JsonNode now = as(third, "GET", "/products/" + id + "?asOf=2100-01-01", null).json();
+      assertThat(now.path("lifecycle").path("status").asText()).isEqualTo("DEPRECATED");
+      assertError(
+          as(third, "GET", "/products/" + id + "?asOf=2000-01-01", null), 404, "PRODUCT_NOT_FOUND");
+      assertError(
+          as(third, "GET", "/products/" + id + "?asOf=yesterday", null), 400, "INVALID_REQUEST");
+      JsonNode catalogue =
+          as(third, "GET", "/products?asOf=" + between + "&domain=" + owner, null).json();
+      assertThat(catalogue.path("items").findValuesAsText("id")).contains(id, product);
+      assertThat(
+              StreamSupport.stream(catalogue.path("items").spliterator(), false)
+                  .filter(p -> p.path("id").asText().equals(id))
+                  .findFirst()
+                  .orElseThrow()
+                  .path("descriptor")
+                  .path("name")
+                  .asText())
+          .isEqualTo("History v1");
+    }
   }
 }

@@ -114,6 +114,7 @@ public final class AccessRules {
           rule("GET", "/internal/products", READ, "list products"),
           rule("GET", "/internal/domains", READ, "list domains"),
           rule("GET", "/internal/issues", READ, "list issues"),
+          rule("GET", "/internal/history/products", READ, "list products as they were"),
           rule("POST", "/internal/lineage/nodes", READ, "read lineage"),
           // mesh-registry: the Confluent-compatible schema registry API
           rule("GET", "/subjects", READ, "list subjects"),
@@ -176,7 +177,8 @@ public final class AccessRules {
           rule("GET", "/mode", READ, "read the mode"),
           // quality-monitor (its GET /products and /products/{id} share the registry's rows)
           rule("GET", "/", READ, "open the quality dashboard"),
-          rule("GET", "/products/{id}/history", READ, "read the health history of {id}"),
+          // (mesh-registry answers it too: every change to the product)
+          rule("GET", "/products/{id}/history", READ, "read the history of {id}"),
           rule("GET", "/summary", READ, "read the health summary"),
           rule("GET", "/stream", READ, "follow health changes"));
 

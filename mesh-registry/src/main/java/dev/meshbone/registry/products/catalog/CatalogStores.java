@@ -38,6 +38,12 @@ public final class CatalogStores {
    */
   public static final String ISSUES_STORE = "product-issues";
 
+  /**
+   * {@code <productId>|<seq>} → a {@code ProductChange}: every change to the product, numbered in
+   * the order the catalog processor saw it (see {@link ProductHistory}).
+   */
+  public static final String HISTORY_STORE = "product-history";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
@@ -49,7 +55,8 @@ public final class CatalogStores {
           STATS_STORE,
           SUBSCRIPTIONS_STORE,
           DOWNSTREAM_STORE,
-          ISSUES_STORE);
+          ISSUES_STORE,
+          HISTORY_STORE);
 
   /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
   public static String issueKey(String productId, String issueId) {
