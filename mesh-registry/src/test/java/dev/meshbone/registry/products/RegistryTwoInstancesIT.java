@@ -4,17 +4,9 @@ import static dev.meshbone.registry.products.Events.created;
 import static dev.meshbone.registry.products.Events.descriptor;
 import static dev.meshbone.registry.products.RegistryReadApiIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshbone.client.MeshClient;
-import dev.meshbone.client.MeshClientSettings;
-import dev.meshbone.client.MeshIssue;
-import dev.meshbone.client.MeshRequestException;
-import dev.meshbone.events.IssueKind;
-import dev.meshbone.events.IssueSeverity;
-import dev.meshbone.events.IssueState;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.routing.InstanceAddress;
@@ -428,44 +420,6 @@ class RegistryTwoInstancesIT {
                       "PRODUCT_ISSUE_UPDATED", "PRODUCT_ISSUE_UPDATED", "PRODUCT_ISSUE_UPDATED");
               assertThat(notificationTypes(third)).isEmpty();
             });
-
-    // The same through the SDK (its HTTP client, with the domain's credentials).
-    try (var reporterSdk = sdk(reporter);
-        var ownerSdk = sdk(owner)) {
-      MeshIssue asked =
-          reporterSdk.reportIssue(
-              product, IssueKind.IMPROVEMENT, IssueSeverity.LOW, "More fields", "the cold room");
-      assertThat(asked.state()).isEqualTo(IssueState.OPEN);
-      assertThat(asked.ownerDomain()).isEqualTo(owner);
-      assertThat(
-              ownerSdk
-                  .changeIssueState(product, asked.issueId(), IssueState.ACKNOWLEDGED, "planned")
-                  .state())
-          .isEqualTo(IssueState.ACKNOWLEDGED);
-      reporterSdk.commentOnIssue(product, asked.issueId(), "thanks");
-      assertThat(ownerSdk.issue(product, asked.issueId()).thread())
-          .extracting(MeshIssue.Entry::action)
-          .containsExactly("OPEN", "CHANGE_STATE", "COMMENT");
-      assertThat(ownerSdk.issues(product, IssueState.ACKNOWLEDGED))
-          .extracting(MeshIssue::issueId)
-          .containsExactly(asked.issueId());
-      assertThatThrownBy(
-              () ->
-                  reporterSdk.changeIssueState(product, asked.issueId(), IssueState.RESOLVED, null))
-          .isInstanceOfSatisfying(
-              MeshRequestException.class, e -> assertThat(e.status()).isEqualTo(403));
-    }
-  }
-
-  private MeshClient sdk(String domain) {
-    return MeshClient.create(
-        MeshClientSettings.builder()
-            .domain(domain)
-            .bootstrapServers(broker.bootstrapServers())
-            .registryUrl(a.url(""))
-            .registry("basic.auth.credentials.source", "USER_INFO")
-            .registry("basic.auth.user.info", domain + ":" + PASSWORD)
-            .build());
   }
 
   @Test
