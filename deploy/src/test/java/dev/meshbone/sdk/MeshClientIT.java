@@ -11,6 +11,7 @@ import dev.meshbone.client.Contract;
 import dev.meshbone.client.ContractRefusedException;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClient;
+import dev.meshbone.client.MeshIssue;
 import dev.meshbone.client.MeshNotification;
 import dev.meshbone.client.MeshRequestException;
 import dev.meshbone.client.ProductChangeRefusedException;
@@ -22,6 +23,9 @@ import dev.meshbone.client.RegisteredContract;
 import dev.meshbone.client.Slos;
 import dev.meshbone.client.UnknownProductException;
 import dev.meshbone.events.HealthState;
+import dev.meshbone.events.IssueKind;
+import dev.meshbone.events.IssueSeverity;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.SubscriptionPolicy;
@@ -262,6 +266,36 @@ class MeshClientIT {
       assertThatThrownBy(() -> supply.declare(product("alerted").build()))
           .isInstanceOfSatisfying(
               MeshRequestException.class, e -> assertThat(e.code()).isEqualTo("PRODUCT_RETIRED"));
+    }
+  }
+
+  @Test
+  void shouldReportAnIssueThatTheOwnerAnswers() {
+    try (MeshClient owner = mesh.client(producer);
+        MeshClient reader = mesh.client(consumer)) {
+      owner.declare(product("answered").build());
+      String id = producer + ".answered";
+
+      MeshIssue asked =
+          reader.reportIssue(
+              id, IssueKind.PROBLEM, IssueSeverity.HIGH, "Missing doses", "dose is null");
+      MeshIssue acked =
+          owner.changeIssueState("answered", asked.issueId(), IssueState.ACKNOWLEDGED, "on it");
+      reader.commentOnIssue(id, asked.issueId(), "thanks");
+
+      assertThat(asked.state()).isEqualTo(IssueState.OPEN);
+      assertThat(asked.reporterDomain()).isEqualTo(consumer);
+      assertThat(acked.state()).isEqualTo(IssueState.ACKNOWLEDGED);
+      assertThat(owner.issue("answered", asked.issueId()).thread())
+          .extracting(MeshIssue.Entry::action)
+          .containsExactly("OPEN", "CHANGE_STATE", "COMMENT");
+      assertThat(owner.issues("answered", IssueState.ACKNOWLEDGED))
+          .extracting(MeshIssue::issueId)
+          .containsExactly(asked.issueId());
+      assertThatThrownBy(
+              () -> reader.changeIssueState(id, asked.issueId(), IssueState.RESOLVED, null))
+          .isInstanceOfSatisfying(
+              MeshRequestException.class, e -> assertThat(e.status()).isEqualTo(403));
     }
   }
 

@@ -168,6 +168,44 @@ class HttpAccessIT {
             "/products/" + p + "/subscriptions/" + beta + "/rejection",
             null,
             "U U F A F A"));
+    // product issues: any domain opens one, and may try to move or comment on one (who may is
+    // decided with the issue; these malformed bodies stop before that)
+    String issues = "/products/" + p + "/issues";
+    rows.add(reg("POST", "/products/{id}/issues", issues, "{", "U U A A F A"));
+    rows.add(reg("GET", "/products/{id}/issues", issues, null, "U U A A A A"));
+    rows.add(
+        reg(
+            "GET",
+            "/products/{id}/issues/{issueId}",
+            issues + "/000000000000",
+            null,
+            "U U A A A A"));
+    rows.add(
+        reg(
+            "POST",
+            "/products/{id}/issues/{issueId}/state",
+            issues + "/000000000000/state",
+            "{",
+            "U U A A F A"));
+    rows.add(
+        reg(
+            "POST",
+            "/products/{id}/issues/{issueId}/comments",
+            issues + "/000000000000/comments",
+            "{",
+            "U U A A F A"));
+    rows.add(
+        reg("GET", "/domains/{domain}/issues", "/domains/" + a + "/issues", null, "U U A A A A"));
+    rows.add(reg("GET", "/internal/issues", "/internal/issues?domain=" + a, null, "U U A A A A"));
+    rows.add(
+        reg("GET", "/products/{id}/history", "/products/" + p + "/history", null, "U U A A A A"));
+    rows.add(
+        reg(
+            "GET",
+            "/internal/history/products",
+            "/internal/history/products?asOf=2026-01-01T00:00:00Z",
+            null,
+            "U U A A A A"));
     rows.add(reg("GET", "/domains", "/domains", null, "U U A A A A"));
     rows.add(reg("GET", "/console", "/console", null, "U U A A A A"));
     rows.add(reg("GET", "/console/me", "/console/me", null, "U U A A A A"));

@@ -7,6 +7,9 @@ import dev.meshbone.client.internal.ProductRegistry;
 import dev.meshbone.client.internal.RecordPublisher;
 import dev.meshbone.client.internal.RegistryHttp;
 import dev.meshbone.client.internal.SseNotificationStream;
+import dev.meshbone.events.IssueKind;
+import dev.meshbone.events.IssueSeverity;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.serde.AvroSerdeConfig;
 import dev.meshbone.serde.KafkaAvroDeserializer;
 import dev.meshbone.serde.RestSchemaRegistryClient;
@@ -314,6 +317,61 @@ public final class MeshClient implements AutoCloseable {
   /** Rejects {@code consumerDomain}'s request to subscribe to one of this domain's products. */
   public ProductSubscription rejectSubscription(String product, String consumerDomain) {
     return registry.decide(own(product), Names.requireDomain(consumerDomain), false);
+  }
+
+  // Issues.
+
+  /**
+   * Reports a problem or an improvement on a product (any domain's, this domain's own included).
+   * Blocks until the registry has decided it, in order with every other change to the product's
+   * issues; its owner is notified, and for a HIGH or CRITICAL problem its APPROVED subscribers too.
+   *
+   * @return the issue, OPEN
+   * @throws UnknownProductException the product is not in the registry
+   * @throws MeshRequestException the request was refused (400: a missing field)
+   */
+  public MeshIssue reportIssue(
+      String productId, IssueKind kind, IssueSeverity severity, String title, String description) {
+    return registry.reportIssue(
+        id(productId),
+        Objects.requireNonNull(kind, "kind"),
+        Objects.requireNonNull(severity, "severity"),
+        title,
+        description);
+  }
+
+  /**
+   * Moves an issue on: the product's owner acknowledges an OPEN issue, then resolves it (RESOLVED)
+   * or declines it (WONT_FIX); the reporter (or the owner) may reopen a RESOLVED one (OPEN). The
+   * other party is notified. Blocks until the registry has decided it.
+   *
+   * @param comment optional, kept in the issue's thread
+   * @throws MeshRequestException 403: this domain may not; 409: the state machine does not allow
+   *     the move; 404: no such issue
+   */
+  public MeshIssue changeIssueState(
+      String productId, String issueId, IssueState state, String comment) {
+    return registry.changeIssueState(
+        id(productId), issueId, Objects.requireNonNull(state, "state"), comment);
+  }
+
+  /** Comments on an issue, as its reporter or the product's owner; the other party is notified. */
+  public MeshIssue commentOnIssue(String productId, String issueId, String text) {
+    return registry.commentOnIssue(id(productId), issueId, text);
+  }
+
+  /** One issue with its whole thread. */
+  public MeshIssue issue(String productId, String issueId) {
+    return registry.issue(id(productId), issueId);
+  }
+
+  /**
+   * A product's issues, oldest first, without their threads.
+   *
+   * @param state only those in this state, or null for all
+   */
+  public List<MeshIssue> issues(String productId, IssueState state) {
+    return registry.issues(id(productId), state);
   }
 
   /**

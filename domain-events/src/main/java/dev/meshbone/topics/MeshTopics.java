@@ -6,6 +6,8 @@ import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.IssueDecision;
+import dev.meshbone.events.IssueRequest;
 import dev.meshbone.events.Notification;
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductStats;
@@ -43,6 +45,9 @@ public final class MeshTopics {
 
   private static final Duration WEEK = Duration.ofDays(7);
 
+  /** {@code retention.ms=-1}: no time limit. */
+  private static final Duration FOREVER = Duration.ofMillis(-1);
+
   public final TopicSpec<String, ContractProposal> contractProposals;
   public final TopicSpec<String, ContractEntry> contracts;
   public final TopicSpec<String, ContractDecision> contractDecisions;
@@ -55,6 +60,16 @@ public final class MeshTopics {
   public final TopicSpec<String, QualityAlert> qualityAlerts;
   public final TopicSpec<String, Notification> notifications;
   public final TopicSpec<String, ContractViolation> violations;
+
+  /** What domains ask about product issues (open, change state, comment), keyed by product id. */
+  public final TopicSpec<String, IssueRequest> issueRequests;
+
+  /**
+   * Each decided issue request with the issue as it then stands, keyed by product id: the issues'
+   * history. Kept forever by default ({@code retention.ms=-1}); an operator bounds it with the
+   * topic's {@code retention.ms}.
+   */
+  public final TopicSpec<String, IssueDecision> issues;
 
   private final List<TopicSpec<?, ?>> all;
 
@@ -76,6 +91,8 @@ public final class MeshTopics {
         delete("mesh.notifications", partitions, false, Duration.ofDays(30), Notification.class);
     violations =
         delete("mesh.violations", partitions, false, Duration.ofDays(30), ContractViolation.class);
+    issueRequests = delete("mesh.issues.requests", partitions, false, WEEK, IssueRequest.class);
+    issues = delete("mesh.issues", partitions, false, FOREVER, IssueDecision.class);
     all =
         List.of(
             contractProposals,
@@ -89,7 +106,9 @@ public final class MeshTopics {
             qualityStatus,
             qualityAlerts,
             notifications,
-            violations);
+            violations,
+            issueRequests,
+            issues);
   }
 
   private static String declared(String name) {

@@ -26,7 +26,17 @@ class MeshTopicsTest {
             "mesh.quality.status",
             "mesh.quality.alerts",
             "mesh.notifications",
-            "mesh.violations");
+            "mesh.violations",
+            "mesh.issues.requests",
+            "mesh.issues");
+  }
+
+  @Test
+  void shouldKeepTheIssueHistoryWithoutATimeLimit() {
+    assertThat(topics.issues.configs())
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", "-1");
+    assertThat(topics.issueRequests.partitions()).isEqualTo(topics.products.partitions());
   }
 
   @Test
@@ -68,7 +78,9 @@ class MeshTopicsTest {
                 wide.qualityStatus.partitions(),
                 wide.productStats.partitions(),
                 wide.quality.partitions(),
-                wide.subscriptions.partitions()))
+                wide.subscriptions.partitions(),
+                wide.issueRequests.partitions(),
+                wide.issues.partitions()))
         .containsOnly(wide.products.partitions());
   }
 }

@@ -2,6 +2,7 @@ package dev.meshbone.cli;
 
 import dev.meshbone.cli.commands.ConfigCommands;
 import dev.meshbone.cli.commands.ContractCommands;
+import dev.meshbone.cli.commands.IssueCommands;
 import dev.meshbone.cli.commands.OperationCommands;
 import dev.meshbone.cli.commands.ProductCommands;
 import dev.meshbone.cli.commands.SubscriptionCommands;
@@ -42,6 +43,7 @@ import picocli.CommandLine.ScopeType;
       SubscriptionCommands.Subscribe.class,
       SubscriptionCommands.Subscriptions.class,
       SubscriptionCommands.Subscription.class,
+      IssueCommands.class,
       OperationCommands.Notifications.class,
       OperationCommands.Health.class,
       OperationCommands.Stats.class,

@@ -383,6 +383,53 @@ class MeshCliIT {
   }
 
   @Test
+  @Order(7)
+  void shouldOpenAnswerAndListIssues() throws IOException {
+    failsWith(
+        mesh.mesh(
+            "issues",
+            "open",
+            enrollments,
+            "--severity",
+            "LOW",
+            "--title",
+            "t",
+            "--description",
+            "d"),
+        2,
+        "--as");
+    JsonNode opened =
+        json(
+            mesh.mesh(
+                "issues",
+                "open",
+                enrollments,
+                "--severity",
+                "HIGH",
+                "--title",
+                "Missing sites",
+                "--description",
+                "site is null",
+                "--as",
+                safety,
+                "-o",
+                "json"));
+    String id = opened.get("issueId").asText();
+    Mesh.Run acked =
+        mesh.mesh("issues", "state", enrollments, id, "ACKNOWLEDGED", "--comment", "on it");
+    Mesh.Run list = mesh.mesh("issues", "list", enrollments, "--state", "ACKNOWLEDGED");
+    Mesh.Run show = mesh.mesh("issues", "show", enrollments, id);
+    Mesh.Run ofDomain = mesh.mesh("issues", "domain", safety);
+
+    assertThat(opened.get("state").asText()).isEqualTo("OPEN");
+    assertThat(acked.out()).contains("ACKNOWLEDGED").contains(id);
+    assertThat(list.out()).contains(id).contains("Missing sites");
+    assertThat(show.out()).contains("CHANGE_STATE").contains("on it");
+    assertThat(ofDomain.out()).contains(id);
+    failsWith(mesh.mesh("issues", "state", enrollments, id, "RESOLVED", "--as", audit), 5, "403");
+  }
+
+  @Test
   @Order(8)
   void shouldDrawLineageAsATree() throws IOException {
     Path signals =

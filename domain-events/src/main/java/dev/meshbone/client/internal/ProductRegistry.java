@@ -9,6 +9,7 @@ import dev.meshbone.client.ContractImpact;
 import dev.meshbone.client.ContractRefusedException;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClientException;
+import dev.meshbone.client.MeshIssue;
 import dev.meshbone.client.MeshNotification;
 import dev.meshbone.client.MeshRequestException;
 import dev.meshbone.client.ProductChangeRefusedException;
@@ -22,6 +23,9 @@ import dev.meshbone.client.UnknownProductException;
 import dev.meshbone.client.VerdictPendingException;
 import dev.meshbone.client.internal.RegistryHttp.Answer;
 import dev.meshbone.events.HealthState;
+import dev.meshbone.events.IssueKind;
+import dev.meshbone.events.IssueSeverity;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.SubscriptionState;
@@ -441,6 +445,87 @@ public final class ProductRegistry {
         enumValue(SubscriptionState.class, s.path("state").asText(), SubscriptionState.UNKNOWN),
         textOrNull(s, "purpose"),
         textOrNull(s, "decidedBy"));
+  }
+
+  // Issues.
+
+  public MeshIssue reportIssue(
+      ProductId id, IssueKind kind, IssueSeverity severity, String title, String description) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("kind", kind.name());
+    body.put("severity", severity.name());
+    body.put("title", title);
+    body.put("description", description);
+    Answer answer = http.post(products(id) + "/issues", body);
+    requireOk(answer, id, "report an issue on");
+    return issue(answer.body());
+  }
+
+  public MeshIssue changeIssueState(
+      ProductId id, String issueId, IssueState state, String comment) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("state", state.name());
+    body.put("comment", comment);
+    Answer answer =
+        http.post(products(id) + "/issues/" + RegistryHttp.segment(issueId) + "/state", body);
+    requireOk(answer, id, "change the state of issue " + issueId + " of");
+    return issue(answer.body());
+  }
+
+  public MeshIssue commentOnIssue(ProductId id, String issueId, String text) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("text", text);
+    Answer answer =
+        http.post(products(id) + "/issues/" + RegistryHttp.segment(issueId) + "/comments", body);
+    requireOk(answer, id, "comment on issue " + issueId + " of");
+    return issue(answer.body());
+  }
+
+  public MeshIssue issue(ProductId id, String issueId) {
+    Answer answer = http.get(products(id) + "/issues/" + RegistryHttp.segment(issueId));
+    requireOk(answer, id, "read issue " + issueId + " of");
+    return issue(answer.body());
+  }
+
+  public List<MeshIssue> issues(ProductId id, IssueState state) {
+    Answer answer =
+        http.get(products(id) + "/issues" + (state == null ? "" : "?state=" + state.name()));
+    requireOk(answer, id, "read the issues of");
+    List<MeshIssue> list = new ArrayList<>();
+    answer.body().path("issues").forEach(i -> list.add(issue(i)));
+    return list;
+  }
+
+  private static MeshIssue issue(JsonNode i) {
+    List<MeshIssue.Entry> thread = new ArrayList<>();
+    i.path("thread")
+        .forEach(
+            e ->
+                thread.add(
+                    new MeshIssue.Entry(
+                        instant(textOrNull(e, "at")),
+                        e.path("actor").asText(),
+                        e.path("action").asText(),
+                        issueState(textOrNull(e, "fromState")),
+                        issueState(textOrNull(e, "toState")),
+                        textOrNull(e, "text"))));
+    return new MeshIssue(
+        i.path("issueId").asText(),
+        i.path("productId").asText(),
+        i.path("reporterDomain").asText(),
+        i.path("ownerDomain").asText(),
+        enumValue(IssueKind.class, i.path("kind").asText(), IssueKind.UNKNOWN),
+        i.path("title").asText(),
+        textOrNull(i, "description"),
+        enumValue(IssueSeverity.class, i.path("severity").asText(), IssueSeverity.UNKNOWN),
+        enumValue(IssueState.class, i.path("state").asText(), IssueState.UNKNOWN),
+        instant(textOrNull(i, "openedAt")),
+        instant(textOrNull(i, "updatedAt")),
+        thread);
+  }
+
+  private static IssueState issueState(String text) {
+    return text == null ? null : enumValue(IssueState.class, text, IssueState.UNKNOWN);
   }
 
   // Notifications.

@@ -4,6 +4,8 @@ import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.Notification;
+import dev.meshbone.events.ProductChange;
+import dev.meshbone.events.ProductIssue;
 import dev.meshbone.registry.products.catalog.CatalogOutput;
 import dev.meshbone.registry.products.catalog.CatalogProcessor;
 import dev.meshbone.registry.products.catalog.CatalogStores;
@@ -17,6 +19,7 @@ import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.registry.products.catalog.SubjectIndex;
 import dev.meshbone.registry.products.catalog.SubscriptionChange;
+import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.Names;
 import dev.meshbone.topics.ProductId;
@@ -40,7 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ol>
  *   <li><b>catalog</b>, keyed by product id: {@code mesh.products}, {@code mesh.quality.status},
- *       {@code mesh.products.stats}, {@code mesh.quality.alerts}, and three repartitioned inputs
+ *       {@code mesh.products.stats}, {@code mesh.quality.alerts}, {@code mesh.issues.requests}
+ *       (decided here, in stream order, onto {@code mesh.issues}), and three repartitioned inputs
  *       (subscriptions by product, downstream lineage edges, new contract versions by product) all
  *       meet in one processor. One task per partition therefore holds every store about a product:
  *       the instance that owns a product id answers every question about it, and notifying a
@@ -80,6 +84,8 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.SUBJECT_PRODUCTS_STORE, Codecs.stringList());
     addStore(builder, CatalogStores.SUBJECT_VERSIONS_STORE, Serdes.Integer());
     addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
+    addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
+    addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -197,7 +203,14 @@ public final class ProductCatalog {
             .merge(
                 versionsByProduct.mapValues(
                     CatalogUpdate.ContractAdded::new, Named.as("contract-update")),
-                Named.as("merge-contracts"));
+                Named.as("merge-contracts"))
+            .merge(
+                builder.stream(
+                        topics.issueRequests.name(),
+                        Consumed.with(keys, topics.issueRequests.valueSerde())
+                            .withName("issue-requests-source"))
+                    .mapValues(CatalogUpdate.IssueRequested::new, Named.as("issue-update")),
+                Named.as("merge-issues"));
 
     var outputs =
         updates
@@ -208,9 +221,12 @@ public final class ProductCatalog {
                 CatalogStores.HEALTH_STORE,
                 CatalogStores.STATS_STORE,
                 CatalogStores.SUBSCRIPTIONS_STORE,
-                CatalogStores.DOWNSTREAM_STORE)
+                CatalogStores.DOWNSTREAM_STORE,
+                CatalogStores.ISSUES_STORE,
+                CatalogStores.HISTORY_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
+            .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))
             .defaultBranch(Branched.as("notices"));
     outputs
         .get("catalog-grants")
@@ -218,6 +234,12 @@ public final class ProductCatalog {
         .to(
             topics.accessGrants.name(),
             Produced.with(keys, topics.accessGrants.valueSerde()).withName("to-access-grants"));
+    outputs
+        .get("catalog-issues")
+        .mapValues(out -> ((CatalogOutput.IssueDecided) out).decision(), Named.as("issue-decision"))
+        .to(
+            topics.issues.name(),
+            Produced.with(keys, topics.issues.valueSerde()).withName("to-issues"));
     outputs
         .get("catalog-notices")
         .mapValues(out -> ((CatalogOutput.Notice) out).notification(), Named.as("notice"))

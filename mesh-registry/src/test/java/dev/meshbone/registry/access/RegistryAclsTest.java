@@ -43,6 +43,9 @@ class RegistryAclsTest {
   void shouldBeAllowedWhatItsApiAndReconcilerUse() {
     // SubscriptionService, ContractWriter, ProductWriter (each domain's control topics).
     assertThat(allows(topics.subscriptions.name(), AclOperation.WRITE)).isTrue();
+    // IssueService writes requests and tails the decisions.
+    assertThat(allows(topics.issueRequests.name(), AclOperation.WRITE)).isTrue();
+    assertThat(allows(topics.issues.name(), AclOperation.READ)).isTrue();
     assertThat(allows(topics.contractProposals.name(), AclOperation.WRITE)).isTrue();
     assertThat(allows(topics.contractDecisions.name(), AclOperation.READ)).isTrue();
     for (String control : List.of("sales.mesh.product-events", "sales.mesh.quality-events")) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry's stores are a cache of Kafka: an instance that lost its state folder rebuilds every
- * store from the topics and changelogs, answers exactly as before, and sends no notification twice.
+ * store from the topics and changelogs (product issues and histories included), answers exactly as
+ * before, and sends no notification twice.
  */
 @WithKafka
 class RegistryRestoreIT {
@@ -39,15 +40,20 @@ class RegistryRestoreIT {
     String source = domain + ".source";
     String derived = domain + ".derived";
     String applicationId = KafkaBroker.unique("registry-restore");
+    String reporter = KafkaBroker.unique("reporter");
     List<String> paths =
-        List.of(
-            "/products/" + source,
-            "/products/" + derived,
-            "/products/" + source + "/lineage?depth=3",
-            "/products/" + source + "/subscribers",
-            "/products/" + source + "/stats",
-            "/products?domain=" + domain,
-            "/domains/" + domain + "/products");
+        new java.util.ArrayList<>(
+            List.of(
+                "/products/" + source,
+                "/products/" + derived,
+                "/products/" + source + "/lineage?depth=3",
+                "/products/" + source + "/subscribers",
+                "/products/" + source + "/stats",
+                "/products?domain=" + domain,
+                "/domains/" + domain + "/products",
+                "/products/" + source + "/issues",
+                "/products/" + source + "/history",
+                "/domains/" + reporter + "/issues"));
 
     Map<String, JsonNode> before = new LinkedHashMap<>();
     List<JsonNode> notificationsBefore;
@@ -73,6 +79,25 @@ class RegistryRestoreIT {
                   registry.get("/products/" + source + "/lineage").json().path("edges").size() == 1
                       && registry.get("/products/" + source).json().path("health").has("state")
                       && recent(registry, consumer).size() == 1);
+      // An issue, acknowledged (so the figures of GET /products/{id} do not move with the clock).
+      var issue =
+          registry.send(
+              "POST",
+              "/products/" + source + "/issues",
+              "{\"kind\":\"PROBLEM\",\"severity\":\"LOW\",\"title\":\"t\",\"description\":\"d\"}",
+              DOMAIN,
+              reporter);
+      assertThat(issue.status()).as(issue.toString()).isEqualTo(201);
+      String issuePath = "/products/" + source + "/issues/" + issue.json().path("issueId").asText();
+      assertThat(
+              registry
+                  .send(
+                      "POST", issuePath + "/state", "{\"state\":\"ACKNOWLEDGED\"}", DOMAIN, domain)
+                  .status())
+          .isEqualTo(200);
+      paths.add(issuePath);
+      paths.add("/products/" + source + "?asOf=" + java.time.Instant.now());
+      paths.add("/products?asOf=" + java.time.Instant.now() + "&domain=" + domain);
       for (String path : paths) {
         before.put(path, registry.get(path).json());
       }

@@ -2,6 +2,7 @@ package dev.meshbone.registry.products;
 
 import static dev.meshbone.registry.products.Events.created;
 import static dev.meshbone.registry.products.Events.descriptor;
+import static dev.meshbone.registry.products.RegistryReadApiIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
  * Two registry instances with one application id share the partitions: each answers for every
  * product, forwarding to the other what it does not hold, and lists gather from both. Security is
  * on: a forwarded request carries its caller's credentials, and the other instance checks them
- * again.
+ * again. Product issues are tested here too (writes on one instance, reads on the other), so they
+ * cost no registry start of their own.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,14 +42,33 @@ class RegistryTwoInstancesIT {
   private final String domain = KafkaBroker.unique("twins");
   private final List<String> products = new ArrayList<>();
   private final String consumer = KafkaBroker.unique("twin-reader");
+  // Product issues: an owner, a reporter, an APPROVED subscriber, a third domain.
+  private static final String PASSWORD = "issues-pw";
+  private final String owner = KafkaBroker.unique("owner");
+  private final String reporter = KafkaBroker.unique("reporter");
+  private final String subscriber = KafkaBroker.unique("subscriber");
+  private final String third = KafkaBroker.unique("third");
+  private final String product = owner + ".batch-releases";
+  private KafkaBroker broker;
   private TestRegistry a;
   private TestRegistry b;
 
   @BeforeAll
   void start(KafkaBroker broker) throws Exception {
+    this.broker = broker;
     String applicationId = KafkaBroker.unique("registry-twins");
     var users = Files.createTempFile("twin-users", ".properties");
-    Files.writeString(users, "admin=admin-pw\n" + consumer + "=reader-pw\n");
+    Files.writeString(
+        users,
+        String.join(
+            "\n",
+            "admin=admin-pw",
+            consumer + "=reader-pw",
+            owner + "=" + PASSWORD,
+            reporter + "=" + PASSWORD,
+            subscriber + "=" + PASSWORD,
+            third + "=" + PASSWORD,
+            ""));
     Map<String, Object> secure =
         Map.of("meshbone.security.enabled", true, "meshbone.security.users-file", users.toString());
     a = TestRegistry.start(broker, applicationId, Files.createTempDirectory("twin-a"), secure);
@@ -69,6 +90,11 @@ class RegistryTwoInstancesIT {
           topics.subscriptions,
           Events.subscriptionKey(products.get(0), "finance"),
           Events.subscription(products.get(0), "finance", SubscriptionState.APPROVED, 2_000));
+      producer.send(topics.products, product, created(product, descriptor("Batches").build()));
+      producer.send(
+          topics.subscriptions,
+          Events.subscriptionKey(product, subscriber),
+          Events.subscription(product, subscriber, SubscriptionState.APPROVED, 2_000));
     }
     await()
         .atMost(Duration.ofSeconds(90))
@@ -79,7 +105,10 @@ class RegistryTwoInstancesIT {
                     && ids(a.get("/products?domain=" + domain + "&limit=100").json()).size()
                         == PRODUCTS
                     && ids(b.get("/products?domain=" + domain + "&limit=100").json()).size()
-                        == PRODUCTS);
+                        == PRODUCTS
+                    && a.get("/products/" + product + "/subscribers?state=APPROVED")
+                        .body()
+                        .contains(subscriber));
   }
 
   @AfterAll
@@ -278,6 +307,227 @@ class RegistryTwoInstancesIT {
           r.get("/domains/" + domain + "/notifications", "Authorization", reader),
           403,
           "FORBIDDEN");
+    }
+  }
+
+  // Product issues over real HTTP with security on, across the two instances: a consumer domain
+  // reports a problem, the owner acknowledges, comments and resolves it, the reporter reopens it;
+  // the notifications each step sends; and the refusals (another domain 403, bad input 400,
+  // unknown product or issue 404).
+
+  /**
+   * A request of {@code domain}'s: writes to instance a, reads to b (which forwards or gathers).
+   */
+  private TestRegistry.Response as(String domain, String method, String path, String body) {
+    TestRegistry on = method.equals("GET") ? b : a;
+    return on.send(method, path, body, "Authorization", TestRegistry.basic(domain, PASSWORD));
+  }
+
+  private List<String> notificationTypes(String domain) {
+    var r = as(domain, "GET", "/domains/" + domain + "/notifications?limit=100", null);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return StreamSupport.stream(r.json().path("notifications").spliterator(), false)
+        .filter(n -> n.path("productId").asText().equals(product))
+        .map(n -> n.path("type").asText())
+        .filter(t -> t.startsWith("PRODUCT_ISSUE_"))
+        .toList();
+  }
+
+  private static final String PROBLEM =
+      "{\"kind\":\"PROBLEM\",\"title\":\"Released during the cold-room breach\","
+          + "\"description\":\"Batch 4711 left the cold room at 9 C\",\"severity\":\"HIGH\","
+          + "\"evidence\":{\"topic\":\"supply-chain.batch-releases\",\"partition\":0,"
+          + "\"offset\":42}}";
+
+  @Test
+  void shouldCarryAnIssueThroughItsLifeCycleWithItsNotifications() {
+    String issues = "/products/" + product + "/issues";
+
+    var opened = as(reporter, "POST", issues, PROBLEM);
+    assertThat(opened.status()).as(opened.toString()).isEqualTo(201);
+    JsonNode issue = opened.json();
+    String id = issue.path("issueId").asText();
+    String path = issues + "/" + id;
+    assertThat(issue.path("state").asText()).isEqualTo("OPEN");
+    assertThat(issue.path("reporterDomain").asText()).isEqualTo(reporter);
+    assertThat(issue.path("ownerDomain").asText()).isEqualTo(owner);
+    assertThat(issue.path("evidence").path("offset").asLong()).isEqualTo(42);
+    assertThat(opened.header("Location")).isEqualTo(path);
+
+    // Only the owner moves the state; the reporter only reopens; others only read.
+    assertError(
+        as(third, "POST", path + "/state", "{\"state\":\"ACKNOWLEDGED\"}"), 403, "FORBIDDEN");
+    assertError(
+        as(reporter, "POST", path + "/state", "{\"state\":\"ACKNOWLEDGED\"}"), 403, "FORBIDDEN");
+    assertError(as(third, "POST", path + "/comments", "{\"text\":\"me too\"}"), 403, "FORBIDDEN");
+    assertError(
+        as(owner, "POST", path + "/state", "{\"state\":\"RESOLVED\"}"),
+        409,
+        "ISSUE_STATE_CONFLICT");
+
+    var acked =
+        as(owner, "POST", path + "/state", "{\"state\":\"ACKNOWLEDGED\",\"comment\":\"on it\"}");
+    assertThat(acked.status()).as(acked.toString()).isEqualTo(200);
+    assertThat(acked.json().path("state").asText()).isEqualTo("ACKNOWLEDGED");
+    var commented = as(owner, "POST", path + "/comments", "{\"text\":\"quarantined batch 4711\"}");
+    assertThat(commented.status()).as(commented.toString()).isEqualTo(201);
+    var resolved = as(owner, "POST", path + "/state", "{\"state\":\"RESOLVED\"}");
+    assertThat(resolved.json().path("state").asText()).isEqualTo("RESOLVED");
+    var reopened = as(reporter, "POST", path + "/state", "{\"state\":\"OPEN\"}");
+    assertThat(reopened.status()).as(reopened.toString()).isEqualTo(200);
+    assertThat(reopened.json().path("state").asText()).isEqualTo("OPEN");
+
+    var read = as(third, "GET", path, null);
+    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    assertThat(read.json().path("thread").findValuesAsText("action"))
+        .containsExactly("OPEN", "CHANGE_STATE", "COMMENT", "CHANGE_STATE", "CHANGE_STATE");
+    assertThat(read.json().path("thread").get(2).path("text").asText())
+        .isEqualTo("quarantined batch 4711");
+    assertThat(
+            as(third, "GET", issues + "?state=OPEN", null)
+                .json()
+                .path("issues")
+                .findValuesAsText("issueId"))
+        .containsExactly(id);
+    assertThat(as(third, "GET", issues + "?state=RESOLVED", null).json().path("issues").size())
+        .isZero();
+    assertThat(
+            as(reporter, "GET", "/domains/" + reporter + "/issues", null)
+                .json()
+                .path("reported")
+                .findValuesAsText("issueId"))
+        .containsExactly(id);
+    assertThat(
+            as(owner, "GET", "/domains/" + owner + "/issues", null)
+                .json()
+                .path("toAnswer")
+                .findValuesAsText("issueId"))
+        .containsExactly(id);
+    JsonNode figures = as(third, "GET", "/products/" + product, null).json().path("accountability");
+    assertThat(figures.path("openIssues").asLong()).isEqualTo(1);
+    assertThat(figures.path("openBySeverity").path("HIGH").asLong()).isEqualTo(1);
+    assertThat(figures.path("acknowledgedCount").asLong()).isEqualTo(1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(notificationTypes(owner))
+                  .containsExactlyInAnyOrder("PRODUCT_ISSUE_OPENED", "PRODUCT_ISSUE_UPDATED");
+              assertThat(notificationTypes(subscriber)).containsExactly("PRODUCT_ISSUE_OPENED");
+              assertThat(notificationTypes(reporter))
+                  .containsExactly(
+                      "PRODUCT_ISSUE_UPDATED", "PRODUCT_ISSUE_UPDATED", "PRODUCT_ISSUE_UPDATED");
+              assertThat(notificationTypes(third)).isEmpty();
+            });
+  }
+
+  @Test
+  void shouldRefuseBadInputAndUnknownProductsAndIssuesWithJsonErrors() {
+    String issues = "/products/" + product + "/issues";
+
+    assertError(
+        as(reporter, "POST", issues, PROBLEM.replace("HIGH", "SEVERE")), 400, "INVALID_REQUEST");
+    assertError(
+        as(reporter, "POST", issues, PROBLEM.replace("PROBLEM", "RANT")), 400, "INVALID_REQUEST");
+    assertError(
+        as(reporter, "POST", issues, "{\"kind\":\"PROBLEM\",\"severity\":\"LOW\"}"),
+        400,
+        "INVALID_REQUEST");
+    assertError(as(reporter, "POST", issues, "{not json"), 400, "MALFORMED_JSON");
+    assertError(as(reporter, "POST", issues, null), 400, "INVALID_REQUEST");
+    assertError(
+        as(reporter, "POST", issues, PROBLEM.replace("\"partition\":0", "\"partition\":-1")),
+        400,
+        "INVALID_REQUEST");
+    assertError(as(reporter, "GET", issues + "?state=LOST", null), 400, "INVALID_REQUEST");
+    assertError(as(reporter, "GET", issues + "/not-an-id", null), 400, "INVALID_ISSUE_ID");
+    assertError(
+        as(owner, "POST", issues + "/000000000000/state", "{\"state\":\"ACKNOWLEDGED\"}"),
+        404,
+        "ISSUE_NOT_FOUND");
+    assertError(as(owner, "GET", issues + "/000000000000", null), 404, "ISSUE_NOT_FOUND");
+    String unknown = "/products/" + owner + ".unknown/issues";
+    assertError(as(reporter, "POST", unknown, PROBLEM), 404, "PRODUCT_NOT_FOUND");
+    assertError(as(reporter, "GET", unknown, null), 404, "PRODUCT_NOT_FOUND");
+    assertError(
+        as(reporter, "POST", "/products/Not_A_Product/issues", PROBLEM), 400, "INVALID_PRODUCT_ID");
+    var refused =
+        a.send("POST", issues, PROBLEM, "Authorization", TestRegistry.basic(third, "wrong-pw"));
+    assertThat(refused.status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldListAProductsHistoryAndAnswerAsOfAnInstant() throws Exception {
+    String id = owner + ".history";
+    var d1 = descriptor("History v1").build();
+    var d2 = descriptor("History v2").build();
+    try (var producer = new TestRegistry.Producer(broker)) {
+      producer.send(topics.products, id, created(id, d1));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> as(third, "GET", "/products/" + id, null).status() == 200);
+      Thread.sleep(20); // the changes below must be later than this instant, to the millisecond
+      java.time.Instant between = java.time.Instant.now();
+      Thread.sleep(20);
+      producer.send(
+          topics.products,
+          id,
+          Events.event(
+              id,
+              dev.meshbone.events.ChangeType.UPDATED,
+              dev.meshbone.events.LifecycleStatus.ACTIVE,
+              2,
+              d2));
+      producer.send(
+          topics.products,
+          id,
+          Events.deprecated(id, 3, d2, java.time.Instant.parse("2027-03-01T00:00:00Z")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  as(third, "GET", "/products/" + id + "/history", null)
+                          .json()
+                          .path("changes")
+                          .size()
+                      == 3);
+
+      JsonNode history = as(third, "GET", "/products/" + id + "/history", null).json();
+      assertThat(history.path("changes").findValuesAsText("kind"))
+          .containsExactly("LIFECYCLE", "DESCRIPTOR", "LIFECYCLE");
+      JsonNode rename = history.path("changes").get(1).path("changes").get(0);
+      assertThat(rename.path("field").asText()).isEqualTo("descriptor.name");
+      assertThat(rename.path("before").asText()).isEqualTo("History v1");
+      assertThat(rename.path("after").asText()).isEqualTo("History v2");
+      assertThat(history.path("changes").get(1).path("actor").asText()).isEqualTo(owner);
+      assertThat(history.path("changes").get(1).path("topic").asText())
+          .isEqualTo(topics.products.name());
+      var page = as(third, "GET", "/products/" + id + "/history?limit=2", null).json();
+      assertThat(page.path("changes").size()).isEqualTo(2);
+      assertThat(page.path("nextAfter").asLong()).isEqualTo(2);
+
+      JsonNode then = as(third, "GET", "/products/" + id + "?asOf=" + between, null).json();
+      assertThat(then.path("descriptor").path("name").asText()).isEqualTo("History v1");
+      assertThat(then.path("lifecycle").path("status").asText()).isEqualTo("ACTIVE");
+      JsonNode now = as(third, "GET", "/products/" + id + "?asOf=2100-01-01", null).json();
+      assertThat(now.path("lifecycle").path("status").asText()).isEqualTo("DEPRECATED");
+      assertError(
+          as(third, "GET", "/products/" + id + "?asOf=2000-01-01", null), 404, "PRODUCT_NOT_FOUND");
+      assertError(
+          as(third, "GET", "/products/" + id + "?asOf=yesterday", null), 400, "INVALID_REQUEST");
+      JsonNode catalogue =
+          as(third, "GET", "/products?asOf=" + between + "&domain=" + owner, null).json();
+      assertThat(catalogue.path("items").findValuesAsText("id")).contains(id, product);
+      assertThat(
+              StreamSupport.stream(catalogue.path("items").spliterator(), false)
+                  .filter(p -> p.path("id").asText().equals(id))
+                  .findFirst()
+                  .orElseThrow()
+                  .path("descriptor")
+                  .path("name")
+                  .asText())
+          .isEqualTo("History v1");
     }
   }
 }

@@ -335,6 +335,9 @@ public final class AclTable {
     r.read(topics.qualityAlerts, "alerts, notified to subscribers");
     r.readWrite(topics.notifications, "notifications to domains, and each domain's latest");
     r.read(topics.violations, "refused events, notified to owners");
+    r.readWrite(topics.issueRequests, "product issue requests: written by the API, then decided");
+    r.readWrite(
+        topics.issues, "decided issue requests (the history): written, and tailed for the answer");
     r.anyTopic(
         List.of(WRITE, CREATE, DESCRIBE_CONFIGS),
         "writes each domain's control topics for the domain's API calls, creating them on its"

@@ -90,6 +90,22 @@ public final class AccessRules {
               "/products/{id}/subscriptions/{consumer}/rejection",
               PRODUCT_OWNER,
               "reject subscriptions to {id}"),
+          // mesh-registry: product issues; who may change or comment on an issue (its owner,
+          // its reporter) is decided with the issue, in stream order
+          rule("POST", "/products/{id}/issues", DOMAIN, "report an issue on {id}"),
+          rule("GET", "/products/{id}/issues", READ, "read the issues of {id}"),
+          rule("GET", "/products/{id}/issues/{issueId}", READ, "read issue {issueId} of {id}"),
+          rule(
+              "POST",
+              "/products/{id}/issues/{issueId}/state",
+              DOMAIN,
+              "change the state of issue {issueId} of {id}"),
+          rule(
+              "POST",
+              "/products/{id}/issues/{issueId}/comments",
+              DOMAIN,
+              "comment on issue {issueId} of {id}"),
+          rule("GET", "/domains/{domain}/issues", READ, "read the issues of domain {domain}"),
           rule("GET", "/domains", READ, "list domains"),
           rule("GET", "/domains/{domain}/products", READ, "list the products of {domain}"),
           rule(
@@ -109,6 +125,8 @@ public final class AccessRules {
           // mesh-registry: what instances ask each other, on behalf of their caller
           rule("GET", "/internal/products", READ, "list products"),
           rule("GET", "/internal/domains", READ, "list domains"),
+          rule("GET", "/internal/issues", READ, "list issues"),
+          rule("GET", "/internal/history/products", READ, "list products as they were"),
           rule("POST", "/internal/lineage/nodes", READ, "read lineage"),
           rule("GET", "/internal/read-sets", READ, "read declared fields"),
           // mesh-registry: the Confluent-compatible schema registry API
@@ -172,7 +190,8 @@ public final class AccessRules {
           rule("GET", "/mode", READ, "read the mode"),
           // quality-monitor (its GET /products and /products/{id} share the registry's rows)
           rule("GET", "/", READ, "open the quality dashboard"),
-          rule("GET", "/products/{id}/history", READ, "read the health history of {id}"),
+          // (mesh-registry answers it too: every change to the product)
+          rule("GET", "/products/{id}/history", READ, "read the history of {id}"),
           rule("GET", "/summary", READ, "read the health summary"),
           rule("GET", "/stream", READ, "follow health changes"));
 

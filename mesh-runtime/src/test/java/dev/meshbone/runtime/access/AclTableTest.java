@@ -179,7 +179,9 @@ class AclTableTest {
         .containsEntry("mesh.subscriptions", Set.of(AclOperation.READ, AclOperation.WRITE))
         .containsEntry("mesh.products", Set.of(AclOperation.READ))
         .containsEntry("mesh.contracts", Set.of(AclOperation.READ))
-        .containsEntry("mesh.quality", Set.of());
+        .containsEntry("mesh.quality", Set.of())
+        .containsEntry("mesh.issues.requests", Set.of(AclOperation.READ, AclOperation.WRITE))
+        .containsEntry("mesh.issues", Set.of(AclOperation.READ, AclOperation.WRITE));
     assertThat(effective(bindings, "User:meshbone.quality-monitor", topics))
         .containsEntry("mesh.quality", Set.of(AclOperation.READ))
         .containsEntry("mesh.quality.status", Set.of(AclOperation.READ, AclOperation.WRITE))

@@ -3,9 +3,15 @@ package dev.meshbone.registry.products.catalog;
 import dev.meshbone.events.AccessGrant;
 import dev.meshbone.events.AccessOperation;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.FieldChange;
+import dev.meshbone.events.IssueDecision;
+import dev.meshbone.events.IssueRequest;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.NotificationType;
+import dev.meshbone.events.ProductChange;
+import dev.meshbone.events.ProductChangeKind;
 import dev.meshbone.events.ProductHealth;
+import dev.meshbone.events.ProductIssue;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
@@ -13,6 +19,7 @@ import dev.meshbone.registry.products.catalog.CatalogUpdate.AlertChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.ContractAdded;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.DownstreamChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.HealthChanged;
+import dev.meshbone.registry.products.catalog.CatalogUpdate.IssueRequested;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.ProductChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.StatsChanged;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.SubscriptionChanged;
@@ -45,6 +52,8 @@ public final class CatalogProcessor
   private KeyValueStore<String, ProductStats> stats;
   private KeyValueStore<String, ProductSubscriptions> subscriptions;
   private KeyValueStore<String, List<String>> downstream;
+  private KeyValueStore<String, ProductIssue> issues;
+  private ProductHistory history;
 
   @Override
   public void init(ProcessorContext<String, CatalogOutput> context) {
@@ -54,6 +63,11 @@ public final class CatalogProcessor
     this.stats = context.getStateStore(CatalogStores.STATS_STORE);
     this.subscriptions = context.getStateStore(CatalogStores.SUBSCRIPTIONS_STORE);
     this.downstream = context.getStateStore(CatalogStores.DOWNSTREAM_STORE);
+    this.issues = context.getStateStore(CatalogStores.ISSUES_STORE);
+    this.history =
+        new ProductHistory(
+            context.<KeyValueStore<String, ProductChange>>getStateStore(
+                CatalogStores.HISTORY_STORE));
   }
 
   @Override
@@ -67,7 +81,19 @@ public final class CatalogProcessor
     if (update instanceof ProductChanged p) {
       onProduct(record, productId, p.event());
     } else if (update instanceof HealthChanged h) {
+      ProductHealth was = health.get(productId);
       putOrDelete(health, productId, h.health());
+      var from = was == null ? null : was.getState();
+      var to = h.health() == null ? null : h.health().getState();
+      if (from != to) {
+        record(
+            record,
+            productId,
+            ProductHistory.PLATFORM,
+            ProductChangeKind.HEALTH,
+            List.of(ProductHistory.field("health", from, to)),
+            null);
+      }
     } else if (update instanceof StatsChanged s) {
       putOrDelete(stats, productId, s.stats());
     } else if (update instanceof SubscriptionChanged s) {
@@ -80,7 +106,16 @@ public final class CatalogProcessor
           notify(record, Notices.qualityAlert(consumer, a.alert(), record.timestamp()));
         }
       }
+    } else if (update instanceof IssueRequested i) {
+      onIssue(record, productId, i.request());
     } else if (update instanceof ContractAdded c) {
+      record(
+          record,
+          productId,
+          ownerDomain(productId),
+          ProductChangeKind.CONTRACT_VERSION,
+          List.of(ProductHistory.field("contractVersion", null, c.decision().getVersion())),
+          null);
       for (String consumer : approvedConsumers(productId)) {
         notify(
             record, Notices.contractVersion(consumer, productId, c.decision(), record.timestamp()));
@@ -106,6 +141,15 @@ public final class CatalogProcessor
     DataProductEvent before = products.get(productId);
     if (e == null) {
       products.delete(productId);
+      if (before != null) {
+        record(
+            record,
+            productId,
+            before.getDomain(),
+            ProductChangeKind.LIFECYCLE,
+            List.of(ProductHistory.field("status", before.getStatus(), "REMOVED")),
+            null);
+      }
       if (before != null && before.getStatus() != LifecycleStatus.RETIRED) {
         for (String consumer : approvedConsumers(productId)) {
           notify(record, Notices.productRemoved(consumer, productId, before, record.timestamp()));
@@ -115,6 +159,20 @@ public final class CatalogProcessor
     }
     DataProductEvent now = ProductState.normalize(before, e);
     products.put(productId, now);
+    if (before == null || !Objects.equals(before.getEventId(), now.getEventId())) {
+      List<FieldChange> changes = ProductHistory.productChanges(before, now);
+      boolean lifecycle =
+          before == null
+              || changes.stream()
+                  .anyMatch(f -> f.getField().equals("status") || f.getField().equals("sunsetAt"));
+      record(
+          record,
+          productId,
+          now.getDomain(),
+          lifecycle ? ProductChangeKind.LIFECYCLE : ProductChangeKind.DESCRIPTOR,
+          changes,
+          now);
+    }
     if (before == null || Objects.equals(before.getEventId(), now.getEventId())) {
       // A new product has no subscribers yet; the same event again (a replay) changes nothing.
       return;
@@ -166,6 +224,17 @@ public final class CatalogProcessor
     if (was == is) {
       return;
     }
+    record(
+        record,
+        productId,
+        after != null && after.getDecidedBy() != null ? after.getDecidedBy() : consumer,
+        ProductChangeKind.SUBSCRIPTION,
+        List.of(
+            ProductHistory.field(
+                "subscription:" + consumer,
+                before == null ? null : was,
+                after == null ? null : is)),
+        null);
     long ts = record.timestamp();
     if (is == SubscriptionState.APPROVED) {
       grant(record, productId, after, AccessOperation.GRANT);
@@ -185,6 +254,51 @@ public final class CatalogProcessor
         || is == SubscriptionState.REVOKED) {
       notify(record, Notices.subscription(consumer, productId, after, ts));
     }
+  }
+
+  /**
+   * Decides an issue request in stream order against the product and the issue as they stand, keeps
+   * the issue, and emits the decision (which answers the API call waiting for it) and the notices.
+   */
+  private void onIssue(Record<String, CatalogUpdate> record, String productId, IssueRequest r) {
+    if (r == null || r.getIssueId() == null || !productId.equals(r.getProductId())) {
+      LOG.warn("skipping an issue request that does not name product {}: {}", productId, r);
+      return;
+    }
+    String key = CatalogStores.issueKey(productId, r.getIssueId());
+    IssueDecision decision =
+        IssueDecider.decide(r, products.get(productId), issues.get(key), record.timestamp());
+    if (decision.getAccepted()) {
+      ProductIssue was = issues.get(key);
+      ProductIssue now = decision.getIssue();
+      issues.put(key, now);
+      String field = "issue:" + r.getIssueId();
+      record(
+          record,
+          productId,
+          r.getActor(),
+          ProductChangeKind.ISSUE,
+          r.getAction() == dev.meshbone.events.IssueAction.COMMENT
+              ? List.of(ProductHistory.field(field + ":comment", null, r.getText()))
+              : List.of(
+                  ProductHistory.field(field, was == null ? null : was.getState(), now.getState())),
+          null);
+    }
+    context.forward(record.withKey(productId).withValue(new CatalogOutput.IssueDecided(decision)));
+    for (var n : IssueNotices.of(decision, approvedConsumers(productId))) {
+      notify(record, n);
+    }
+  }
+
+  private void record(
+      Record<String, CatalogUpdate> record,
+      String productId,
+      String actor,
+      ProductChangeKind kind,
+      List<FieldChange> changes,
+      DataProductEvent product) {
+    history.append(
+        productId, record.timestamp(), context.recordMetadata(), actor, kind, changes, product);
   }
 
   private void onDownstream(String productId, Link link) {

@@ -32,12 +32,36 @@ public final class CatalogStores {
   /** Schema subject → the highest contract version announced to subscribers. */
   public static final String SUBJECT_VERSIONS_STORE = "subject-versions";
 
+  /**
+   * {@code <productId>|<issueId>} → the {@code ProductIssue} as it stands, with its thread: the
+   * current state of the product's issues (its changelog is compacted).
+   */
+  public static final String ISSUES_STORE = "product-issues";
+
+  /**
+   * {@code <productId>|<seq>} → a {@code ProductChange}: every change to the product, numbered in
+   * the order the catalog processor saw it (see {@link ProductHistory}).
+   */
+  public static final String HISTORY_STORE = "product-history";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
   /** The stores that live in the catalog sub-topology, co-located per product id. */
   public static final List<String> CATALOG_STORES =
-      List.of(PRODUCTS_STORE, HEALTH_STORE, STATS_STORE, SUBSCRIPTIONS_STORE, DOWNSTREAM_STORE);
+      List.of(
+          PRODUCTS_STORE,
+          HEALTH_STORE,
+          STATS_STORE,
+          SUBSCRIPTIONS_STORE,
+          DOWNSTREAM_STORE,
+          ISSUES_STORE,
+          HISTORY_STORE);
+
+  /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
+  public static String issueKey(String productId, String issueId) {
+    return productId + "|" + issueId;
+  }
 
   public static final String SUBSCRIPTIONS_REPARTITION = "subscriptions-by-product";
   public static final String LINEAGE_REPARTITION = "lineage-edges";

@@ -30,6 +30,9 @@ public sealed interface CatalogUpdate {
   /** A quality alert about the product was raised or cleared. */
   record AlertChanged(QualityAlert alert) implements CatalogUpdate {}
 
+  /** A domain asks to open, change or comment on an issue of the product. */
+  record IssueRequested(dev.meshbone.events.IssueRequest request) implements CatalogUpdate {}
+
   /** A new version of the product's contract was accepted. */
   record ContractAdded(ContractDecision decision) implements CatalogUpdate {}
 }

@@ -9,7 +9,6 @@ import dev.meshbone.registry.products.query.Paging;
 import dev.meshbone.registry.products.query.SearchFilter;
 import dev.meshbone.registry.products.routing.RegistryRouter;
 import dev.meshbone.registry.products.view.Dto.LineageGraph;
-import dev.meshbone.registry.products.view.Dto.ProductPage;
 import dev.meshbone.runtime.http.ApiException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -35,13 +34,16 @@ public class ProductController {
   private final ProductSearch search;
   private final LineageService lineage;
   private final RegistrySettings settings;
+  private final HistoryController history;
 
   public ProductController(
       RegistryRouter router,
       CatalogQueries queries,
       ProductSearch search,
       LineageService lineage,
-      RegistrySettings settings) {
+      RegistrySettings settings,
+      HistoryController history) {
+    this.history = history;
     this.router = router;
     this.queries = queries;
     this.search = search;
@@ -50,7 +52,8 @@ public class ProductController {
   }
 
   @Get("/products")
-  public ProductPage list(
+  public HttpResponse<?> list(
+      @Nullable @QueryValue String asOf,
       @Nullable @QueryValue String domain,
       @Nullable @QueryValue String tag,
       @Nullable @QueryValue String classification,
@@ -60,9 +63,19 @@ public class ProductController {
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor,
       @Nullable @QueryValue String offset) {
-    return search.page(
-        SearchFilter.parse(domain, tag, classification, owner, status, q),
-        paging(limit, cursor, offset));
+    java.time.Instant at = HistoryController.asOf(asOf);
+    if (at != null) {
+      if (tag != null || classification != null || owner != null || status != null || q != null) {
+        throw dev.meshbone.runtime.http.ApiException.badRequest(
+            "INVALID_FILTER",
+            "asOf lists the whole catalogue, or one domain's: only domain goes with it");
+      }
+      return HttpResponse.ok(history.catalogueAsOf(at, domain == null ? null : Ids.domain(domain)));
+    }
+    return HttpResponse.ok(
+        search.page(
+            SearchFilter.parse(domain, tag, classification, owner, status, q),
+            paging(limit, cursor, offset)));
   }
 
   Paging paging(String limit, String cursor, String offset) {

@@ -3,11 +3,13 @@ package dev.meshbone.registry.products.http;
 import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.routing.RegistryRouter;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,16 +23,31 @@ import java.util.concurrent.CompletableFuture;
 public class ProductLookupController {
   private final RegistryRouter router;
   private final CatalogQueries queries;
+  private final HistoryController history;
+  private final java.util.concurrent.ExecutorService blocking;
 
-  public ProductLookupController(RegistryRouter router, CatalogQueries queries) {
+  public ProductLookupController(
+      RegistryRouter router,
+      CatalogQueries queries,
+      HistoryController history,
+      @jakarta.inject.Named(io.micronaut.scheduling.TaskExecutors.BLOCKING)
+          java.util.concurrent.ExecutorService blocking) {
     this.router = router;
     this.queries = queries;
+    this.history = history;
+    this.blocking = blocking;
   }
 
   @Get("/products/{id}")
   public CompletableFuture<HttpResponse<?>> product(
-      HttpRequest<?> request, @PathVariable String id) {
+      HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String asOf) {
     String productId = Ids.product(id).toString();
+    java.time.Instant at = HistoryController.asOf(asOf);
+    if (at != null) {
+      // A replay of the product's history: a blocking read, off the event loop.
+      return CompletableFuture.supplyAsync(
+          () -> history.productAsOf(request, productId, at), blocking);
+    }
     return router.routeAsync(
         request,
         CatalogStores.PRODUCTS_STORE,

@@ -13,6 +13,7 @@ import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.ProductState;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
+import dev.meshbone.registry.products.issues.IssueQueries;
 import dev.meshbone.registry.products.routing.LocalStores;
 import dev.meshbone.registry.products.view.Dto.ContractDto;
 import dev.meshbone.registry.products.view.Dto.ContractVersionDto;
@@ -31,6 +32,7 @@ import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,10 +52,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public class CatalogQueries {
   private final LocalStores stores;
   private final MeshTopics topics;
+  private final IssueQueries issues;
 
-  public CatalogQueries(LocalStores stores, MeshTopics topics) {
+  public CatalogQueries(LocalStores stores, MeshTopics topics, IssueQueries issues) {
     this.stores = stores;
     this.topics = topics;
+    this.issues = issues;
   }
 
   /** The product, or null if the registry does not know it. */
@@ -105,7 +109,8 @@ public class CatalogQueries {
             DomainTopics.productEvents(id.domain()),
             DomainTopics.qualityEvents(id.domain())),
         subs.count(SubscriptionState.APPROVED),
-        subs.count(SubscriptionState.REQUESTED));
+        subs.count(SubscriptionState.REQUESTED),
+        IssueQueries.accountability(issues.ofProduct(partition, productId), Instant.now()));
   }
 
   /** The live versions of a subject from the global contract store, oldest first. */

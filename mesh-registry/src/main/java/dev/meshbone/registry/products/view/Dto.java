@@ -135,7 +135,8 @@ public final class Dto {
       @Nullable HealthDto health,
       TopicsDto topics,
       long subscriberCount,
-      long pendingSubscriptionRequests) {}
+      long pendingSubscriptionRequests,
+      dev.meshbone.registry.products.issues.IssueViews.AccountabilityDto accountability) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)

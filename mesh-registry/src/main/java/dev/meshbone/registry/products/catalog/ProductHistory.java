@@ -1,0 +1,124 @@
+package dev.meshbone.registry.products.catalog;
+
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.FieldChange;
+import dev.meshbone.events.ProductChange;
+import dev.meshbone.events.ProductChangeKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Appends to each product's history ({@link CatalogStores#HISTORY_STORE}): one {@link
+ * ProductChange} per change the catalog processor sees, numbered per product in the order it sees
+ * them, under {@code <productId>|<seq, 19 digits>} so a product's history is one key range in
+ * order.
+ */
+public final class ProductHistory {
+  /** The actor of changes the platform makes (validator counts, quality-monitor health). */
+  public static final String PLATFORM = "platform";
+
+  private static final int MAX_TEXT = 200;
+
+  private final KeyValueStore<String, ProductChange> store;
+
+  ProductHistory(KeyValueStore<String, ProductChange> store) {
+    this.store = store;
+  }
+
+  public static String key(String productId, long seq) {
+    return productId + "|" + String.format("%019d", seq);
+  }
+
+  /** The first key of a product's history. */
+  public static String from(String productId) {
+    return productId + "|";
+  }
+
+  /** After the last key of a product's history ('~' sorts after every digit). */
+  public static String to(String productId) {
+    return productId + "|~";
+  }
+
+  void append(
+      String productId,
+      long timestamp,
+      Optional<RecordMetadata> source,
+      String actor,
+      ProductChangeKind kind,
+      List<FieldChange> changes,
+      DataProductEvent product) {
+    long seq = 1;
+    try (KeyValueIterator<String, ProductChange> last =
+        store.reverseRange(from(productId), to(productId))) {
+      if (last.hasNext()) {
+        seq = last.next().value.getSeq() + 1;
+      }
+    }
+    var change =
+        ProductChange.newBuilder()
+            .setSeq(seq)
+            .setAt(Instant.ofEpochMilli(Math.max(0, timestamp)))
+            .setActor(actor == null ? PLATFORM : actor)
+            .setKind(kind)
+            .setChanges(changes)
+            .setProduct(product);
+    source.ifPresent(
+        m -> change.setTopic(m.topic()).setPartition(m.partition()).setOffset(m.offset()));
+    store.put(key(productId, seq), change.build());
+  }
+
+  static FieldChange field(String field, Object before, Object after) {
+    return FieldChange.newBuilder()
+        .setField(field)
+        .setBefore(text(before))
+        .setAfter(text(after))
+        .build();
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return null;
+    }
+    String s = value.toString();
+    return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) + "..." : s;
+  }
+
+  /** What changed from one accepted product event to the next: lifecycle, then descriptor. */
+  static List<FieldChange> productChanges(DataProductEvent before, DataProductEvent now) {
+    List<FieldChange> changes = new ArrayList<>();
+    if (before == null || before.getStatus() != now.getStatus()) {
+      changes.add(field("status", before == null ? null : before.getStatus(), now.getStatus()));
+    }
+    Instant sunsetBefore = before == null ? null : ProductState.sunsetAt(before);
+    Instant sunsetNow = ProductState.sunsetAt(now);
+    if (!Objects.equals(sunsetBefore, sunsetNow)) {
+      changes.add(field("sunsetAt", sunsetBefore, sunsetNow));
+    }
+    if (before == null) {
+      return changes;
+    }
+    for (String name : ProductState.changedFields(before.getDescriptor(), now.getDescriptor())) {
+      changes.add(
+          field(
+              "descriptor." + name,
+              value(before.getDescriptor(), name),
+              value(now.getDescriptor(), name)));
+    }
+    return changes;
+  }
+
+  private static Object value(dev.meshbone.events.ProductDescriptor d, String name) {
+    if (d == null) {
+      return null;
+    }
+    Schema.Field f = d.getSchema().getField(name);
+    return f == null ? d : d.get(f.pos());
+  }
+}

@@ -1,0 +1,176 @@
+package dev.meshbone.registry.products.history;
+
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.FieldChange;
+import dev.meshbone.events.ProductChange;
+import dev.meshbone.events.ProductChangeKind;
+import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.ProductHistory;
+import dev.meshbone.registry.products.routing.LocalStores;
+import dev.meshbone.registry.products.view.Views;
+import dev.meshbone.runtime.http.ApiException;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.ProductId;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Product histories from this instance's stores, and products as they were at an instant, folded
+ * from their history: the last product snapshot at or before it, the last contract version, the
+ * health state, and the subscriptions' states.
+ */
+@Singleton
+public class HistoryQueries {
+  private final LocalStores stores;
+  private final MeshTopics topics;
+
+  public HistoryQueries(LocalStores stores, MeshTopics topics) {
+    this.stores = stores;
+    this.topics = topics;
+  }
+
+  private ReadOnlyKeyValueStore<String, ProductChange> store(int partition) {
+    return stores.partition(CatalogStores.HISTORY_STORE, partition);
+  }
+
+  /** Up to {@code limit} changes after {@code afterSeq}, oldest first. */
+  public HistoryViews.HistoryPage page(int partition, String productId, long afterSeq, int limit) {
+    List<HistoryViews.ChangeDto> changes = new ArrayList<>();
+    boolean more = false;
+    try (KeyValueIterator<String, ProductChange> it =
+        store(partition)
+            .range(ProductHistory.key(productId, afterSeq + 1), ProductHistory.to(productId))) {
+      while (it.hasNext()) {
+        KeyValue<String, ProductChange> kv = it.next();
+        if (changes.size() == limit) {
+          more = true;
+          break;
+        }
+        changes.add(HistoryViews.change(kv.value));
+      }
+    }
+    Long next = more ? changes.get(changes.size() - 1).seq() : null;
+    return new HistoryViews.HistoryPage(productId, changes, next);
+  }
+
+  /** The product as it was at {@code at}, or a 404 when it did not exist then. */
+  public HistoryViews.ProductAsOf asOf(int partition, String productId, Instant at) {
+    HistoryViews.ProductAsOf p = fold(productId, at, changes(partition, productId, at));
+    if (p == null) {
+      throw ApiException.notFound(
+          "PRODUCT_NOT_FOUND", "no product " + productId + " was registered at " + at);
+    }
+    return p;
+  }
+
+  /** Every product of this instance as it was at {@code at} (those that existed), in id order. */
+  public List<HistoryViews.ProductAsOf> allAsOf(Instant at, String domain) {
+    List<HistoryViews.ProductAsOf> found = new ArrayList<>();
+    for (int partition :
+        stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
+      Map<String, List<ProductChange>> byProduct = new TreeMap<>();
+      try (KeyValueIterator<String, ProductChange> it = store(partition).all()) {
+        while (it.hasNext()) {
+          KeyValue<String, ProductChange> kv = it.next();
+          String id = kv.key.substring(0, kv.key.lastIndexOf('|'));
+          if (kv.value != null
+              && !kv.value.getAt().isAfter(at)
+              && (domain == null || id.startsWith(domain + "."))) {
+            byProduct.computeIfAbsent(id, k -> new ArrayList<>()).add(kv.value);
+          }
+        }
+      }
+      byProduct.forEach(
+          (id, changes) -> {
+            var p = fold(id, at, changes);
+            if (p != null) {
+              found.add(p);
+            }
+          });
+    }
+    found.sort(java.util.Comparator.comparing(HistoryViews.ProductAsOf::id));
+    return found;
+  }
+
+  private List<ProductChange> changes(int partition, String productId, Instant at) {
+    List<ProductChange> changes = new ArrayList<>();
+    try (KeyValueIterator<String, ProductChange> it =
+        store(partition).range(ProductHistory.from(productId), ProductHistory.to(productId))) {
+      while (it.hasNext()) {
+        ProductChange c = it.next().value;
+        if (c != null && !c.getAt().isAfter(at)) {
+          changes.add(c);
+        }
+      }
+    }
+    return changes;
+  }
+
+  /** Replays a product's changes up to {@code at}; null when it did not exist then. */
+  static HistoryViews.ProductAsOf fold(String productId, Instant at, List<ProductChange> changes) {
+    DataProductEvent product = null;
+    Instant lastChange = null;
+    Long seq = null;
+    String contractVersion = null;
+    String health = null;
+    Map<String, String> subscriptions = new TreeMap<>();
+    Map<String, String> issues = new TreeMap<>();
+    for (ProductChange c : changes) {
+      lastChange = c.getAt();
+      seq = c.getSeq();
+      switch (c.getKind()) {
+        case DESCRIPTOR, LIFECYCLE -> product = c.getProduct();
+        case CONTRACT_VERSION -> contractVersion = after(c, "contractVersion", contractVersion);
+        case HEALTH -> health = after(c, "health", health);
+        case SUBSCRIPTION, ISSUE -> {
+          for (FieldChange f : c.getChanges()) {
+            var target = c.getKind() == ProductChangeKind.SUBSCRIPTION ? subscriptions : issues;
+            if (f.getField().endsWith(":comment")) {
+              continue;
+            }
+            if (f.getAfter() == null) {
+              target.remove(f.getField());
+            } else {
+              target.put(f.getField(), f.getAfter());
+            }
+          }
+        }
+        default -> {}
+      }
+    }
+    if (product == null) {
+      return null;
+    }
+    long approved = subscriptions.values().stream().filter("APPROVED"::equals).count();
+    long open =
+        issues.values().stream().filter(s -> s.equals("OPEN") || s.equals("ACKNOWLEDGED")).count();
+    return new HistoryViews.ProductAsOf(
+        productId,
+        ProductId.parse(productId).domain(),
+        at.toString(),
+        lastChange == null ? null : lastChange.toString(),
+        seq,
+        Views.descriptor(product.getDescriptor()),
+        Views.lifecycle(product),
+        contractVersion == null ? null : Integer.valueOf(contractVersion),
+        health,
+        approved,
+        open);
+  }
+
+  private static String after(ProductChange c, String field, String otherwise) {
+    for (FieldChange f : c.getChanges()) {
+      if (f.getField().equals(field)) {
+        return f.getAfter();
+      }
+    }
+    return otherwise;
+  }
+}

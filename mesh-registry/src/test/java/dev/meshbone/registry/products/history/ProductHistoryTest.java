@@ -1,0 +1,163 @@
+package dev.meshbone.registry.products.history;
+
+import static dev.meshbone.registry.products.Events.accepted;
+import static dev.meshbone.registry.products.Events.created;
+import static dev.meshbone.registry.products.Events.deprecated;
+import static dev.meshbone.registry.products.Events.descriptor;
+import static dev.meshbone.registry.products.Events.event;
+import static dev.meshbone.registry.products.Events.subscription;
+import static dev.meshbone.registry.products.Events.subscriptionKey;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshbone.events.ChangeType;
+import dev.meshbone.events.ContractDecision;
+import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.ProductChange;
+import dev.meshbone.events.ProductChangeKind;
+import dev.meshbone.events.Subscription;
+import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.registry.RegistryStreamsApp;
+import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.ProductHistory;
+import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.runtime.MeshSettings;
+import dev.meshbone.runtime.MeshStreams;
+import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.topics.TopicSpec;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each product's history as the catalog processor keeps it, and the product folded as of a time.
+ */
+class ProductHistoryTest {
+  private static final String ENROLLMENTS = "clinical-trials.enrollments";
+  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  private final MeshTopics topics = MeshTopics.defaults();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, DataProductEvent> products;
+  private TestInputTopic<String, Subscription> subscriptions;
+  private TestInputTopic<String, ContractDecision> decisions;
+
+  @BeforeEach
+  void start(@TempDir Path stateDir) {
+    var app = new RegistryStreamsApp(topics);
+    var props =
+        MeshStreams.streamsConfig(
+            app,
+            new KafkaSettings(Map.of("bootstrap.servers", "unused:9092")),
+            MeshSettings.DEFAULTS.withStateDir(stateDir));
+    driver = new TopologyTestDriver(app.topology(), props);
+    products = input(topics.products);
+    subscriptions = input(topics.subscriptions);
+    decisions = input(topics.contractDecisions);
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  private <V> TestInputTopic<String, V> input(TopicSpec<String, V> spec) {
+    return driver.createInputTopic(
+        spec.name(), spec.keySerde().serializer(), spec.valueSerde().serializer());
+  }
+
+  private List<ProductChange> history() {
+    KeyValueStore<String, ProductChange> store =
+        driver.getKeyValueStore(CatalogStores.HISTORY_STORE);
+    List<ProductChange> changes = new ArrayList<>();
+    try (var it = store.range(ProductHistory.from(ENROLLMENTS), ProductHistory.to(ENROLLMENTS))) {
+      it.forEachRemaining(kv -> changes.add(kv.value));
+    }
+    return changes;
+  }
+
+  private void givenADescriptorChangeADeprecationAndANewContractVersion() {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()), T0);
+    products.pipeInput(
+        ENROLLMENTS,
+        event(
+            ENROLLMENTS,
+            ChangeType.UPDATED,
+            LifecycleStatus.ACTIVE,
+            2,
+            descriptor("Trial enrollments").build()),
+        T0.plusSeconds(60));
+    subscriptions.pipeInput(
+        subscriptionKey(ENROLLMENTS, "pharmacovigilance"),
+        subscription(ENROLLMENTS, "pharmacovigilance", SubscriptionState.APPROVED, 2_000),
+        T0.plusSeconds(90));
+    decisions.pipeInput("r1", accepted(ENROLLMENTS + "-value", 2, 11), T0.plusSeconds(120));
+    products.pipeInput(
+        ENROLLMENTS,
+        deprecated(
+            ENROLLMENTS,
+            3,
+            descriptor("Trial enrollments").build(),
+            Instant.parse("2027-03-01T00:00:00Z")),
+        T0.plusSeconds(180));
+  }
+
+  @Test
+  void shouldKeepEveryChangeInOrderWithItsFieldsBeforeAndAfter() {
+    givenADescriptorChangeADeprecationAndANewContractVersion();
+
+    List<ProductChange> changes = history();
+
+    assertThat(changes)
+        .extracting(ProductChange::getSeq, ProductChange::getKind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, ProductChangeKind.LIFECYCLE),
+            org.assertj.core.groups.Tuple.tuple(2L, ProductChangeKind.DESCRIPTOR),
+            org.assertj.core.groups.Tuple.tuple(3L, ProductChangeKind.SUBSCRIPTION),
+            org.assertj.core.groups.Tuple.tuple(4L, ProductChangeKind.CONTRACT_VERSION),
+            org.assertj.core.groups.Tuple.tuple(5L, ProductChangeKind.LIFECYCLE));
+    var rename = changes.get(1).getChanges().get(0);
+    assertThat(rename.getField()).isEqualTo("descriptor.name");
+    assertThat(rename.getBefore()).isEqualTo("Enrollments");
+    assertThat(rename.getAfter()).isEqualTo("Trial enrollments");
+    assertThat(changes.get(1).getActor()).isEqualTo("clinical-trials");
+    assertThat(changes.get(1).getAt()).isEqualTo(T0.plusSeconds(60));
+    assertThat(changes.get(1).getTopic()).isEqualTo(topics.products.name());
+    assertThat(changes.get(1).getOffset()).isEqualTo(1L);
+    assertThat(changes.get(4).getChanges().get(0).getAfter()).isEqualTo("DEPRECATED");
+  }
+
+  @Test
+  void shouldFoldTheProductAsItWasAtAnInstant() {
+    givenADescriptorChangeADeprecationAndANewContractVersion();
+    List<ProductChange> changes = history();
+
+    var beforeRename = HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(30), upTo(changes, 30));
+    var afterVersion = HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(150), upTo(changes, 150));
+    var now = HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(999), changes);
+    var beforeCreation = HistoryQueries.fold(ENROLLMENTS, T0.minusSeconds(1), List.of());
+
+    assertThat(beforeRename.descriptor().name()).isEqualTo("Enrollments");
+    assertThat(beforeRename.contractVersion()).isNull();
+    assertThat(beforeRename.subscriberCount()).isZero();
+    assertThat(afterVersion.descriptor().name()).isEqualTo("Trial enrollments");
+    assertThat(afterVersion.lifecycle().status()).isEqualTo("ACTIVE");
+    assertThat(afterVersion.contractVersion()).isEqualTo(2);
+    assertThat(afterVersion.subscriberCount()).isEqualTo(1);
+    assertThat(now.lifecycle().status()).isEqualTo("DEPRECATED");
+    assertThat(beforeCreation).isNull();
+  }
+
+  private static List<ProductChange> upTo(List<ProductChange> changes, long seconds) {
+    return changes.stream().filter(c -> !c.getAt().isAfter(T0.plusSeconds(seconds))).toList();
+  }
+}
