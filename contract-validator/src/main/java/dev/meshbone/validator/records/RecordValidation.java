@@ -23,8 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  *   [global] mesh.products  ─┴─▶ ContractCatalog ◀── read by ──┐
  *   &lt;d&gt;.&lt;p&gt;.ingest (pattern) ─▶ validate-record ─┬─▶ to-product-or-dlq ─▶ &lt;d&gt;.&lt;p&gt; | &lt;d&gt;.&lt;p&gt;.dlq
  *                                               └─▶ product-stats-delta ─▶ product-stats-deltas
- *                                 (product-stats-pending)    (repartition by product)
- *                               ─▶ sum-product-stats (product-stats) ─▶ mesh.products.stats
+ *                               (repartition by product) ─▶ sum-product-stats ─▶ mesh.products.stats
  * </pre>
  *
  * <p>One pattern source covers every product, so a new product's ingest topic is picked up without
@@ -58,13 +57,6 @@ public final class RecordValidation {
 
   /** Each product's cumulative {@link ProductStats}, changelogged. */
   public static final String STATS_STORE = "product-stats";
-
-  /**
-   * Per stream task of {@value #VALIDATE}: each product's counts not yet sent to the statistics
-   * aggregation, written for every record (cached, changelogged), so that counts commit with the
-   * records they count (see {@code ValidateRecordProcessor}).
-   */
-  public static final String PENDING_STATS_STORE = "product-stats-pending";
 
   /** The topics record validation reads: {@link DomainTopics#PRODUCT_INGEST_PATTERN}. */
   public static final Pattern SOURCE_PATTERN = DomainTopics.PRODUCT_INGEST_PATTERN;
@@ -105,21 +97,11 @@ public final class RecordValidation {
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("products-for-records"),
         () -> new CatalogUpdaters.Products(catalog, topics.products.name(), PRODUCTS_STORE));
 
-    // Cached: a product's pending counts reach the changelog once per commit, not per record.
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(PENDING_STATS_STORE),
-                Serdes.Bytes(),
-                Serdes.ByteArray())
-            .withCachingEnabled());
     KStream<Object, Object> checked =
         builder.stream(
                 SOURCE_PATTERN,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
-            .process(
-                () -> new ValidateRecordProcessor(catalog, settings),
-                Named.as(VALIDATE),
-                PENDING_STATS_STORE);
+            .process(() -> new ValidateRecordProcessor(catalog, settings), Named.as(VALIDATE));
 
     // validate-record forwards each record to the sink by name and each count delta to the
     // statistics branch by name: no branch node between them on the per-record path.

@@ -12,8 +12,8 @@ import java.util.Objects;
  *     stays in the ingest topic). Must stay below the topics' {@code max.message.bytes} and the
  *     producer's {@code max.request.size} (both about 1 MiB by default)
  * @param statsFlushInterval how often each stream task sends its per-product counts to the
- *     aggregation of {@code mesh.products.stats}; counts not yet sent are kept in a changelogged
- *     store that commits with the records, so a crash loses none and counts none twice
+ *     aggregation of {@code mesh.products.stats}; counts not yet sent when a task moves or the
+ *     instance stops are not in the statistics (they are monitoring figures, not a ledger)
  * @param statsEmitInterval how often {@code mesh.products.stats} gets the totals of the products
  *     that changed
  * @param outputTopics makes product and dead-letter topics exist before records go there

@@ -415,52 +415,6 @@ class RecordValidationTest {
   }
 
   @Test
-  void shouldCommitCountsNotYetFlushedWithTheRecordsTheyCount() {
-    var pending =
-        driver.createOutputTopic(
-            "record-validation-test-" + RecordValidation.PENDING_STATS_STORE + "-changelog",
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    Instant at = Instant.parse("2026-03-01T10:00:00Z");
-    ingest.pipeInput(new TestRecord<>(bytes("a"), confluent(ORDER_ID, order()), null, at));
-    ingest.pipeInput(new TestRecord<>(bytes("b"), new byte[] {1}, null, at.plusSeconds(1)));
-
-    // Each commit (the driver commits after every record) carries the product's pending counts.
-    Map<String, byte[]> committed = pending.readKeyValuesToMap();
-    PendingCounts counts = PendingCounts.decode(committed.get("sales.orders"));
-    assertThat(counts.valid).isEqualTo(1);
-    assertThat(counts.invalid[RejectReason.NOT_CONFLUENT_FORMAT.ordinal()]).isEqualTo(1);
-    assertThat(counts.lastRecordAt).isEqualTo(at.plusSeconds(1).toEpochMilli());
-    assertThat(counts.lastValidAt).isEqualTo(at.toEpochMilli());
-
-    driver.advanceWallClockTime(Duration.ofMillis(200));
-
-    // Flushed to the aggregation: deleted in the same transaction.
-    var afterFlush = pending.readKeyValuesToList();
-    assertThat(afterFlush).hasSize(1);
-    assertThat(afterFlush.get(0).key).isEqualTo("sales.orders");
-    assertThat(afterFlush.get(0).value).isNull();
-  }
-
-  @Test
-  void shouldReadBackPendingCountsAsWritten() {
-    var counts = new PendingCounts();
-    counts.valid = 7;
-    counts.invalid[RejectReason.RULE_VIOLATION.ordinal()] = 3;
-    counts.invalid[RejectReason.NULL_KEY.ordinal()] = 1;
-    counts.lastRecordAt = 42;
-    counts.lastValidAt = 41;
-
-    var copy = PendingCounts.decode(counts.encode());
-
-    assertThat(copy.valid).isEqualTo(7);
-    assertThat(copy.invalid).containsExactly(counts.invalid);
-    assertThat(copy.lastRecordAt).isEqualTo(42);
-    assertThat(copy.lastValidAt).isEqualTo(41);
-    assertThat(PendingCounts.decode(new PendingCounts().encode()).isEmpty()).isTrue();
-  }
-
-  @Test
   void shouldNotPublishCountsOfProductsWithoutNewRecords() {
     var stats =
         driver.createOutputTopic(
@@ -485,11 +439,6 @@ class RecordValidationTest {
 
     assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
     assertThat(description)
-        .contains(
-            "validate-record",
-            "to-product-or-dlq",
-            "sum-product-stats",
-            "product-stats",
-            RecordValidation.PENDING_STATS_STORE);
+        .contains("validate-record", "to-product-or-dlq", "sum-product-stats", "product-stats");
   }
 }
