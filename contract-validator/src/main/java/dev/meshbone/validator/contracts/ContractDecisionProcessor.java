@@ -125,6 +125,10 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
     for (Outcome outcome : changes.outcomes) {
       context.forward(new Record<>(outcome.key(), outcome, record.timestamp()));
     }
+    // A registration waits for this decision: commit at the end of this loop of the stream thread
+    // rather than at the next commit interval (up to 20 ms later). Registrations are rare, so the
+    // extra transactions are few.
+    context.commit();
   }
 
   /**
