@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.MeshStreams;
-import dev.meshbone.sdk.MeshServices;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +46,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Confluent's own JavaScript clients, {@code @confluentinc/schemaregistry} and {@code
@@ -56,7 +55,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the JavaScript serde and plain Java in both directions.
  */
 @WithKafka
-@ExtendWith(MeshServices.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JsClientsInteropIT {
   private static final Path SCRIPTS = Path.of("src/test/js");
@@ -64,6 +62,8 @@ class JsClientsInteropIT {
 
   private KafkaBroker broker;
   private Path stateDir;
+  private ApplicationContext validator;
+  private ApplicationContext registry;
   private String registryUrl;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -78,28 +78,38 @@ class JsClientsInteropIT {
       "js" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
   @BeforeAll
-  void startServices(MeshServices mesh) throws IOException {
+  void startServices(KafkaBroker broker) throws IOException {
     Assumptions.assumeFalse(
         Boolean.getBoolean("interop.skip"), "interop tests skipped (-Dinterop.skip=true)");
     assertThat(SCRIPTS.resolve("node_modules/@confluentinc/schemaregistry"))
         .as("the interop packages are installed by the build (node src/test/js/install.mjs)")
         .exists();
-    broker = mesh.broker();
+    this.broker = broker;
     stateDir = Files.createTempDirectory("js-interop-it");
+    validator = ValidatorApp.start(settings("validator"));
+    registry = RegistryApp.start(settings("registry"));
     Path users = Files.createTempFile("js-users", ".properties");
     Files.writeString(users, secureDomain + "=js-pw\n" + otherDomain + "=other-pw\n");
     var secure = settings("secure-registry");
     secure.put("meshbone.security.enabled", true);
     secure.put("meshbone.security.users-file", users.toString());
     secureRegistry = RegistryApp.start(secure);
+    awaitRunning(validator);
+    awaitRunning(registry);
     awaitRunning(secureRegistry);
-    registryUrl = mesh.registryUrl();
+    registryUrl = "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
   }
 
   @AfterAll
   void stopServices() {
     if (secureRegistry != null) {
       secureRegistry.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+    if (validator != null) {
+      validator.close();
     }
   }
 
@@ -556,6 +566,8 @@ class JsClientsInteropIT {
     settings.put("kafka.streams.application.id", KafkaBroker.unique(service));
     settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
     settings.put("micronaut.server.port", -1);
+    // The validator sees a new product's topics at its next metadata refresh (10 s by default).
+    settings.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
     // The services refuse to start without a credential source unless told to run open.
     settings.put("meshbone.security.enabled", false);
     return settings;

@@ -8,7 +8,8 @@ import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.Owner;
 import dev.meshbone.events.ProductDescriptor;
-import dev.meshbone.sdk.MeshServices;
+import dev.meshbone.registry.RegistryApp;
+import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.serde.CompatibilityResult;
 import dev.meshbone.serde.ConfluentWireFormat;
 import dev.meshbone.serde.KafkaAvroDeserializer;
@@ -17,6 +18,12 @@ import dev.meshbone.serde.RestSchemaRegistryClient;
 import dev.meshbone.serde.SchemaRegistryException;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
+import dev.meshbone.validator.ValidatorApp;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,11 +39,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * meshbone's Java serde ({@code dev.meshbone.serde}) against meshbone's own schema registry API,
@@ -44,17 +52,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * serde's REST client and wire format speak what mesh-registry serves.
  */
 @WithKafka
-@ExtendWith(MeshServices.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeshRegistrySerdeIT {
   private KafkaBroker broker;
+  private Path stateDir;
+  private ApplicationContext validator;
+  private ApplicationContext registry;
   private String registryUrl;
   private String domain;
 
   @BeforeAll
-  void startServices(MeshServices mesh) {
-    broker = mesh.broker();
-    registryUrl = mesh.registryUrl();
+  void startServices(KafkaBroker broker) throws IOException {
+    this.broker = broker;
+    stateDir = Files.createTempDirectory("serde-interop-it");
+    validator = ValidatorApp.start(settings("validator"));
+    registry = RegistryApp.start(settings("registry"));
+    awaitRunning(validator);
+    awaitRunning(registry);
+    registryUrl = "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
+  }
+
+  @AfterAll
+  void stopServices() {
+    if (registry != null) {
+      registry.close();
+    }
+    if (validator != null) {
+      validator.close();
+    }
   }
 
   @BeforeEach
@@ -304,5 +329,26 @@ class MeshRegistrySerdeIT {
           .satisfies(
               e -> assertThat(((SchemaRegistryException) e.getCause()).status()).isEqualTo(403));
     }
+  }
+
+  private Map<String, Object> settings(String service) {
+    var settings = new HashMap<String, Object>();
+    settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
+    broker.clientConfig().forEach((k, v) -> settings.put("kafka." + k, v));
+    settings.put("kafka.streams.application.id", KafkaBroker.unique(service));
+    settings.put("meshbone.state-dir", stateDir.resolve(service).toString());
+    settings.put("micronaut.server.port", -1);
+    // The validator sees a new product's topics at its next metadata refresh (10 s by default).
+    settings.put("kafka.streams.consumer.metadata.max.age.ms", 1000);
+    // The services refuse to start without a credential source unless told to run open.
+    settings.put("meshbone.security.enabled", false);
+    return settings;
+  }
+
+  private static void awaitRunning(ApplicationContext context) {
+    var streams = context.getBean(MeshStreams.class).streams();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> streams.state() == KafkaStreams.State.RUNNING);
   }
 }

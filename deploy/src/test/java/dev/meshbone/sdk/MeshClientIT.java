@@ -30,6 +30,7 @@ import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.SubscriptionPolicy;
 import dev.meshbone.events.SubscriptionState;
+import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +40,10 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The domain SDK end to end against the real services on a real broker: a producer domain declares
@@ -51,7 +52,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * validated records, dead letters) is {@link MeshClientRecordsIT}.
  */
 @WithKafka
-@ExtendWith(MeshServices.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeshClientIT {
   private MeshServices mesh;
@@ -61,8 +61,15 @@ class MeshClientIT {
   private final String consumer = domain("pv");
 
   @BeforeAll
-  void startServices(MeshServices shared) {
-    mesh = shared;
+  void startServices(KafkaBroker broker) {
+    mesh = new MeshServices(broker);
+  }
+
+  @AfterAll
+  void stopServices() {
+    if (mesh != null) {
+      mesh.close();
+    }
   }
 
   private static String domain(String prefix) {

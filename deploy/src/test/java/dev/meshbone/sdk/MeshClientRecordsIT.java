@@ -13,6 +13,7 @@ import dev.meshbone.client.ProductDeclaration;
 import dev.meshbone.client.ProductRecord;
 import dev.meshbone.client.PublishResult;
 import dev.meshbone.events.SubscriptionPolicy;
+import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,10 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecordBuilder;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The SDK's record path end to end on the real services: records published to a product's ingest
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * reason, rule and field).
  */
 @WithKafka
-@ExtendWith(MeshServices.Shared.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeshClientRecordsIT {
   private MeshServices mesh;
@@ -45,8 +45,15 @@ class MeshClientRecordsIT {
       "pv" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
   @BeforeAll
-  void startServices(MeshServices shared) {
-    mesh = shared;
+  void startServices(KafkaBroker broker) {
+    mesh = new MeshServices(broker);
+  }
+
+  @AfterAll
+  void stopServices() {
+    if (mesh != null) {
+      mesh.close();
+    }
   }
 
   private static Contract enrollmentContract() {

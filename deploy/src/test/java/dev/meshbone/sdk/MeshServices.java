@@ -8,7 +8,6 @@ import dev.meshbone.quality.QualityApp;
 import dev.meshbone.registry.RegistryApp;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.testkit.KafkaBroker;
-import dev.meshbone.testkit.KafkaBrokerExtension;
 import dev.meshbone.validator.ValidatorApp;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -22,47 +21,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * contract-validator, mesh-registry and quality-monitor on a test broker, each in its own context
  * with a random HTTP port, a unique application id and a temporary state folder: the mesh a domain
  * service's SDK talks to.
- *
- * <p>Started once per test JVM and shared by every test class that takes a {@code MeshServices}
- * parameter through {@link Shared} (a start costs seconds); classes isolate themselves by their
- * domain names, as they already must on the shared broker.
  */
-public final class MeshServices implements ExtensionContext.Store.CloseableResource {
+final class MeshServices implements AutoCloseable {
   private final KafkaBroker broker;
   private final Path stateDir;
   private final List<ApplicationContext> contexts = new ArrayList<>();
   private final ApplicationContext registry;
 
-  /**
-   * Resolves a {@code MeshServices} parameter (of a {@code @BeforeAll}, say): the services this JVM
-   * shares, started on first use and stopped when the whole test plan ends, before the shared
-   * broker (the store closes in the inverse order of addition).
-   */
-  public static final class Shared implements ParameterResolver {
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-      return parameter.getParameter().getType() == MeshServices.class;
-    }
-
-    @Override
-    public MeshServices resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      KafkaBroker broker = KafkaBrokerExtension.shared();
-      return context
-          .getRoot()
-          .getStore(ExtensionContext.Namespace.create(MeshServices.class))
-          .getOrComputeIfAbsent("services", k -> new MeshServices(broker), MeshServices.class);
-    }
-  }
-
-  private MeshServices(KafkaBroker broker) {
+  MeshServices(KafkaBroker broker) {
     this.broker = broker;
     try {
       stateDir = Files.createTempDirectory("sdk-it");
@@ -98,20 +69,16 @@ public final class MeshServices implements ExtensionContext.Store.CloseableResou
         .until(() -> streams.state() == KafkaStreams.State.RUNNING);
   }
 
-  public String registryUrl() {
+  String registryUrl() {
     return "http://localhost:" + registry.getBean(EmbeddedServer.class).getPort();
   }
 
-  public String bootstrapServers() {
+  String bootstrapServers() {
     return broker.bootstrapServers();
   }
 
-  public KafkaBroker broker() {
-    return broker;
-  }
-
   /** A client of {@code domain}, with the broker's client settings passed through. */
-  public MeshClient client(String domain) {
+  MeshClient client(String domain) {
     var settings =
         MeshClientSettings.builder()
             .domain(domain)
