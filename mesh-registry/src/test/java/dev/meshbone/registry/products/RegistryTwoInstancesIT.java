@@ -467,9 +467,6 @@ class RegistryTwoInstancesIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> as(third, "GET", "/products/" + id, null).status() == 200);
-      Thread.sleep(20); // the changes below must be later than this instant, to the millisecond
-      java.time.Instant between = java.time.Instant.now();
-      Thread.sleep(20);
       producer.send(
           topics.products,
           id,
@@ -494,6 +491,11 @@ class RegistryTwoInstancesIT {
                       == 3);
 
       JsonNode history = as(third, "GET", "/products/" + id + "/history", null).json();
+      // "As of" the first change's own instant: the product as created, before the rename.
+      java.time.Instant between =
+          java.time.Instant.parse(history.path("changes").get(0).path("at").asText());
+      assertThat(java.time.Instant.parse(history.path("changes").get(1).path("at").asText()))
+          .isAfter(between);
       assertThat(history.path("changes").findValuesAsText("kind"))
           .containsExactly("LIFECYCLE", "DESCRIPTOR", "LIFECYCLE");
       JsonNode rename = history.path("changes").get(1).path("changes").get(0);
