@@ -123,20 +123,40 @@ public final class Soak {
     int rate = 500;
     int faultEvery = 60;
     boolean demo = true;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--minutes" -> minutes = Integer.parseInt(args[++i]);
-        case "--rate" -> rate = Integer.parseInt(args[++i]);
-        case "--fault-every" -> faultEvery = Integer.parseInt(args[++i]);
-        case "--no-demo" -> demo = false;
-        default -> {
-          System.err.println(
-              "bin/soak [--minutes N] [--rate RECORDS_PER_S] [--fault-every SECONDS] [--no-demo]");
-          System.exit(2);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--minutes" -> minutes = positive(args, ++i);
+          case "--rate" -> rate = positive(args, ++i);
+          case "--fault-every" -> faultEvery = positive(args, ++i);
+          case "--no-demo" -> demo = false;
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
+    } catch (IllegalArgumentException e) {
+      System.err.println("bin/soak: " + e.getMessage());
+      System.err.println(
+          "usage: bin/soak [--minutes N] [--rate RECORDS_PER_S] [--fault-every SECONDS] [--no-demo]");
+      System.exit(2);
     }
     System.exit(new Soak(minutes, rate, faultEvery, demo).run());
+  }
+
+  /** The whole number after an option, above zero. */
+  private static int positive(String[] args, int i) {
+    String option = args[i - 1];
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a number");
+    }
+    try {
+      int n = Integer.parseInt(args[i]);
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(option + " takes a whole number above 0, not " + args[i]);
   }
 
   private int run() throws Exception {
