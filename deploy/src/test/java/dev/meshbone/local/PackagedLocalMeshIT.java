@@ -101,6 +101,21 @@ class PackagedLocalMeshIT {
                   .contains("reading clinical-trials.enrollments: first validated enrollment")
                   .contains("clinical-trials   dead letter ENR-");
             });
+    // During the cold-room breach pharmacovigilance reports a problem to supply-chain (at 25 s).
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      get(
+                              registry + "/products/supply-chain.batch-releases/issues",
+                              "pharmacovigilance")
+                          .body())
+                  .contains("\"reporterDomain\":\"pharmacovigilance\"")
+                  .contains("\"severity\":\"HIGH\"");
+              assertThat(mesh.output())
+                  .contains("reported a HIGH problem on supply-chain.batch-releases");
+            });
     assertThat(mesh.output()).doesNotContain(" ERROR ");
   }
 

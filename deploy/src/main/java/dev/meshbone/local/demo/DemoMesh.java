@@ -37,7 +37,9 @@ import java.util.function.Function;
  *       BREACHED and an alert goes to its subscribers), and deprecates the shipment notices at 30
  *       s.
  *   <li>pharmacovigilance subscribes to both, reads enrollments as they are validated, reports
- *       adverse events about some participants, and hears of every change.
+ *       adverse events about some participants, and hears of every change; at 25 s, during the
+ *       cold-room breach, it reports a HIGH problem on the batch releases, which supply-chain
+ *       acknowledges at 35 s and resolves at 55 s, once the cold room passes its check again.
  * </ul>
  *
  * <p>Every notable event is one line on the log ({@code demo} logger). The scenario ticks every
@@ -267,6 +269,16 @@ public final class DemoMesh implements AutoCloseable {
     }
     if (t == 30) {
       step("supply-chain", supplyChain::deprecateShipments);
+    }
+    // Accountability: a consumer reports the breach's effect, the owner answers.
+    if (t == 25) {
+      step("pharmacovigilance", pharmacovigilance::reportColdRoomProblem);
+    }
+    if (t == 35) {
+      step("supply-chain", () -> supplyChain.answerIssues(false));
+    }
+    if (t == 55) {
+      step("supply-chain", () -> supplyChain.answerIssues(true));
     }
     if (t % 5 == 0) {
       step("pharmacovigilance", this::watchHealth);

@@ -4,6 +4,7 @@ import dev.meshbone.client.Contract;
 import dev.meshbone.client.ContractRule;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.MeshClient;
+import dev.meshbone.client.MeshIssue;
 import dev.meshbone.client.MeshNotification;
 import dev.meshbone.client.MeshRequestException;
 import dev.meshbone.client.ProductDeclaration;
@@ -12,6 +13,8 @@ import dev.meshbone.client.ProductSubscription;
 import dev.meshbone.client.QualityResult;
 import dev.meshbone.client.RegisteredContract;
 import dev.meshbone.events.Classification;
+import dev.meshbone.events.IssueKind;
+import dev.meshbone.events.IssueSeverity;
 import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.QualityDimension;
 import dev.meshbone.events.SubscriptionState;
@@ -255,6 +258,38 @@ final class Pharmacovigilance implements AutoCloseable {
   DataProduct product(String id) {
     return mesh.product(id);
   }
+
+  /**
+   * During supply-chain's cold-room breach, reports a HIGH problem on its batch releases, once (a
+   * restarted demo finds the issue already there).
+   */
+  void reportColdRoomProblem() {
+    String batches = SupplyChain.BATCHES_ID;
+    boolean reported =
+        mesh.issues(batches, null).stream()
+            .anyMatch(i -> i.reporterDomain().equals(DOMAIN) && i.title().equals(COLD_ROOM_TITLE));
+    if (reported) {
+      return;
+    }
+    MeshIssue issue =
+        mesh.reportIssue(
+            batches,
+            IssueKind.PROBLEM,
+            IssueSeverity.HIGH,
+            COLD_ROOM_TITLE,
+            "The cold-room check of supply-chain.batch-releases is failing: batches released now"
+                + " may have been stored above 8 °C. We hold the signal analysis of these batches.");
+    DemoLog.say(
+        DOMAIN,
+        "reported a %s problem on %s: %s (issue %s, %s)",
+        issue.severity(),
+        batches,
+        issue.title(),
+        issue.issueId(),
+        issue.state());
+  }
+
+  static final String COLD_ROOM_TITLE = "Batch releases may have been stored too warm";
 
   @Override
   public void close() throws Exception {

@@ -5,11 +5,14 @@ import dev.meshbone.client.ContractRule;
 import dev.meshbone.client.DataProduct;
 import dev.meshbone.client.DeadLetter;
 import dev.meshbone.client.MeshClient;
+import dev.meshbone.client.MeshIssue;
 import dev.meshbone.client.ProductDeclaration;
 import dev.meshbone.client.QualityResult;
 import dev.meshbone.client.RegisteredContract;
 import dev.meshbone.client.Slos;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.NotificationType;
 import dev.meshbone.events.QualityDimension;
 import dev.meshbone.events.SubscriptionPolicy;
 import java.time.Instant;
@@ -37,6 +40,7 @@ final class SupplyChain implements AutoCloseable {
   private long batches;
   private long shipments;
   private Reader<DeadLetter> deadLetters;
+  private AutoCloseable notifications;
 
   SupplyChain(MeshClient mesh, DemoState state) {
     this.mesh = mesh;
@@ -96,6 +100,14 @@ final class SupplyChain implements AutoCloseable {
                   DemoLog.say(DOMAIN, "dead letter %s: %s", r.key(), r.value());
                 })
             .start();
+    // The owner hears of the issues its consumers open; it answers them on the demo's timeline.
+    notifications =
+        mesh.notifications(
+            n -> {
+              if (n.type() == NotificationType.PRODUCT_ISSUE_OPENED) {
+                DemoLog.say(DOMAIN, "notified %s: %s", n.type(), n.summary());
+              }
+            });
   }
 
   /** One batch release; every tenth was stored too warm, which the cold-chain rule refuses. */
@@ -173,6 +185,35 @@ final class SupplyChain implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers the issues reported on its batch releases: acknowledges the OPEN ones, or, once the
+   * cold room is repaired ({@code resolve}), resolves the acknowledged ones.
+   */
+  void answerIssues(boolean resolve) {
+    IssueState from = resolve ? IssueState.ACKNOWLEDGED : IssueState.OPEN;
+    for (MeshIssue issue : mesh.issues(BATCHES_ID, from)) {
+      MeshIssue answered =
+          resolve
+              ? mesh.changeIssueState(
+                  BATCHES_ID,
+                  issue.issueId(),
+                  IssueState.RESOLVED,
+                  "cold room 2 repaired; the batches released during the breach are recalled")
+              : mesh.changeIssueState(
+                  BATCHES_ID,
+                  issue.issueId(),
+                  IssueState.ACKNOWLEDGED,
+                  "cold room 2 is being repaired; we are checking which batches it held");
+      DemoLog.say(
+          DOMAIN,
+          "%s issue %s of %s: %s",
+          answered.state().name().toLowerCase(java.util.Locale.ROOT),
+          answered.issueId(),
+          answered.reporterDomain(),
+          answered.title());
+    }
+  }
+
   /** Deprecates the legacy shipment notices, once. */
   void deprecateShipments() {
     DataProduct notices = mesh.product(SHIPMENTS);
@@ -186,7 +227,10 @@ final class SupplyChain implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
+    if (notifications != null) {
+      notifications.close();
+    }
     if (deadLetters != null) {
       deadLetters.close();
     }

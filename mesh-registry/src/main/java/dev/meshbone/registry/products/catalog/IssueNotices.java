@@ -63,24 +63,21 @@ public final class IssueNotices {
           actor.equals(issue.getOwnerDomain())
               ? issue.getReporterDomain()
               : issue.getOwnerDomain());
+      // The issue id is in the attributes; the summary reads the same on every run.
       summary =
           d.getAction() == IssueAction.CHANGE_STATE
               ? actor
-                  + " set issue "
-                  + issue.getIssueId()
-                  + " on "
+                  + " set the issue '"
+                  + issue.getTitle()
+                  + "' on "
                   + issue.getProductId()
                   + " to "
                   + issue.getState()
-                  + ": "
-                  + issue.getTitle()
               : actor
-                  + " commented on issue "
-                  + issue.getIssueId()
-                  + " on "
-                  + issue.getProductId()
-                  + ": "
-                  + issue.getTitle();
+                  + " commented on the issue '"
+                  + issue.getTitle()
+                  + "' on "
+                  + issue.getProductId();
     }
     recipients.remove(actor);
     String detail =
