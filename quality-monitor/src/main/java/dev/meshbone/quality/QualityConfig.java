@@ -33,6 +33,10 @@ public class QualityConfig {
           "freshness-margin",
           "history-size",
           "metrics-refresh",
+          "response-slo-critical",
+          "response-slo-high",
+          "response-slo-medium",
+          "response-slo-low",
           "advertised-host");
 
   private static final QualitySettings D = QualitySettings.DEFAULTS;
@@ -49,6 +53,10 @@ public class QualityConfig {
   private double freshnessMargin = D.freshnessMargin();
   private int historySize = D.historySize();
   private Duration metricsRefresh = D.metricsRefresh();
+  private Duration responseSloCritical = D.responseSlos().critical();
+  private Duration responseSloHigh = D.responseSlos().high();
+  private Duration responseSloMedium = D.responseSlos().medium();
+  private Duration responseSloLow = D.responseSlos().low();
 
   public void setWindow(Duration window) {
     this.window = window;
@@ -102,6 +110,22 @@ public class QualityConfig {
     this.metricsRefresh = metricsRefresh;
   }
 
+  public void setResponseSloCritical(Duration responseSloCritical) {
+    this.responseSloCritical = responseSloCritical;
+  }
+
+  public void setResponseSloHigh(Duration responseSloHigh) {
+    this.responseSloHigh = responseSloHigh;
+  }
+
+  public void setResponseSloMedium(Duration responseSloMedium) {
+    this.responseSloMedium = responseSloMedium;
+  }
+
+  public void setResponseSloLow(Duration responseSloLow) {
+    this.responseSloLow = responseSloLow;
+  }
+
   /**
    * The settings, checked.
    *
@@ -121,7 +145,8 @@ public class QualityConfig {
         volumeMargin,
         freshnessMargin,
         historySize,
-        metricsRefresh);
+        metricsRefresh,
+        new ResponseSlos(responseSloCritical, responseSloHigh, responseSloMedium, responseSloLow));
   }
 
   /**

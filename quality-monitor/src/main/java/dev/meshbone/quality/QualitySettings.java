@@ -31,6 +31,8 @@ import java.time.Duration;
  * @param historySize how many health changes are kept per product ({@code history-size})
  * @param metricsRefresh how often the per-product gauges are refreshed from the local state ({@code
  *     metrics-refresh})
+ * @param responseSlos how soon a product's owner must acknowledge an issue of each severity ({@code
+ *     response-slo-critical}, {@code -high}, {@code -medium}, {@code -low}; zero for none)
  */
 public record QualitySettings(
     Duration window,
@@ -45,7 +47,8 @@ public record QualitySettings(
     double volumeMargin,
     double freshnessMargin,
     int historySize,
-    Duration metricsRefresh) {
+    Duration metricsRefresh,
+    ResponseSlos responseSlos) {
 
   /** The property prefix of these settings. */
   public static final String PREFIX = "meshbone.quality";
@@ -65,7 +68,8 @@ public record QualitySettings(
           0.1,
           0.1,
           50,
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          ResponseSlos.DEFAULTS);
 
   public QualitySettings {
     positive("window", window);
@@ -76,6 +80,9 @@ public record QualitySettings(
     notNegative("raise-after", raiseAfter);
     notNegative("clear-after", clearAfter);
     positive("metrics-refresh", metricsRefresh);
+    if (responseSlos == null) {
+      throw new IllegalArgumentException(PREFIX + ".response-slo-* must be set");
+    }
     if (advance.compareTo(window) > 0 || window.toMillis() % advance.toMillis() != 0) {
       throw new IllegalArgumentException(
           "meshbone.quality.window ("
@@ -118,7 +125,27 @@ public record QualitySettings(
         volumeMargin,
         freshnessMargin,
         historySize,
-        metricsRefresh);
+        metricsRefresh,
+        responseSlos);
+  }
+
+  /** The same settings with other response SLOs; for tests. */
+  public QualitySettings withResponseSlos(ResponseSlos responseSlos) {
+    return new QualitySettings(
+        window,
+        advance,
+        grace,
+        punctuationInterval,
+        futureTolerance,
+        raiseAfter,
+        clearAfter,
+        passRateMargin,
+        rejectionRateMargin,
+        volumeMargin,
+        freshnessMargin,
+        historySize,
+        metricsRefresh,
+        responseSlos);
   }
 
   private static void positive(String name, Duration d) {
@@ -127,7 +154,7 @@ public record QualitySettings(
     }
   }
 
-  private static void notNegative(String name, Duration d) {
+  static void notNegative(String name, Duration d) {
     if (d == null || d.isNegative()) {
       throw new IllegalArgumentException(PREFIX + "." + name + " must not be negative, not " + d);
     }

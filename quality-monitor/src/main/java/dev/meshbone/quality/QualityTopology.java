@@ -27,6 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  *       overall over hopping windows in event time ({@code occurredAt}) with a grace period.
  *   <li>{@code mesh.products.stats}: the validator's cumulative counts; their deltas give volume
  *       and rejection rate in the same windows, {@code lastValidAt} a successful update.
+ *   <li>{@code mesh.issues}: mesh-registry's decisions on product issues; an issue OPEN for longer
+ *       than its severity's response SLO ({@link ResponseSlos}) breaches the product's {@code
+ *       response} SLO.
  * </ul>
  *
  * <p>Outputs: {@code mesh.quality.status} (compacted), a {@link ProductHealth} each time what it
@@ -59,9 +62,11 @@ public final class QualityTopology {
   public static final String QUALITY_SOURCE = "quality-events-source";
   public static final String PRODUCTS_SOURCE = "products-source";
   public static final String STATS_SOURCE = "product-stats-source";
+  public static final String ISSUES_SOURCE = "product-issues-source";
   public static final String QUALITY_PROCESSOR = "monitor-quality-events";
   public static final String PRODUCTS_PROCESSOR = "monitor-products";
   public static final String STATS_PROCESSOR = "monitor-product-stats";
+  public static final String ISSUES_PROCESSOR = "monitor-product-issues";
   public static final String STATUS_SINK = "quality-status-sink";
   public static final String ALERTS_SINK = "quality-alerts-sink";
 
@@ -78,6 +83,7 @@ public final class QualityTopology {
     source(topology, QUALITY_SOURCE, topics.quality);
     source(topology, PRODUCTS_SOURCE, topics.products);
     source(topology, STATS_SOURCE, topics.productStats);
+    source(topology, ISSUES_SOURCE, topics.issues);
 
     addProcessor(
         topology,
@@ -104,7 +110,18 @@ public final class QualityTopology {
         settings,
         listener);
 
-    String[] processors = {QUALITY_PROCESSOR, PRODUCTS_PROCESSOR, STATS_PROCESSOR};
+    addProcessor(
+        topology,
+        ISSUES_PROCESSOR,
+        ISSUES_SOURCE,
+        Input.ISSUES,
+        topics.issues.name(),
+        settings,
+        listener);
+
+    String[] processors = {
+      QUALITY_PROCESSOR, PRODUCTS_PROCESSOR, STATS_PROCESSOR, ISSUES_PROCESSOR
+    };
     topology.addStateStore(stateStore(), processors);
     topology.addStateStore(healthStore(topics), processors);
     topology.addStateStore(historyStore(), processors);

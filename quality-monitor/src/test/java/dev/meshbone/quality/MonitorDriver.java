@@ -2,10 +2,16 @@ package dev.meshbone.quality;
 
 import dev.meshbone.events.ChangeType;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.IssueAction;
+import dev.meshbone.events.IssueDecision;
+import dev.meshbone.events.IssueKind;
+import dev.meshbone.events.IssueSeverity;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.Owner;
 import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.events.ProductHealth;
+import dev.meshbone.events.ProductIssue;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.QualityDimension;
@@ -49,6 +55,8 @@ final class MonitorDriver implements AutoCloseable {
   final TestInputTopic<String, byte[]> rawQuality;
   final TestInputTopic<String, byte[]> rawProducts;
   final TestInputTopic<String, byte[]> rawStats;
+  final TestInputTopic<String, IssueDecision> issues;
+  final TestInputTopic<String, byte[]> rawIssues;
   final TestOutputTopic<String, ProductHealth> status;
   final TestOutputTopic<String, QualityAlert> alerts;
   private final List<KeyValue<String, ProductHealth>> statusSeen = new ArrayList<>();
@@ -64,6 +72,8 @@ final class MonitorDriver implements AutoCloseable {
     config.setPunctuationInterval(Duration.ofSeconds(10));
     config.setClearAfter(Duration.ofSeconds(30));
     config.setPassRateMargin(0.1);
+    config.setResponseSloCritical(Duration.ofHours(2));
+    config.setResponseSloHigh(Duration.ofHours(4));
     return config.toSettings();
   }
 
@@ -94,6 +104,9 @@ final class MonitorDriver implements AutoCloseable {
     rawQuality = driver.createInputTopic(topics.quality.name(), key, new ByteArraySerializer());
     rawProducts = driver.createInputTopic(topics.products.name(), key, new ByteArraySerializer());
     rawStats = driver.createInputTopic(topics.productStats.name(), key, new ByteArraySerializer());
+    issues =
+        driver.createInputTopic(topics.issues.name(), key, topics.issues.valueSerde().serializer());
+    rawIssues = driver.createInputTopic(topics.issues.name(), key, new ByteArraySerializer());
     status =
         driver.createOutputTopic(
             topics.qualityStatus.name(),
@@ -174,6 +187,46 @@ final class MonitorDriver implements AutoCloseable {
             .setUpdatedAt(T0.plus(offset))
             .build(),
         wallClock);
+  }
+
+  /**
+   * An accepted decision on issue {@code issueId} of product {@code id}, leaving it in {@code
+   * state}, decided now (on the driver's wall clock); the issue opened at {@code openedAt}.
+   */
+  void issue(
+      String id, String issueId, IssueSeverity severity, IssueState state, Instant openedAt) {
+    var issue =
+        ProductIssue.newBuilder()
+            .setIssueId(issueId)
+            .setProductId(id)
+            .setReporterDomain("pharmacovigilance")
+            .setOwnerDomain(id.substring(0, id.indexOf('.')))
+            .setKind(IssueKind.PROBLEM)
+            .setTitle("t")
+            .setDescription("d")
+            .setSeverity(severity)
+            .setState(state)
+            .setOpenedAt(openedAt)
+            .setUpdatedAt(wallClock)
+            .build();
+    issues.pipeInput(
+        id,
+        IssueDecision.newBuilder()
+            .setRequestId(UUID.randomUUID().toString())
+            .setProductId(id)
+            .setIssueId(issueId)
+            .setActor(state == IssueState.OPEN ? "pharmacovigilance" : issue.getOwnerDomain())
+            .setAction(state == IssueState.OPEN ? IssueAction.OPEN : IssueAction.CHANGE_STATE)
+            .setAccepted(true)
+            .setIssue(issue)
+            .setDecidedAt(wallClock)
+            .build(),
+        wallClock);
+  }
+
+  /** The driver's wall clock. */
+  Instant now() {
+    return wallClock;
   }
 
   /** Moves the wall clock (and so runs due punctuations). */

@@ -3,18 +3,22 @@ package dev.meshbone.quality;
 import static dev.meshbone.quality.MonitorDriver.T0;
 import static dev.meshbone.quality.MonitorDriver.check;
 import static dev.meshbone.quality.MonitorDriver.slos;
+import static java.time.Duration.ofHours;
 import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshbone.events.AlertState;
 import dev.meshbone.events.HealthState;
+import dev.meshbone.events.IssueSeverity;
+import dev.meshbone.events.IssueState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.QualityEvent;
 import dev.meshbone.serde.MeshEventSerde;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -391,6 +395,85 @@ class QualityTopologyTest {
     assertThat(last.key).isEqualTo(P);
     assertThat(last.value).isNull();
     assertThat(m.storedHealth(P)).isNull();
+    assertThat(m.listener.refusals(Refusal.UNKNOWN_PRODUCT)).isEqualTo(1);
+  }
+
+  // ---- the response SLO: issues acknowledged in time ----
+
+  @Test
+  void shouldBreachAndAlertWhenACriticalIssueWaitsLongerThanItsResponseSlo() {
+    m.product(P, slos().build()); // no other SLO: the response SLO stands alone
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.CRITICAL, IssueState.OPEN, m.now());
+    m.issue(P, "000000000001", IssueSeverity.LOW, IssueState.OPEN, m.now()); // no limit
+    assertThat(m.lastStatus(P).getState()).isEqualTo(HealthState.UNKNOWN);
+
+    m.advanceWallClock(ofMinutes(60)); // limit 2 h in these settings
+    assertThat(m.alertRecords()).isEmpty();
+    m.advanceWallClock(ofMinutes(61));
+
+    ProductHealth health = m.lastStatus(P);
+    assertThat(health.getState()).isEqualTo(HealthState.BREACHED);
+    assertThat(health.getReasons())
+        .singleElement()
+        .asString()
+        .startsWith("CRITICAL issue a1b2c3d4e5f6 unacknowledged for 72")
+        .endsWith(" s > 7200 s");
+    assertThat(m.alertRecords())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getSlo()).isEqualTo("response");
+              assertThat(a.getState()).isEqualTo(AlertState.RAISED);
+              assertThat(a.getThreshold()).isEqualTo(7_200_000.0);
+            });
+  }
+
+  @Test
+  void shouldClearTheResponseAlertOnceTheOwnerAcknowledgesAndClearAfterHeld() {
+    m.product(P, slos().setMinPassRate(0.5).build());
+    m.pass(P, ofMinutes(-1));
+    Instant opened = m.now();
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.HIGH, IssueState.OPEN, opened);
+    m.advanceWallClock(ofHours(5)); // HIGH: 4 h here
+    assertThat(m.lastStatus(P).getState()).isEqualTo(HealthState.BREACHED);
+
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.HIGH, IssueState.ACKNOWLEDGED, opened);
+    assertThat(m.lastStatus(P).getState()).isEqualTo(HealthState.BREACHED); // clear-after 30 s
+    m.advanceWallClock(ofSeconds(40));
+
+    assertThat(m.alertRecords())
+        .extracting(QualityAlert::getSlo, QualityAlert::getState)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("response", AlertState.RAISED),
+            org.assertj.core.groups.Tuple.tuple("response", AlertState.CLEARED));
+    assertThat(m.lastStatus(P).getState()).isNotEqualTo(HealthState.BREACHED);
+  }
+
+  @Test
+  void shouldCountAReopenedIssueFromItsReopeningAndIgnoreAnsweredOnes() {
+    m.product(P, slos().build());
+    Instant opened = m.now();
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.CRITICAL, IssueState.OPEN, opened);
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.CRITICAL, IssueState.RESOLVED, opened);
+    m.advanceWallClock(ofHours(3));
+    assertThat(m.alertRecords()).isEmpty();
+
+    m.issue(P, "a1b2c3d4e5f6", IssueSeverity.CRITICAL, IssueState.OPEN, opened); // reopened
+    m.advanceWallClock(ofMinutes(90));
+    assertThat(m.alertRecords()).isEmpty(); // 90 min since the reopening, not 4.5 h
+    m.advanceWallClock(ofMinutes(40));
+    assertThat(m.alertRecords()).extracting(QualityAlert::getSlo).containsExactly("response");
+  }
+
+  @Test
+  void shouldRefuseGarbageAndIssuesOfUnknownProductsOnTheIssuesTopic() {
+    m.product(P, slos().build());
+    m.rawIssues.pipeInput(P, new byte[] {9, 9, 9});
+    m.rawIssues.pipeInput(P, null);
+    m.issue("sales.unknown", "a1b2c3d4e5f6", IssueSeverity.CRITICAL, IssueState.OPEN, m.now());
+
+    assertThat(m.listener.refusals(Refusal.UNDECODABLE)).isEqualTo(1);
+    assertThat(m.listener.refusals(Refusal.NULL_VALUE)).isEqualTo(1);
     assertThat(m.listener.refusals(Refusal.UNKNOWN_PRODUCT)).isEqualTo(1);
   }
 

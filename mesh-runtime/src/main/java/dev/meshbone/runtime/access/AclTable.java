@@ -355,6 +355,7 @@ public final class AclTable {
     q.read(topics.quality, "quality events, evaluated against each product's SLOs");
     q.read(topics.products, "each product's SLOs");
     q.read(topics.productStats, "record counts for the volume SLO");
+    q.read(topics.issues, "product issues waiting for an answer, for the response SLO");
     q.readWrite(topics.qualityStatus, "writes product health; the dashboard follows it");
     q.write(topics.qualityAlerts, "raised and cleared alerts");
     rules.addAll(q.rules(topics));

@@ -48,7 +48,7 @@ public final class HealthEvaluator {
   public Evaluation evaluate(MonitorState state, long streamTime, long now) {
     String productId = state.getProductId();
     SloFigures figures = SloFigures.of(state, windows.at(state.getSlos(), streamTime), now);
-    List<SloVerdict> judged = verdicts.judge(state, figures);
+    List<SloVerdict> judged = verdicts.judge(state, figures, now);
     AlertHysteresis.Moves moves = alerts.update(state.getAlerts(), judged, productId, now);
     HealthClassification.Health health =
         classification.classify(

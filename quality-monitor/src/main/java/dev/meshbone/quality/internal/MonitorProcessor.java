@@ -1,6 +1,7 @@
 package dev.meshbone.quality.internal;
 
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.IssueDecision;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.QualityEvent;
 import dev.meshbone.quality.MonitorListener;
@@ -18,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The monitor, one instance per input topic and task. Each record goes through the {@link
  * MonitorIntake} shared by the inputs, then to its input ({@link QualityEventsInput}, {@link
- * ProductsInput}, {@link StatsInput}), which folds it into the product's state and has the {@link
- * MonitorTask} evaluate the product and write its health on change and its alerts. The instance on
- * {@code mesh.products} also evaluates every product of its task on wall-clock punctuation, which
- * is what turns a silent product STALE.
+ * ProductsInput}, {@link StatsInput}, {@link IssuesInput}), which folds it into the product's state
+ * and has the {@link MonitorTask} evaluate the product and write its health on change and its
+ * alerts. The instance on {@code mesh.products} also evaluates every product of its task on
+ * wall-clock punctuation, which is what turns a silent product STALE.
  */
 public final class MonitorProcessor implements Processor<String, byte[], String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorProcessor.class);
@@ -30,7 +31,8 @@ public final class MonitorProcessor implements Processor<String, byte[], String,
   public enum Input {
     QUALITY,
     PRODUCTS,
-    STATS
+    STATS,
+    ISSUES
   }
 
   /** Names of the nodes and stores the processor works with. */
@@ -73,6 +75,9 @@ public final class MonitorProcessor implements Processor<String, byte[], String,
           case STATS ->
               new MonitorIntake<>(
                   new StatsInput(task, MeshEventSerde.of(ProductStats.class)), task);
+          case ISSUES ->
+              new MonitorIntake<>(
+                  new IssuesInput(task, MeshEventSerde.of(IssueDecision.class)), task);
         };
     if (input == Input.PRODUCTS) {
       context.schedule(

@@ -3,11 +3,16 @@ package dev.meshbone.quality.internal;
 import static dev.meshbone.quality.internal.Numbers.fmt;
 
 import dev.meshbone.quality.QualitySettings;
+import dev.meshbone.quality.state.AlertTrack;
 import dev.meshbone.quality.state.MonitorState;
 import dev.meshbone.quality.state.Slos;
+import dev.meshbone.quality.state.WaitingIssue;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +25,7 @@ final class SloVerdicts {
   static final String VOLUME = "volume";
   static final String REJECTION_RATE = "rejectionRate";
   static final String FRESHNESS = "freshness";
+  static final String RESPONSE = "response";
 
   private final QualitySettings settings;
   private final SloWindows windows;
@@ -29,8 +35,11 @@ final class SloVerdicts {
     this.windows = windows;
   }
 
-  /** A verdict for each declared SLO, in a fixed order: pass rate, volume, rejection, freshness. */
-  List<SloVerdict> judge(MonitorState state, SloFigures figures) {
+  /**
+   * A verdict for each declared SLO, in a fixed order: pass rate, volume, rejection, freshness;
+   * then the response SLO while an issue is over its limit or its alert is raised.
+   */
+  List<SloVerdict> judge(MonitorState state, SloFigures figures, long now) {
     Slos slos = state.getSlos();
     var verdicts = new ArrayList<SloVerdict>();
     if (slos.getMinPassRate() != null) {
@@ -45,7 +54,64 @@ final class SloVerdicts {
     if (slos.getMaxStalenessMs() != null) {
       verdicts.add(freshness(figures, slos.getMaxStalenessMs()));
     }
+    response(state, now).ifPresent(verdicts::add);
     return verdicts;
+  }
+
+  /**
+   * The response SLO: breached while an issue has waited for acknowledgement longer than its
+   * severity allows (the one furthest over its limit is named). It is judged only then, and while
+   * its alert is raised (met once no issue is over): an answered or young issue says nothing about
+   * a product's health, so a product without other SLOs stays UNKNOWN.
+   */
+  private Optional<SloVerdict> response(MonitorState state, long now) {
+    String worstId = null;
+    WaitingIssue worst = null;
+    double worstRatio = 0;
+    long worstLimit = 0;
+    for (Map.Entry<String, WaitingIssue> e : state.getWaitingIssues().entrySet()) {
+      long limit = settings.responseSlos().limitMs(e.getValue().getSeverity());
+      if (limit <= 0) {
+        continue;
+      }
+      double ratio = (double) (now - e.getValue().getSince()) / limit;
+      if (worst == null || ratio > worstRatio) {
+        worstId = e.getKey();
+        worst = e.getValue();
+        worstRatio = ratio;
+        worstLimit = limit;
+      }
+    }
+    boolean breached = worst != null && worstRatio > 1;
+    AlertTrack track = state.getAlerts().get(RESPONSE);
+    if (!breached && (track == null || !track.getRaised())) {
+      return Optional.empty();
+    }
+    if (!breached) {
+      return Optional.of(
+          SloVerdict.judged(RESPONSE, 0, Double.NaN, false, true, () -> "", () -> ""));
+    }
+    long waited = now - worst.getSince();
+    long limit = worstLimit;
+    String id = worstId;
+    String severity = worst.getSeverity();
+    return Optional.of(
+        SloVerdict.judged(
+            RESPONSE,
+            waited,
+            limit,
+            true,
+            false,
+            () ->
+                severity
+                    + " issue "
+                    + id
+                    + " unacknowledged for "
+                    + Duration.ofMillis(waited).toSeconds()
+                    + " s > "
+                    + Duration.ofMillis(limit).toSeconds()
+                    + " s",
+            () -> ""));
   }
 
   private SloVerdict passRate(Double passRate, double min) {
