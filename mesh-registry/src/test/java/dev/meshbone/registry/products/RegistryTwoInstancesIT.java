@@ -530,6 +530,27 @@ class RegistryTwoInstancesIT {
                   .path("name")
                   .asText())
           .isEqualTo("History v1");
+
+      // Paged one product at a time, across both instances' partitions: the same products, once.
+      String all = "/products?asOf=2100-01-01&domain=" + owner;
+      List<String> whole = as(third, "GET", all, null).json().path("items").findValuesAsText("id");
+      assertThat(whole).contains(id, product).doesNotHaveDuplicates();
+      List<String> paged = new ArrayList<>();
+      String cursor = null;
+      for (int pages = 0; pages <= whole.size(); pages++) {
+        JsonNode onePage =
+            as(third, "GET", all + "&limit=1" + (cursor == null ? "" : "&cursor=" + cursor), null)
+                .json();
+        paged.addAll(onePage.path("items").findValuesAsText("id"));
+        cursor =
+            onePage.path("nextCursor").isTextual() ? onePage.path("nextCursor").asText() : null;
+        if (cursor == null) {
+          break;
+        }
+      }
+      assertThat(paged).isEqualTo(whole);
+      assertError(as(third, "GET", all + "&cursor=garbage", null), 400, "INVALID_PAGING");
+      assertError(as(third, "GET", all + "&limit=0", null), 400, "INVALID_PAGING");
     }
   }
 }

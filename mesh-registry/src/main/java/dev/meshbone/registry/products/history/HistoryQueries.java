@@ -14,6 +14,7 @@ import dev.meshbone.topics.ProductId;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,33 +71,69 @@ public class HistoryQueries {
     return p;
   }
 
-  /** Every product of this instance as it was at {@code at} (those that existed), in id order. */
-  public List<HistoryViews.ProductAsOf> allAsOf(Instant at, String domain) {
+  /**
+   * The order of {@code GET /products?asOf=}: the history store's key order ({@code <id>|<seq>}),
+   * so a page resumes with a range scan. It is id order except where one id is another's prefix.
+   */
+  public static final Comparator<HistoryViews.ProductAsOf> PAGE_ORDER =
+      Comparator.comparing(p -> p.id() + "|");
+
+  /**
+   * Up to {@code limit + 1} products of this instance as they were at {@code at} (those that
+   * existed), after product {@code after} (null: from the first), of one domain if given, in {@link
+   * #PAGE_ORDER}. Each partition's history is scanned from the cursor, one product at a time, until
+   * it has found enough.
+   */
+  public List<HistoryViews.ProductAsOf> allAsOf(
+      Instant at, String domain, String after, int limit) {
+    String prefix = domain == null ? null : domain + ".";
+    String from = after != null ? after + "|~" : prefix;
     List<HistoryViews.ProductAsOf> found = new ArrayList<>();
     for (int partition :
         stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
-      Map<String, List<ProductChange>> byProduct = new TreeMap<>();
-      try (KeyValueIterator<String, ProductChange> it = store(partition).all()) {
-        while (it.hasNext()) {
+      int inPartition = 0;
+      String current = null;
+      List<ProductChange> changes = new ArrayList<>();
+      try (KeyValueIterator<String, ProductChange> it = store(partition).range(from, null)) {
+        while (it.hasNext() && inPartition <= limit) {
           KeyValue<String, ProductChange> kv = it.next();
           String id = kv.key.substring(0, kv.key.lastIndexOf('|'));
-          if (kv.value != null
-              && !kv.value.getAt().isAfter(at)
-              && (domain == null || id.startsWith(domain + "."))) {
-            byProduct.computeIfAbsent(id, k -> new ArrayList<>()).add(kv.value);
+          if (prefix != null && !id.startsWith(prefix)) {
+            if (kv.key.compareTo(prefix) > 0 && !kv.key.startsWith(prefix)) {
+              break; // past the domain's key range
+            }
+            continue;
+          }
+          if (!id.equals(current)) {
+            inPartition += fold(current, at, changes, found);
+            current = id;
+            changes = new ArrayList<>();
+          }
+          if (kv.value != null && !kv.value.getAt().isAfter(at)) {
+            changes.add(kv.value);
           }
         }
       }
-      byProduct.forEach(
-          (id, changes) -> {
-            var p = fold(id, at, changes);
-            if (p != null) {
-              found.add(p);
-            }
-          });
+      if (inPartition <= limit) {
+        fold(current, at, changes, found);
+      }
     }
-    found.sort(java.util.Comparator.comparing(HistoryViews.ProductAsOf::id));
-    return found;
+    found.sort(PAGE_ORDER);
+    return found.size() > limit + 1 ? new ArrayList<>(found.subList(0, limit + 1)) : found;
+  }
+
+  /** Folds one product's changes into {@code found} if it existed then; 1 if it did. */
+  private static int fold(
+      String id, Instant at, List<ProductChange> changes, List<HistoryViews.ProductAsOf> found) {
+    if (id == null) {
+      return 0;
+    }
+    var p = fold(id, at, changes);
+    if (p == null) {
+      return 0;
+    }
+    found.add(p);
+    return 1;
   }
 
   private List<ProductChange> changes(int partition, String productId, Instant at) {

@@ -53,7 +53,7 @@ public final class HistoryViews {
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  public record CatalogueAsOf(String asOf, List<ProductAsOf> items) {}
+  public record CatalogueAsOf(String asOf, List<ProductAsOf> items, @Nullable String nextCursor) {}
 
   static ChangeDto change(ProductChange c) {
     return new ChangeDto(

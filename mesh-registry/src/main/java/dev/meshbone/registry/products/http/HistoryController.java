@@ -21,7 +21,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -77,37 +76,60 @@ public class HistoryController {
         partition -> HttpResponse.ok(history.asOf(partition, productId, at)));
   }
 
-  /** {@code GET /products?asOf=}: the catalogue as it was then (of one domain, if given). */
-  CatalogueAsOf catalogueAsOf(Instant at, String domain) {
+  /**
+   * {@code GET /products?asOf=}: the catalogue as it was then (of one domain, if given), a page of
+   * up to {@code limit} products after product {@code after} (from the page's {@code cursor}),
+   * gathered from every instance; {@code nextCursor} continues it.
+   */
+  CatalogueAsOf catalogueAsOf(Instant at, String domain, String after, int limit) {
     String query =
         "/internal/history/products?asOf="
             + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8)
-            + (domain == null
-                ? ""
-                : "&domain=" + URLEncoder.encode(domain, StandardCharsets.UTF_8));
+            + "&limit="
+            + limit
+            + (domain == null ? "" : "&domain=" + URLEncoder.encode(domain, StandardCharsets.UTF_8))
+            + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
     List<ProductAsOf> all = new ArrayList<>();
     for (CatalogueAsOf part :
         router.gather(
             CatalogStores.HISTORY_STORE,
             query,
             Argument.of(CatalogueAsOf.class),
-            () -> new CatalogueAsOf(at.toString(), history.allAsOf(at, domain)))) {
+            () ->
+                new CatalogueAsOf(
+                    at.toString(), history.allAsOf(at, domain, after, limit), null))) {
       all.addAll(part.items());
     }
-    all.sort(Comparator.comparing(ProductAsOf::id));
-    return new CatalogueAsOf(at.toString(), all);
+    all.sort(HistoryQueries.PAGE_ORDER);
+    if (all.size() <= limit) {
+      return new CatalogueAsOf(at.toString(), all, null);
+    }
+    List<ProductAsOf> page = all.subList(0, limit);
+    return new CatalogueAsOf(
+        at.toString(),
+        List.copyOf(page),
+        dev.meshbone.registry.products.query.Paging.cursorAfter(page.get(limit - 1).id()));
   }
 
-  /** This instance's part of {@code GET /products?asOf=}. */
+  /** This instance's part of {@code GET /products?asOf=}: up to {@code limit + 1} products. */
   @Get("/internal/history/products")
   public CatalogueAsOf internal(
-      @Nullable @QueryValue String asOf, @Nullable @QueryValue String domain) {
+      @Nullable @QueryValue String asOf,
+      @Nullable @QueryValue String domain,
+      @Nullable @QueryValue String after,
+      @Nullable @QueryValue String limit) {
     Instant at = asOf(asOf);
     if (at == null) {
       throw ApiException.badRequest("INVALID_REQUEST", "asOf is required");
     }
     return new CatalogueAsOf(
-        at.toString(), history.allAsOf(at, domain == null ? null : Ids.domain(domain)));
+        at.toString(),
+        history.allAsOf(
+            at,
+            domain == null ? null : Ids.domain(domain),
+            after == null ? null : Ids.product(after).toString(),
+            (int) number("limit", limit, 1, 1000, 100)),
+        null);
   }
 
   /** An {@code asOf} parameter: an ISO-8601 instant or a date, else 400; null when absent. */

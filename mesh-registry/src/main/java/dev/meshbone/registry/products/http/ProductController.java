@@ -70,7 +70,14 @@ public class ProductController {
             "INVALID_FILTER",
             "asOf lists the whole catalogue, or one domain's: only domain goes with it");
       }
-      return HttpResponse.ok(history.catalogueAsOf(at, domain == null ? null : Ids.domain(domain)));
+      if (offset != null) {
+        throw dev.meshbone.runtime.http.ApiException.badRequest(
+            "INVALID_REQUEST", "asOf pages with limit and cursor (the nextCursor of a page)");
+      }
+      Paging page = paging(limit, cursor, null);
+      return HttpResponse.ok(
+          history.catalogueAsOf(
+              at, domain == null ? null : Ids.domain(domain), page.after(), page.limit()));
     }
     return HttpResponse.ok(
         search.page(
