@@ -1,5 +1,6 @@
 package dev.meshbone.registry;
 
+import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
@@ -21,20 +22,28 @@ public class RegistryStreamsApp implements StreamsApp {
 
   private final MeshTopics topics;
   private final String applicationServer;
+  private final RegistrySettings settings;
 
   @Inject
-  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address) {
-    this(topics, address.applicationServer());
+  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address, RegistrySettings settings) {
+    this(topics, address.applicationServer(), settings);
   }
 
   /** For tests of the topology and settings alone: advertises {@code localhost:8081}. */
   public RegistryStreamsApp(MeshTopics topics) {
-    this(topics, "localhost:8081");
+    this(topics, RegistrySettings.DEFAULTS);
   }
 
-  private RegistryStreamsApp(MeshTopics topics, String applicationServer) {
+  /** For tests of the topology with other settings: advertises {@code localhost:8081}. */
+  public RegistryStreamsApp(MeshTopics topics, RegistrySettings settings) {
+    this(topics, "localhost:8081", settings);
+  }
+
+  private RegistryStreamsApp(
+      MeshTopics topics, String applicationServer, RegistrySettings settings) {
     this.topics = topics;
     this.applicationServer = applicationServer;
+    this.settings = settings;
   }
 
   @Override
@@ -49,7 +58,7 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return RegistryTopology.build(topics);
+    return RegistryTopology.build(topics, settings.historyMaxChanges());
   }
 
   @Override

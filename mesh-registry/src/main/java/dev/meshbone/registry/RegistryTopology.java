@@ -18,10 +18,18 @@ import org.apache.kafka.streams.Topology;
 public final class RegistryTopology {
   private RegistryTopology() {}
 
+  /** The topology with every product's whole history kept. */
   public static Topology build(MeshTopics topics) {
+    return build(topics, 0);
+  }
+
+  /**
+   * @param historyMaxChanges how many changes each product's history keeps (0: all)
+   */
+  public static Topology build(MeshTopics topics, int historyMaxChanges) {
     var builder = new StreamsBuilder();
     ContractsView.addTo(builder, topics);
-    ProductCatalog.addTo(builder, topics);
+    ProductCatalog.addTo(builder, topics, historyMaxChanges);
     return builder.build();
   }
 }

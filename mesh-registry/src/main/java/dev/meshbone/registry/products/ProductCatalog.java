@@ -72,7 +72,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class ProductCatalog {
   private ProductCatalog() {}
 
-  public static void addTo(StreamsBuilder builder, MeshTopics topics) {
+  /**
+   * @param historyMaxChanges how many changes each product's history keeps (0: all)
+   */
+  public static void addTo(StreamsBuilder builder, MeshTopics topics, int historyMaxChanges) {
     int partitions = topics.products.partitions();
     Serde<String> keys = Serdes.String();
     addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
@@ -215,7 +218,7 @@ public final class ProductCatalog {
     var outputs =
         updates
             .process(
-                CatalogProcessor::new,
+                () -> new CatalogProcessor(historyMaxChanges),
                 Named.as("catalog"),
                 CatalogStores.PRODUCTS_STORE,
                 CatalogStores.HEALTH_STORE,

@@ -23,6 +23,9 @@ import java.time.Duration;
  * @param maxOffset {@code max-offset} (10000): the largest {@code offset} a list or search accepts;
  *     page further with {@code cursor}
  * @param maxLineageDepth {@code max-lineage-depth} (10): the deepest lineage a request may ask for
+ * @param historyMaxChanges {@code history-max-changes} (0: no bound): how many changes each
+ *     product's history keeps; older ones fold into one baseline, so "as of" reads still answer
+ *     from the oldest change kept on
  */
 public record RegistrySettings(
     String advertisedUrl,
@@ -31,11 +34,12 @@ public record RegistrySettings(
     int defaultPageSize,
     int maxPageSize,
     int maxOffset,
-    int maxLineageDepth) {
+    int maxLineageDepth,
+    int historyMaxChanges) {
   /** The defaults, the one place they are written. */
   public static final RegistrySettings DEFAULTS =
       new RegistrySettings(
-          null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10);
+          null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10, 0);
 
   public RegistrySettings {
     positive("write-timeout", writeTimeout);
@@ -43,6 +47,11 @@ public record RegistrySettings(
     atLeastOne("default-page-size", defaultPageSize);
     atLeastOne("max-page-size", maxPageSize);
     atLeastOne("max-lineage-depth", maxLineageDepth);
+    if (historyMaxChanges < 0) {
+      throw new IllegalArgumentException(
+          "meshbone.registry.history-max-changes must be 0 (no bound) or more, not "
+              + historyMaxChanges);
+    }
     if (maxOffset < 0) {
       throw new IllegalArgumentException(
           "meshbone.registry.max-offset must not be negative, not " + maxOffset);

@@ -54,6 +54,14 @@ public final class CatalogProcessor
   private KeyValueStore<String, List<String>> downstream;
   private KeyValueStore<String, ProductIssue> issues;
   private ProductHistory history;
+  private final int historyMaxChanges;
+
+  /**
+   * @param historyMaxChanges how many changes each product's history keeps (0: all)
+   */
+  public CatalogProcessor(int historyMaxChanges) {
+    this.historyMaxChanges = historyMaxChanges;
+  }
 
   @Override
   public void init(ProcessorContext<String, CatalogOutput> context) {
@@ -67,7 +75,8 @@ public final class CatalogProcessor
     this.history =
         new ProductHistory(
             context.<KeyValueStore<String, ProductChange>>getStateStore(
-                CatalogStores.HISTORY_STORE));
+                CatalogStores.HISTORY_STORE),
+            historyMaxChanges);
   }
 
   @Override

@@ -7,8 +7,10 @@ import dev.meshbone.events.ProductChangeKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -26,10 +28,19 @@ public final class ProductHistory {
 
   private static final int MAX_TEXT = 200;
 
-  private final KeyValueStore<String, ProductChange> store;
+  /** The baseline's sequence number: what the changes no longer kept add up to. */
+  public static final long BASELINE_SEQ = 0;
 
-  ProductHistory(KeyValueStore<String, ProductChange> store) {
+  private final KeyValueStore<String, ProductChange> store;
+  private final int maxChanges;
+
+  /**
+   * @param maxChanges how many changes each product keeps (0: all); older ones fold into the
+   *     baseline
+   */
+  ProductHistory(KeyValueStore<String, ProductChange> store, int maxChanges) {
     this.store = store;
+    this.maxChanges = maxChanges;
   }
 
   public static String key(String productId, long seq) {
@@ -72,6 +83,58 @@ public final class ProductHistory {
     source.ifPresent(
         m -> change.setTopic(m.topic()).setPartition(m.partition()).setOffset(m.offset()));
     store.put(key(productId, seq), change.build());
+    if (maxChanges > 0 && seq > maxChanges) {
+      trim(productId, seq - maxChanges);
+    }
+  }
+
+  /**
+   * Folds change {@code seq} into the product's baseline ({@value #BASELINE_SEQ}) and deletes it.
+   * The baseline holds what a reader replaying from the start would know after that change: the
+   * product snapshot, the contract version, the health, and each subscription's and open issue's
+   * state, as absolute values; its {@code at} is the folded change's, the first instant an "as of"
+   * read can still answer.
+   */
+  private void trim(String productId, long seq) {
+    ProductChange oldest = store.get(key(productId, seq));
+    if (oldest == null) {
+      return;
+    }
+    ProductChange base = store.get(key(productId, BASELINE_SEQ));
+    Map<String, FieldChange> fields = new TreeMap<>();
+    if (base != null) {
+      base.getChanges().forEach(f -> fields.put(f.getField(), f));
+    }
+    boolean snapshot =
+        oldest.getKind() == ProductChangeKind.DESCRIPTOR
+            || oldest.getKind() == ProductChangeKind.LIFECYCLE;
+    for (FieldChange f : oldest.getChanges()) {
+      String name = f.getField();
+      boolean kept =
+          name.equals("contractVersion")
+              || name.equals("health")
+              || ((name.startsWith("subscription:") || name.startsWith("issue:"))
+                  && !name.endsWith(":comment"));
+      if (!kept) {
+        continue;
+      }
+      if (f.getAfter() == null) {
+        fields.remove(name);
+      } else {
+        fields.put(name, field(name, null, f.getAfter()));
+      }
+    }
+    store.put(
+        key(productId, BASELINE_SEQ),
+        ProductChange.newBuilder()
+            .setSeq(BASELINE_SEQ)
+            .setAt(oldest.getAt())
+            .setActor(PLATFORM)
+            .setKind(ProductChangeKind.OTHER)
+            .setChanges(new ArrayList<>(fields.values()))
+            .setProduct(snapshot ? oldest.getProduct() : base == null ? null : base.getProduct())
+            .build());
+    store.delete(key(productId, seq));
   }
 
   static FieldChange field(String field, Object before, Object after) {

@@ -61,9 +61,24 @@ public class HistoryQueries {
     return new HistoryViews.HistoryPage(productId, changes, next);
   }
 
-  /** The product as it was at {@code at}, or a 404 when it did not exist then. */
+  /**
+   * The product as it was at {@code at}; 404 when it did not exist then, 410 when its history
+   * before {@code at} is no longer kept.
+   */
   public HistoryViews.ProductAsOf asOf(int partition, String productId, Instant at) {
     HistoryViews.ProductAsOf p = fold(productId, at, changes(partition, productId, at));
+    ProductChange base =
+        store(partition).get(ProductHistory.key(productId, ProductHistory.BASELINE_SEQ));
+    if (p == null && base != null && at.isBefore(base.getAt())) {
+      throw new ApiException(
+          io.micronaut.http.HttpStatus.GONE,
+          "HISTORY_NOT_KEPT",
+          "the history of "
+              + productId
+              + " is kept from "
+              + base.getAt()
+              + " on (meshbone.registry.history-max-changes)");
+    }
     if (p == null) {
       throw ApiException.notFound(
           "PRODUCT_NOT_FOUND", "no product " + productId + " was registered at " + at);
@@ -162,6 +177,21 @@ public class HistoryQueries {
     for (ProductChange c : changes) {
       lastChange = c.getAt();
       seq = c.getSeq();
+      if (c.getSeq() == ProductHistory.BASELINE_SEQ) {
+        // What the changes no longer kept added up to (history-max-changes).
+        product = c.getProduct();
+        for (FieldChange f : c.getChanges()) {
+          String name = f.getField();
+          if (name.equals("contractVersion")) {
+            contractVersion = f.getAfter();
+          } else if (name.equals("health")) {
+            health = f.getAfter();
+          } else {
+            (name.startsWith("subscription:") ? subscriptions : issues).put(name, f.getAfter());
+          }
+        }
+        continue;
+      }
       switch (c.getKind()) {
         case DESCRIPTOR, LIFECYCLE -> product = c.getProduct();
         case CONTRACT_VERSION -> contractVersion = after(c, "contractVersion", contractVersion);

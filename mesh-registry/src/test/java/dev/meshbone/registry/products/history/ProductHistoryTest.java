@@ -18,6 +18,7 @@ import dev.meshbone.events.ProductChangeKind;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.RegistryStreamsApp;
+import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.ProductHistory;
 import dev.meshbone.runtime.KafkaSettings;
@@ -26,6 +27,7 @@ import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +53,18 @@ class ProductHistoryTest {
   private TestInputTopic<String, Subscription> subscriptions;
   private TestInputTopic<String, ContractDecision> decisions;
 
+  @TempDir Path stateDir;
+
   @BeforeEach
-  void start(@TempDir Path stateDir) {
-    var app = new RegistryStreamsApp(topics);
+  void start() {
+    start(RegistrySettings.DEFAULTS);
+  }
+
+  private void start(RegistrySettings settings) {
+    if (driver != null) {
+      driver.close();
+    }
+    var app = new RegistryStreamsApp(topics, settings);
     var props =
         MeshStreams.streamsConfig(
             app,
@@ -155,6 +166,30 @@ class ProductHistoryTest {
     assertThat(afterVersion.subscriberCount()).isEqualTo(1);
     assertThat(now.lifecycle().status()).isEqualTo("DEPRECATED");
     assertThat(beforeCreation).isNull();
+  }
+
+  @Test
+  void shouldKeepTheLastChangesAndFoldTheOlderOnesIntoABaselineWhenBounded() {
+    start(
+        new RegistrySettings(
+            null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10, 2));
+    givenADescriptorChangeADeprecationAndANewContractVersion();
+
+    List<ProductChange> kept = history();
+
+    // The baseline (seq 0) stands for changes 1-3; 4 and 5 are kept as they were.
+    assertThat(kept).extracting(ProductChange::getSeq).containsExactly(0L, 4L, 5L);
+    assertThat(kept.get(0).getAt()).isEqualTo(T0.plusSeconds(90));
+    // Read from the baseline on, the product is what the whole history says it is.
+    var afterVersion = HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(150), upTo(kept, 150));
+    assertThat(afterVersion.descriptor().name()).isEqualTo("Trial enrollments");
+    assertThat(afterVersion.contractVersion()).isEqualTo(2);
+    assertThat(afterVersion.subscriberCount()).isEqualTo(1);
+    var now = HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(999), kept);
+    assertThat(now.lifecycle().status()).isEqualTo("DEPRECATED");
+    assertThat(now.subscriberCount()).isEqualTo(1);
+    // Before the baseline there is nothing left to answer from.
+    assertThat(HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(30), upTo(kept, 30))).isNull();
   }
 
   private static List<ProductChange> upTo(List<ProductChange> changes, long seconds) {
