@@ -67,6 +67,7 @@ public final class RegistryLookupHarness {
   private final int seconds;
   private final int clients;
   private final int rounds;
+  private final int historyChanges;
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<String> ids = new ArrayList<>();
@@ -77,6 +78,7 @@ public final class RegistryLookupHarness {
     seconds = Integer.parseInt(args.getOrDefault("seconds", "30"));
     clients = Integer.parseInt(args.getOrDefault("clients", "8"));
     rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
+    historyChanges = Integer.parseInt(args.getOrDefault("history-changes", "10000"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -132,7 +134,23 @@ public final class RegistryLookupHarness {
       ClosedLoop baselineClosedLoop,
       double restoreRunningSeconds,
       double restoreAllSeconds,
-      FixedRate afterRestore) {}
+      FixedRate afterRestore,
+      History history) {}
+
+  /**
+   * One product with {@code changes} changes in its history: the median and worst of {@code
+   * samples} reads each of the product now ({@code GET /products/{id}}, the baseline), the product
+   * as of the instant of its middle change, and a history page of 100 from its middle, in ms.
+   */
+  public record History(
+      int changes,
+      int samples,
+      double currentMedian,
+      double currentMax,
+      double asOfMedian,
+      double asOfMax,
+      double pageMedian,
+      double pageMax) {}
 
   /**
    * Runs the whole harness against the broker at {@code bootstrap} (which must not hold the
@@ -185,6 +203,7 @@ public final class RegistryLookupHarness {
       ClosedLoop baselineClosed = closedLoop(baseline, clients, closedSeconds);
       ClosedLoop registryClosed = closedLoop(lookups, clients, closedSeconds);
       floor.stop(0);
+      History history = history(base, bootstrap, topics);
       for (String search :
           List.of(
               "/products?limit=50",
@@ -218,7 +237,8 @@ public final class RegistryLookupHarness {
           baselineClosed,
           running,
           restoreAll,
-          after);
+          after,
+          history);
     } finally {
       wipe(stateDir);
     }
@@ -280,6 +300,108 @@ public final class RegistryLookupHarness {
       }
       producer.flush();
     }
+  }
+
+  /**
+   * Writes {@code historyChanges} updates of one product (its description changes each time) to
+   * {@code mesh.products}, waits until the registry's history of it has them all, then times reads
+   * of it now, as of its middle change, and a history page from its middle, interleaved.
+   */
+  private History history(String base, String bootstrap, MeshTopics topics) throws Exception {
+    String id = "domain-0.history-product";
+    long t0 = System.nanoTime();
+    var config = new HashMap<String, Object>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    Instant start = Instant.now();
+    try (var producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      var serde = topics.products.valueSerde();
+      for (int i = 1; i <= historyChanges; i++) {
+        var descriptor =
+            ProductDescriptor.newBuilder()
+                .setName("History product")
+                .setDescription("Revision " + i)
+                .setOwner(Owner.newBuilder().setTeam("team-0").setContact("#team").build())
+                .setTags(List.of("bench"))
+                .setGlossaryTerms(List.of())
+                .setClassification(Classification.INTERNAL)
+                .setInputs(List.of())
+                .setSubscriptionPolicy(SubscriptionPolicy.AUTO_APPROVE)
+                .setProperties(Map.of())
+                .build();
+        var event =
+            DataProductEvent.newBuilder()
+                .setEventId("history-" + i)
+                .setProductId(id)
+                .setDomain("domain-0")
+                .setType(i == 1 ? ChangeType.CREATED : ChangeType.UPDATED)
+                .setOccurredAt(Instant.now())
+                .setDescriptor(descriptor)
+                .setStatus(LifecycleStatus.ACTIVE)
+                .setVersion(i)
+                .build();
+        // Record times one apart, so "as of the middle" is one instant in the middle.
+        producer.send(
+            new ProducerRecord<>(
+                topics.products.name(),
+                null,
+                start.toEpochMilli() + i,
+                id.getBytes(),
+                serde.serializer().serialize(topics.products.name(), event)));
+      }
+      producer.flush();
+    }
+    int middle = historyChanges / 2;
+    String last = "/products/" + id + "/history?limit=1&after=" + (historyChanges - 1);
+    while (!get(base + last).body().contains("\"seq\":" + historyChanges)) {
+      Thread.sleep(200);
+    }
+    System.out.printf(
+        "history: %d changes of %s written and taken in in %.1f s%n",
+        historyChanges, id, secondsSince(t0));
+    String asOf =
+        "/products/" + id + "?asOf=" + Instant.ofEpochMilli(start.toEpochMilli() + middle);
+    String page = "/products/" + id + "/history?limit=100&after=" + middle;
+    if (!get(base + asOf).body().contains("Revision " + middle)) {
+      throw new IllegalStateException("as of the middle change is not revision " + middle);
+    }
+    int samples = 30;
+    long[] current = new long[samples];
+    long[] asOfs = new long[samples];
+    long[] pages = new long[samples];
+    for (int i = -3; i < samples; i++) { // three rounds of warm-up
+      long a = System.nanoTime();
+      get(base + "/products/" + id);
+      long b = System.nanoTime();
+      get(base + asOf);
+      long c = System.nanoTime();
+      get(base + page);
+      long d = System.nanoTime();
+      if (i >= 0) {
+        current[i] = b - a;
+        asOfs[i] = c - b;
+        pages[i] = d - c;
+      }
+    }
+    Arrays.sort(current);
+    Arrays.sort(asOfs);
+    Arrays.sort(pages);
+    var h =
+        new History(
+            historyChanges,
+            samples,
+            ms(current, 0.5),
+            current[samples - 1] / 1e6,
+            ms(asOfs, 0.5),
+            asOfs[samples - 1] / 1e6,
+            ms(pages, 0.5),
+            pages[samples - 1] / 1e6);
+    System.out.printf(
+        "history of %d changes: now %.2f ms, as of the middle %.2f ms, a page of 100 %.2f ms"
+            + " (medians of %d)%n",
+        historyChanges, h.currentMedian(), h.asOfMedian(), h.pageMedian(), samples);
+    return h;
   }
 
   private static ApplicationContext start(String bootstrap, String applicationId, Path stateDir) {

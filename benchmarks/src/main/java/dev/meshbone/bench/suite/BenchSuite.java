@@ -711,6 +711,7 @@ public final class BenchSuite {
     int rate = quick ? 200 : 2_000;
     int seconds = quick ? 2 : 8;
     int rounds = quick ? 1 : 3;
+    int historyChanges = quick ? 500 : 10_000;
     var s =
         new Section("registry", "Registry lookup latency and throughput under load")
             .how(
@@ -724,8 +725,11 @@ public final class BenchSuite {
                         + " same JVM answering every GET with a product-sized body; then the most"
                         + " requests/s 8 closed-loop callers get from each; then the registry is"
                         + " stopped, its state folder deleted and started again: the time until"
-                        + " every product answers again, rebuilt from Kafka.",
-                    products, rate, seconds, rounds, Math.max(1, seconds / 2)));
+                        + " every product answers again, rebuilt from Kafka. Before that, one"
+                        + " product gets %,d changes: its read as of its middle change and a"
+                        + " history page of 100 from the middle, against its current read, 30"
+                        + " of each, interleaved.",
+                    products, rate, seconds, rounds, Math.max(1, seconds / 2), historyChanges));
     RegistryLookupHarness.Result r;
     // On a broker of its own: on the shared one, its products would be declared products to the
     // suite's contract-validator, which would spend the sections after this one creating topics
@@ -739,7 +743,8 @@ public final class BenchSuite {
                   "rate", Integer.toString(rate),
                   "seconds", Integer.toString(seconds),
                   "rounds", Integer.toString(rounds),
-                  "clients", "8"));
+                  "clients", "8",
+                  "history-changes", Integer.toString(historyChanges)));
     }
     ToDoubleFunction<RegistryLookupHarness.FixedRate> p50 = RegistryLookupHarness.FixedRate::p50;
     ToDoubleFunction<RegistryLookupHarness.FixedRate> p99 = RegistryLookupHarness.FixedRate::p99;
@@ -773,6 +778,24 @@ public final class BenchSuite {
                 "first take-in by a fresh registry, same products",
                 r.takeInSeconds())
             .target("<= 30 s for 100,000 products", r.restoreAllSeconds() <= 30));
+    var h = r.history();
+    String current = "the same product now (`GET /products/{id}`)";
+    s.figure(
+        Figure.of(
+            String.format("as-of read of a product with %,d changes, median", h.changes()),
+            h.asOfMedian(),
+            "ms",
+            List.of(),
+            current,
+            h.currentMedian()));
+    s.figure(
+        Figure.of(
+            String.format("history page of 100 at change %,d, median", h.changes() / 2),
+            h.pageMedian(),
+            "ms",
+            List.of(),
+            current,
+            h.currentMedian()));
     s.detail(
             "| run | target | asked/s | achieved/s | errors | p50 ms | p90 ms | p99 ms | p99.9 ms |"
                 + " max ms |")
