@@ -9,7 +9,7 @@
   var STATUSES = ["ACTIVE", "DEPRECATED", "RETIRED"];
   var view = document.getElementById("view");
   var me = { principal: null, domain: null, platform: false, security: true };
-  var healthCache = new Map(); // productId -> health state (from GET /products/{id})
+  var healthCache = new Map(); // productId -> health state (from the lists and GET /products/{id})
   var pageGone = null; // what to stop when the page changes (a notification stream)
   var searchTimer = null;
 
@@ -142,16 +142,16 @@
       var n = ++asked;
       var q = new URLSearchParams();
       if (search.value.trim()) { q.set("q", search.value.trim()); }
-      ["domain", "tag", "classification", "owner", "status"].forEach(function (k) {
+      ["domain", "tag", "classification", "owner", "status", "health"].forEach(function (k) {
         if (filters[k].value) { q.set(k, filters[k].value); }
       });
       q.set("limit", "200");
       api("/products?" + q.toString()).then(function (page) {
-        return withHealth(page.items).then(function () { return page; });
-      }).then(function (page) {
         if (n !== asked) { return; } // a later keystroke's answer wins
         var wanted = filters.health.value;
-        var rows = page.items.filter(function (p) { return !wanted || healthOf(p.id) === wanted; });
+        // Each item carries its health; the API filters on it too.
+        page.items.forEach(function (p) { healthCache.set(p.id, p.health || "UNKNOWN"); });
+        var rows = page.items;
         results.replaceChildren.apply(results, rows.map(resultRow));
         count.textContent = rows.length + (rows.length === 1 ? " product" : " products") +
           (page.nextCursor ? " (first 200 matches)" : "");
@@ -163,14 +163,6 @@
     run();
   }
   function healthOf(id) { return healthCache.get(id) || "UNKNOWN"; }
-  // The search API has no health: it is read per product (one lookup each, cached for the page).
-  function withHealth(items) {
-    return Promise.all(items.filter(function (p) { return !healthCache.has(p.id); }).map(function (p) {
-      return api("/products/" + encodeURIComponent(p.id)).then(function (d) {
-        healthCache.set(p.id, d.health ? d.health.state : "UNKNOWN");
-      }).catch(function () { healthCache.set(p.id, "UNKNOWN"); });
-    }));
-  }
   function resultRow(p) {
     return el("tr", { className: "result", "data-product": p.id },
       el("td", null, productLink(p.id)), el("td", { text: p.name || "" }),
@@ -601,7 +593,8 @@
       }));
     }
     api("/domains/" + encodeURIComponent(domain) + "/products?limit=500").then(function (page) {
-      return withHealth(page.items).then(function () { return page.items; });
+      page.items.forEach(function (p) { healthCache.set(p.id, p.health || "UNKNOWN"); });
+      return page.items;
     }).then(function (found) {
       items = found;
       var body = el("tbody");

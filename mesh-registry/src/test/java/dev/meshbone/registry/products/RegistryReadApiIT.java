@@ -209,6 +209,13 @@ class RegistryReadApiIT {
         .containsExactly(sites);
     assertThat(ids(registry.get("/products?q=Informed%20Consent").json()))
         .containsExactly(enrollments);
+    // Health as quality-monitor last wrote it; a product without any is UNKNOWN.
+    JsonNode healthy = registry.get("/products?health=healthy&domain=" + trials).json();
+    assertThat(ids(healthy)).containsExactly(enrollments);
+    assertThat(healthy.path("items").get(0).path("health").asText()).isEqualTo("HEALTHY");
+    assertThat(ids(registry.get("/products?health=UNKNOWN&domain=" + trials).json()))
+        .contains(sites, visits)
+        .doesNotContain(enrollments);
   }
 
   @Test
@@ -354,6 +361,7 @@ class RegistryReadApiIT {
     assertError(registry.get("/products/Bad.Id"), 400, "INVALID_PRODUCT_ID");
     assertError(registry.get("/products?classification=secret"), 400, "INVALID_FILTER");
     assertError(registry.get("/products?status=gone"), 400, "INVALID_FILTER");
+    assertError(registry.get("/products?health=sick"), 400, "INVALID_FILTER");
     assertError(registry.get("/products?domain=NOT_A_DOMAIN"), 400, "INVALID_FILTER");
     assertError(registry.get("/products?limit=0"), 400, "INVALID_PAGING");
     assertError(registry.get("/products?limit=100000"), 400, "INVALID_PAGING");

@@ -46,6 +46,7 @@ public class InternalController {
       @Nullable @QueryValue String owner,
       @Nullable @QueryValue String status,
       @Nullable @QueryValue String q,
+      @Nullable @QueryValue String health,
       @Nullable @QueryValue String after,
       @Nullable @QueryValue String limit) {
     int max;
@@ -59,7 +60,7 @@ public class InternalController {
     }
     return new SummaryList(
         queries.search(
-            SearchFilter.parse(domain, tag, classification, owner, status, q),
+            SearchFilter.parse(domain, tag, classification, owner, status, q, health),
             after == null || after.isBlank() ? null : after,
             max));
   }

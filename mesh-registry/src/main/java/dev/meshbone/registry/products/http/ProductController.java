@@ -60,12 +60,18 @@ public class ProductController {
       @Nullable @QueryValue String owner,
       @Nullable @QueryValue String status,
       @Nullable @QueryValue String q,
+      @Nullable @QueryValue String health,
       @Nullable @QueryValue String limit,
       @Nullable @QueryValue String cursor,
       @Nullable @QueryValue String offset) {
     java.time.Instant at = HistoryController.asOf(asOf);
     if (at != null) {
-      if (tag != null || classification != null || owner != null || status != null || q != null) {
+      if (tag != null
+          || classification != null
+          || owner != null
+          || status != null
+          || q != null
+          || health != null) {
         throw dev.meshbone.runtime.http.ApiException.badRequest(
             "INVALID_FILTER",
             "asOf lists the whole catalogue, or one domain's: only domain goes with it");
@@ -81,7 +87,7 @@ public class ProductController {
     }
     return HttpResponse.ok(
         search.page(
-            SearchFilter.parse(domain, tag, classification, owner, status, q),
+            SearchFilter.parse(domain, tag, classification, owner, status, q, health),
             paging(limit, cursor, offset)));
   }
 

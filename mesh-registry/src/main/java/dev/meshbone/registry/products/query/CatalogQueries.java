@@ -4,6 +4,7 @@ import dev.meshbone.contracts.Subjects;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.HealthState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductStats;
@@ -171,6 +172,8 @@ public class CatalogQueries {
         stores.localPartitions(CatalogStores.PRODUCTS_STORE, topics.products.name())) {
       ReadOnlyKeyValueStore<String, DataProductEvent> store =
           stores.partition(CatalogStores.PRODUCTS_STORE, partition);
+      ReadOnlyKeyValueStore<String, ProductHealth> healths =
+          stores.partition(CatalogStores.HEALTH_STORE, partition);
       int n = 0;
       try (KeyValueIterator<String, DataProductEvent> it = store.range(from, to)) {
         while (n < max && it.hasNext()) {
@@ -179,8 +182,12 @@ public class CatalogQueries {
             continue;
           }
           if (kv.value != null && filter.matches(kv.value)) {
-            found.add(Views.summary(kv.value));
-            n++;
+            ProductHealth health = healths.get(kv.key);
+            HealthState state = health == null ? null : health.getState();
+            if (filter.matchesHealth(state)) {
+              found.add(Views.summary(kv.value, state));
+              n++;
+            }
           }
         }
       }

@@ -2,6 +2,7 @@ package dev.meshbone.registry.products.query;
 
 import dev.meshbone.events.Classification;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.HealthState;
 import dev.meshbone.events.LifecycleStatus;
 import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.runtime.http.ApiException;
@@ -13,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * What a list or search asks for; every field is optional and they combine with AND. {@code text}
  * matches, case-insensitively, a substring of the product's id, name, description or one of its
- * glossary terms.
+ * glossary terms. {@code health} is the product's health state as quality-monitor last wrote it
+ * ({@code UNKNOWN} when it has none).
  */
 public record SearchFilter(
     String domain,
@@ -21,9 +23,11 @@ public record SearchFilter(
     Classification classification,
     String owner,
     LifecycleStatus status,
-    String text) {
+    String text,
+    HealthState health) {
 
-  public static final SearchFilter NONE = new SearchFilter(null, null, null, null, null, null);
+  public static final SearchFilter NONE =
+      new SearchFilter(null, null, null, null, null, null, null);
   private static final int MAX_TEXT = 200;
 
   /**
@@ -33,6 +37,18 @@ public record SearchFilter(
    */
   public static SearchFilter parse(
       String domain, String tag, String classification, String owner, String status, String q) {
+    return parse(domain, tag, classification, owner, status, q, null);
+  }
+
+  /** As {@link #parse(String, String, String, String, String, String)}, with a health state. */
+  public static SearchFilter parse(
+      String domain,
+      String tag,
+      String classification,
+      String owner,
+      String status,
+      String q,
+      String health) {
     String d = blankToNull(domain);
     if (d != null && !Names.isValidDomain(d)) {
       throw invalid("domain", domain, "a domain name: " + Names.RULE);
@@ -43,7 +59,13 @@ public record SearchFilter(
         parseEnum("classification", classification, Classification.class),
         bounded("owner", owner),
         parseEnum("status", status, LifecycleStatus.class),
-        lower(bounded("q", q)));
+        lower(bounded("q", q)),
+        healthState(health));
+  }
+
+  /** Whether a product of health state {@code state} (null: none known) passes the filter. */
+  public boolean matchesHealth(HealthState state) {
+    return health == null || health == (state == null ? HealthState.UNKNOWN : state);
   }
 
   public boolean matches(DataProductEvent e) {
@@ -83,6 +105,7 @@ public record SearchFilter(
     append(sb, "owner", owner);
     append(sb, "status", status == null ? null : status.name());
     append(sb, "q", text);
+    append(sb, "health", health == null ? null : health.name());
     return sb.toString();
   }
 
@@ -113,6 +136,15 @@ public record SearchFilter(
       throw invalid(name, v.substring(0, 40) + "...", "at most " + MAX_TEXT + " characters");
     }
     return v;
+  }
+
+  /** A health state; UNKNOWN is one here (a product quality-monitor has not judged). */
+  private static HealthState healthState(String value) {
+    String v = blankToNull(value);
+    if (v != null && v.equalsIgnoreCase(HealthState.UNKNOWN.name())) {
+      return HealthState.UNKNOWN;
+    }
+    return parseEnum("health", value, HealthState.class);
   }
 
   private static <E extends Enum<E>> E parseEnum(String name, String value, Class<E> type) {

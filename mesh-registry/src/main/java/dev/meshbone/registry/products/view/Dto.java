@@ -58,7 +58,8 @@ public final class Dto {
       String status,
       long version,
       @Nullable String subscriptionPolicy,
-      @Nullable String updatedAt) {}
+      @Nullable String updatedAt,
+      String health) {}
 
   /**
    * One page of products in id order. {@code nextCursor} is there when more may follow: pass it as

@@ -2,6 +2,7 @@ package dev.meshbone.registry.products.view;
 
 import dev.meshbone.events.ContractVersion;
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.events.HealthState;
 import dev.meshbone.events.Notification;
 import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.events.ProductHealth;
@@ -35,6 +36,11 @@ public final class Views {
   }
 
   public static ProductSummary summary(DataProductEvent e) {
+    return summary(e, null);
+  }
+
+  /** A list's line for a product, with its health state (UNKNOWN when it has none). */
+  public static ProductSummary summary(DataProductEvent e, HealthState health) {
     ProductDescriptor d = e.getDescriptor();
     return new ProductSummary(
         e.getProductId(),
@@ -47,7 +53,8 @@ public final class Views {
         e.getStatus().name(),
         e.getVersion(),
         d == null ? null : d.getSubscriptionPolicy().name(),
-        time(e.getOccurredAt()));
+        time(e.getOccurredAt()),
+        health == null ? HealthState.UNKNOWN.name() : health.name());
   }
 
   public static DescriptorDto descriptor(ProductDescriptor d) {
