@@ -398,6 +398,31 @@ class QualityTopologyTest {
     assertThat(m.listener.refusals(Refusal.UNKNOWN_PRODUCT)).isEqualTo(1);
   }
 
+  @Test
+  void shouldGiveEachRaisedAlertItsOwnIdEvenWithinOneWallClockMillisecond() {
+    var config = new QualityConfig();
+    config.setClearAfter(Duration.ZERO);
+    config.setPassRateMargin(0.1);
+    m.close();
+    m = new MonitorDriver(config.toSettings());
+    m.product(P, slos().setMinPassRate(0.5).build());
+
+    m.fail(P, ofSeconds(-50)); // raised
+    m.pass(P, ofSeconds(-49));
+    m.pass(P, ofSeconds(-48));
+    m.pass(P, ofSeconds(-47)); // 0.75: cleared at once
+    m.fail(P, ofSeconds(-46));
+    m.fail(P, ofSeconds(-45)); // 3 of 6: still met
+    m.fail(P, ofSeconds(-44)); // 3 of 7: raised again, at the same wall-clock instant
+
+    List<QualityAlert> alerts = m.alertRecords();
+    assertThat(alerts)
+        .extracting(QualityAlert::getState)
+        .containsExactly(AlertState.RAISED, AlertState.CLEARED, AlertState.RAISED);
+    assertThat(alerts.get(1).getAlertId()).isEqualTo(alerts.get(0).getAlertId());
+    assertThat(alerts.get(2).getAlertId()).isNotEqualTo(alerts.get(0).getAlertId());
+  }
+
   // ---- the response SLO: issues acknowledged in time ----
 
   @Test

@@ -99,7 +99,8 @@ final class AlertHysteresis {
         return Optional.empty();
       }
       track.setRaised(true);
-      track.setAlertId(productId + ":" + v.slo() + ":" + now);
+      track.setRaises(track.getRaises() + 1);
+      track.setAlertId(productId + ":" + v.slo() + ":" + now + "-" + track.getRaises());
       track.setBreachedSince(null);
       return Optional.of(new Transition(AlertState.RAISED, v, track.getAlertId()));
     }
