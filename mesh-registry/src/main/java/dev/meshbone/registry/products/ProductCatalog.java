@@ -86,6 +86,7 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
     addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
     addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
+    addStore(builder, CatalogStores.READERS_STORE, topics.observedReaders.valueSerde());
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -210,7 +211,14 @@ public final class ProductCatalog {
                         Consumed.with(keys, topics.issueRequests.valueSerde())
                             .withName("issue-requests-source"))
                     .mapValues(CatalogUpdate.IssueRequested::new, Named.as("issue-update")),
-                Named.as("merge-issues"));
+                Named.as("merge-issues"))
+            .merge(
+                builder.stream(
+                        topics.observedReaders.name(),
+                        Consumed.with(keys, topics.observedReaders.valueSerde())
+                            .withName("readers-source"))
+                    .mapValues(CatalogUpdate.ReadersObserved::new, Named.as("readers-update")),
+                Named.as("merge-readers"));
 
     var outputs =
         updates
@@ -223,7 +231,8 @@ public final class ProductCatalog {
                 CatalogStores.SUBSCRIPTIONS_STORE,
                 CatalogStores.DOWNSTREAM_STORE,
                 CatalogStores.ISSUES_STORE,
-                CatalogStores.HISTORY_STORE)
+                CatalogStores.HISTORY_STORE,
+                CatalogStores.READERS_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))

@@ -20,6 +20,7 @@ public class RegistryConfig {
   private int maxPageSize = D.maxPageSize();
   private int maxOffset = D.maxOffset();
   private int maxLineageDepth = D.maxLineageDepth();
+  private Duration readersInterval = D.readersInterval();
 
   public void setAdvertisedUrl(@Nullable String advertisedUrl) {
     this.advertisedUrl = advertisedUrl;
@@ -49,6 +50,10 @@ public class RegistryConfig {
     this.maxLineageDepth = maxLineageDepth;
   }
 
+  public void setReadersInterval(Duration readersInterval) {
+    this.readersInterval = readersInterval;
+  }
+
   /** The settings, checked. */
   public RegistrySettings toSettings() {
     return new RegistrySettings(
@@ -58,7 +63,8 @@ public class RegistryConfig {
         defaultPageSize,
         maxPageSize,
         maxOffset,
-        maxLineageDepth);
+        maxLineageDepth,
+        readersInterval);
   }
 
   @Factory

@@ -23,6 +23,9 @@ import java.time.Duration;
  * @param maxOffset {@code max-offset} (10000): the largest {@code offset} a list or search accepts;
  *     page further with {@code cursor}
  * @param maxLineageDepth {@code max-lineage-depth} (10): the deepest lineage a request may ask for
+ * @param readersInterval {@code readers-interval} (30 s): how often the registry asks the Admin API
+ *     which consumer groups read the products it holds (observed readers); commit times are known
+ *     to within this interval
  */
 public record RegistrySettings(
     String advertisedUrl,
@@ -31,15 +34,24 @@ public record RegistrySettings(
     int defaultPageSize,
     int maxPageSize,
     int maxOffset,
-    int maxLineageDepth) {
+    int maxLineageDepth,
+    Duration readersInterval) {
   /** The defaults, the one place they are written. */
   public static final RegistrySettings DEFAULTS =
       new RegistrySettings(
-          null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10);
+          null,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          50,
+          500,
+          10_000,
+          10,
+          Duration.ofSeconds(30));
 
   public RegistrySettings {
     positive("write-timeout", writeTimeout);
     positive("forward-timeout", forwardTimeout);
+    positive("readers-interval", readersInterval);
     atLeastOne("default-page-size", defaultPageSize);
     atLeastOne("max-page-size", maxPageSize);
     atLeastOne("max-lineage-depth", maxLineageDepth);

@@ -54,6 +54,7 @@ public final class CatalogProcessor
   private KeyValueStore<String, List<String>> downstream;
   private KeyValueStore<String, ProductIssue> issues;
   private ProductHistory history;
+  private ReaderLedger readers;
 
   @Override
   public void init(ProcessorContext<String, CatalogOutput> context) {
@@ -68,6 +69,7 @@ public final class CatalogProcessor
         new ProductHistory(
             context.<KeyValueStore<String, ProductChange>>getStateStore(
                 CatalogStores.HISTORY_STORE));
+    this.readers = new ReaderLedger(context.getStateStore(CatalogStores.READERS_STORE));
   }
 
   @Override
@@ -105,6 +107,13 @@ public final class CatalogProcessor
         for (String consumer : approvedConsumers(productId)) {
           notify(record, Notices.qualityAlert(consumer, a.alert(), record.timestamp()));
         }
+      }
+    } else if (update instanceof CatalogUpdate.ReadersObserved r) {
+      var approved = new java.util.HashSet<>(approvedConsumers(productId));
+      for (var n :
+          readers.observe(
+              productId, ownerDomain(productId), r.observation(), approved, record.timestamp())) {
+        notify(record, n);
       }
     } else if (update instanceof IssueRequested i) {
       onIssue(record, productId, i.request());

@@ -44,6 +44,13 @@ public final class CatalogStores {
    */
   public static final String HISTORY_STORE = "product-history";
 
+  /**
+   * Product id → its latest {@code ReaderObservation}: the consumer groups reading its validated
+   * topic, with their standing, commit times and the groups its owner was told of ({@link
+   * ReaderLedger}).
+   */
+  public static final String READERS_STORE = "observed-readers";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
@@ -56,7 +63,8 @@ public final class CatalogStores {
           SUBSCRIPTIONS_STORE,
           DOWNSTREAM_STORE,
           ISSUES_STORE,
-          HISTORY_STORE);
+          HISTORY_STORE,
+          READERS_STORE);
 
   /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
   public static String issueKey(String productId, String issueId) {

@@ -161,6 +161,35 @@ public final class Notices {
         timestamp);
   }
 
+  /**
+   * A consumer group reads the owner's product with no APPROVED subscription behind it (found by
+   * the registry's observed readers); sent once per product and group.
+   */
+  public static Notification unsubscribedReader(
+      String owner, String productId, String groupId, String groupDomain, long timestamp) {
+    var attributes = new LinkedHashMap<String, String>();
+    attributes.put("productId", productId);
+    attributes.put("groupId", groupId);
+    if (groupDomain != null) {
+      attributes.put("groupDomain", groupDomain);
+    }
+    return notification(
+        "reader:" + productId + ":" + groupId + ":UNSUBSCRIBED_READER:" + owner,
+        owner,
+        NotificationType.UNSUBSCRIBED_READER,
+        productId,
+        "consumer group "
+            + groupId
+            + " reads "
+            + productId
+            + " without an approved subscription"
+            + (groupDomain == null ? "" : " of " + groupDomain),
+        "seen with committed offsets on the product's topic; groups are matched to subscriptions by"
+            + " their prefix <domain>.",
+        attributes,
+        timestamp);
+  }
+
   /** A quality alert raised or cleared on a product the recipient subscribes to. */
   public static Notification qualityAlert(String recipient, QualityAlert alert, long timestamp) {
     boolean cleared = alert.getState() == AlertState.CLEARED;
