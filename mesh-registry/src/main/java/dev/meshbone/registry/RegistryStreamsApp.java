@@ -1,5 +1,7 @@
 package dev.meshbone.registry;
 
+import dev.meshbone.registry.products.RegistrySettings;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
@@ -21,20 +23,27 @@ public class RegistryStreamsApp implements StreamsApp {
 
   private final MeshTopics topics;
   private final String applicationServer;
+  private final SunsetPolicy sunset;
 
   @Inject
-  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address) {
-    this(topics, address.applicationServer());
+  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address, RegistrySettings settings) {
+    this(topics, address.applicationServer(), settings.sunset());
   }
 
   /** For tests of the topology and settings alone: advertises {@code localhost:8081}. */
   public RegistryStreamsApp(MeshTopics topics) {
-    this(topics, "localhost:8081");
+    this(topics, SunsetPolicy.DEFAULTS);
   }
 
-  private RegistryStreamsApp(MeshTopics topics, String applicationServer) {
+  /** As {@link #RegistryStreamsApp(MeshTopics)}, with another sunset policy. */
+  public RegistryStreamsApp(MeshTopics topics, SunsetPolicy sunset) {
+    this(topics, "localhost:8081", sunset);
+  }
+
+  private RegistryStreamsApp(MeshTopics topics, String applicationServer, SunsetPolicy sunset) {
     this.topics = topics;
     this.applicationServer = applicationServer;
+    this.sunset = sunset;
   }
 
   @Override
@@ -49,7 +58,7 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return RegistryTopology.build(topics);
+    return RegistryTopology.build(topics, sunset);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.topics.MeshTopics;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -19,9 +20,14 @@ public final class RegistryTopology {
   private RegistryTopology() {}
 
   public static Topology build(MeshTopics topics) {
+    return build(topics, SunsetPolicy.DEFAULTS);
+  }
+
+  /** The topology with the sunset driven by {@code sunset} (lead times, quiet period, checks). */
+  public static Topology build(MeshTopics topics, SunsetPolicy sunset) {
     var builder = new StreamsBuilder();
     ContractsView.addTo(builder, topics);
-    ProductCatalog.addTo(builder, topics);
+    ProductCatalog.addTo(builder, topics, sunset);
     return builder.build();
   }
 }

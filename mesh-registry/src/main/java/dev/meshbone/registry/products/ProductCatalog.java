@@ -19,7 +19,9 @@ import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.registry.products.catalog.SubjectIndex;
 import dev.meshbone.registry.products.catalog.SubscriptionChange;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.Names;
 import dev.meshbone.topics.ProductId;
@@ -73,6 +75,11 @@ public final class ProductCatalog {
   private ProductCatalog() {}
 
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
+    addTo(builder, topics, SunsetPolicy.DEFAULTS);
+  }
+
+  /** As {@link #addTo(StreamsBuilder, MeshTopics)}, with the sunset driven by {@code sunset}. */
+  public static void addTo(StreamsBuilder builder, MeshTopics topics, SunsetPolicy sunset) {
     int partitions = topics.products.partitions();
     Serde<String> keys = Serdes.String();
     addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
@@ -87,6 +94,7 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
     addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
     addStore(builder, CatalogStores.READERS_STORE, topics.observedReaders.valueSerde());
+    addStore(builder, CatalogStores.SUNSET_STORE, Codecs.stringList());
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -223,7 +231,7 @@ public final class ProductCatalog {
     var outputs =
         updates
             .process(
-                CatalogProcessor::new,
+                () -> new CatalogProcessor(sunset),
                 Named.as("catalog"),
                 CatalogStores.PRODUCTS_STORE,
                 CatalogStores.HEALTH_STORE,
@@ -232,10 +240,12 @@ public final class ProductCatalog {
                 CatalogStores.DOWNSTREAM_STORE,
                 CatalogStores.ISSUES_STORE,
                 CatalogStores.HISTORY_STORE,
-                CatalogStores.READERS_STORE)
+                CatalogStores.READERS_STORE,
+                CatalogStores.SUNSET_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))
+            .branch((key, out) -> out instanceof CatalogOutput.Retire, Branched.as("retirements"))
             .defaultBranch(Branched.as("notices"));
     outputs
         .get("catalog-grants")
@@ -249,6 +259,13 @@ public final class ProductCatalog {
         .to(
             topics.issues.name(),
             Produced.with(keys, topics.issues.valueSerde()).withName("to-issues"));
+    // The sunset's retirements, published for the owner as its own lifecycle events would be.
+    outputs
+        .get("catalog-retirements")
+        .mapValues(out -> ((CatalogOutput.Retire) out).event(), Named.as("retirement"))
+        .to(
+            (productId, event, context) -> DomainTopics.productEvents(event.getDomain()),
+            Produced.with(keys, topics.products.valueSerde()).withName("to-product-events"));
     outputs
         .get("catalog-notices")
         .mapValues(out -> ((CatalogOutput.Notice) out).notification(), Named.as("notice"))

@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products;
 
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import java.time.Duration;
 
 /**
@@ -26,6 +27,9 @@ import java.time.Duration;
  * @param readersInterval {@code readers-interval} (30 s): how often the registry asks the Admin API
  *     which consumer groups read the products it holds (observed readers); commit times are known
  *     to within this interval
+ * @param sunset {@code sunset-lead-times} (30d,7d,1d), {@code sunset-quiet-period} (1h) and {@code
+ *     sunset-check-interval} (1m): how DEPRECATED products are driven to retirement ({@link
+ *     SunsetPolicy})
  */
 public record RegistrySettings(
     String advertisedUrl,
@@ -35,7 +39,8 @@ public record RegistrySettings(
     int maxPageSize,
     int maxOffset,
     int maxLineageDepth,
-    Duration readersInterval) {
+    Duration readersInterval,
+    SunsetPolicy sunset) {
   /** The defaults, the one place they are written. */
   public static final RegistrySettings DEFAULTS =
       new RegistrySettings(
@@ -46,12 +51,14 @@ public record RegistrySettings(
           500,
           10_000,
           10,
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          SunsetPolicy.DEFAULTS);
 
   public RegistrySettings {
     positive("write-timeout", writeTimeout);
     positive("forward-timeout", forwardTimeout);
     positive("readers-interval", readersInterval);
+    java.util.Objects.requireNonNull(sunset, "sunset");
     atLeastOne("default-page-size", defaultPageSize);
     atLeastOne("max-page-size", maxPageSize);
     atLeastOne("max-lineage-depth", maxLineageDepth);

@@ -64,6 +64,7 @@ public final class AccessRules {
               "read the verdict on a write to {id}"),
           rule("POST", "/products/{id}/deprecation", PRODUCT_OWNER, "deprecate product {id}"),
           rule("POST", "/products/{id}/retirement", PRODUCT_OWNER, "retire product {id}"),
+          rule("GET", "/products/{id}/retirement", READ, "read the sunset of {id}"),
           rule(
               "POST",
               "/products/{id}/quality-results",

@@ -51,6 +51,12 @@ public final class CatalogStores {
    */
   public static final String READERS_STORE = "observed-readers";
 
+  /**
+   * Product id → what the registry did about its sunset ({@link SunsetClock.Facts}: reminders sent,
+   * blockers told, the retirement published), as {@code name=value} lines.
+   */
+  public static final String SUNSET_STORE = "product-sunset";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
@@ -64,7 +70,8 @@ public final class CatalogStores {
           DOWNSTREAM_STORE,
           ISSUES_STORE,
           HISTORY_STORE,
-          READERS_STORE);
+          READERS_STORE,
+          SUNSET_STORE);
 
   /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
   public static String issueKey(String productId, String issueId) {

@@ -129,6 +129,19 @@ public class ProductController {
         partition -> HttpResponse.ok(readers.readers(partition, productId)));
   }
 
+  /** The sunset of a DEPRECATED product: readiness, who blocks it, what was sent. */
+  @Get("/products/{id}/retirement")
+  public HttpResponse<?> retirement(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return router.route(
+        request,
+        CatalogStores.PRODUCTS_STORE,
+        productId,
+        null,
+        partition ->
+            HttpResponse.ok(readers.retirement(partition, productId, java.time.Instant.now())));
+  }
+
   static boolean observed(String observed) {
     if (observed == null || observed.isBlank() || observed.equalsIgnoreCase("false")) {
       return false;

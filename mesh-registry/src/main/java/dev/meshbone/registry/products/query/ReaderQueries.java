@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products.query;
 
+import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.ObservedGroup;
 import dev.meshbone.events.ReaderObservation;
 import dev.meshbone.events.ReaderPartition;
@@ -8,6 +9,8 @@ import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.SunsetClock;
+import dev.meshbone.registry.products.catalog.SunsetReadiness;
 import dev.meshbone.registry.products.routing.LocalStores;
 import dev.meshbone.registry.products.view.Dto.LineageGraph;
 import dev.meshbone.registry.products.view.Dto.ObservedLineageGraph;
@@ -15,6 +18,8 @@ import dev.meshbone.registry.products.view.Dto.ReaderDto;
 import dev.meshbone.registry.products.view.Dto.ReaderEdgeDto;
 import dev.meshbone.registry.products.view.Dto.ReaderPartitionDto;
 import dev.meshbone.registry.products.view.Dto.ReadersAnswer;
+import dev.meshbone.registry.products.view.Dto.RetirementAnswer;
+import dev.meshbone.registry.products.view.Dto.RetirementConsumerDto;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.ProductId;
 import jakarta.inject.Singleton;
@@ -27,7 +32,8 @@ import java.util.TreeMap;
 /**
  * The observed readers of a product, from this instance's catalog stores (the product's partition
  * must be local): the consumer groups last observed on its validated topic, with lag per partition
- * and commit times, and the declared (APPROVED subscriptions) beside the observed lineage.
+ * and commit times, the declared (APPROVED subscriptions) beside the observed lineage, and its
+ * sunset's readiness.
  */
 @Singleton
 public class ReaderQueries {
@@ -99,6 +105,50 @@ public class ReaderQueries {
         graph.edges(),
         edges,
         unattributed);
+  }
+
+  /** The product's sunset: readiness now, each consumer's status, and what the clock did. */
+  public RetirementAnswer retirement(int partition, String productId, Instant now) {
+    DataProductEvent p = queries.requireProduct(partition, productId);
+    var policy = settings.sunset();
+    var r =
+        SunsetReadiness.of(
+            productId,
+            p,
+            queries.subscriptions(partition, productId),
+            observation(partition, productId),
+            policy.quietPeriod(),
+            now);
+    Instant sunsetAt = r.sunsetAt();
+    SunsetClock.Facts f =
+        SunsetClock.Facts.parse(
+            stores.<List<String>>partition(CatalogStores.SUNSET_STORE, partition).get(productId));
+    if (f != null && !f.sunsetAt().equals(sunsetAt)) {
+      f = null;
+    }
+    List<RetirementConsumerDto> consumers = new ArrayList<>();
+    for (var c : r.consumers()) {
+      consumers.add(
+          new RetirementConsumerDto(
+              c.domain(),
+              c.status().name(),
+              c.groups(),
+              c.lag(),
+              c.lastCommitAt() == null ? null : c.lastCommitAt().toString()));
+    }
+    return new RetirementAnswer(
+        productId,
+        r.status() == null ? null : r.status().name(),
+        sunsetAt == null ? null : sunsetAt.toString(),
+        r.sunsetReached(),
+        r.ready(),
+        r.blockers(),
+        consumers,
+        policy.leadTimes().stream().map(Object::toString).toList(),
+        f == null ? List.of() : f.reminded().stream().map(Object::toString).toList(),
+        f != null && f.blockedTold(),
+        f == null ? null : f.retirementEventId(),
+        policy.quietPeriod().toMillis());
   }
 
   private ReaderObservation observation(int partition, String productId) {

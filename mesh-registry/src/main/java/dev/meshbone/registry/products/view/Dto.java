@@ -372,6 +372,29 @@ public final class Dto {
       List<ReaderEdgeDto> readers,
       List<String> unattributedGroups) {}
 
+  /** A consumer of a product being retired: MIGRATED, DRAINED or STILL_READING. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record RetirementConsumerDto(
+      String domain, String status, List<String> groups, long lag, @Nullable String lastCommitAt) {}
+
+  /** {@code GET /products/{id}/retirement}: the sunset's readiness and what was done about it. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record RetirementAnswer(
+      String productId,
+      String status,
+      @Nullable String sunsetAt,
+      boolean sunsetReached,
+      boolean ready,
+      List<String> blockers,
+      List<RetirementConsumerDto> consumers,
+      List<String> leadTimes,
+      List<String> remindersSent,
+      boolean blockedNotified,
+      @Nullable String retirementEventId,
+      long quietPeriodMs) {}
+
   // Between instances.
 
   @Serdeable
