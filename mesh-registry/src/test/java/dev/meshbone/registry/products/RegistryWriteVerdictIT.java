@@ -44,7 +44,8 @@ class RegistryWriteVerdictIT {
             Map.of(
                 "meshbone.registry.readers-interval", "500ms",
                 "meshbone.registry.sunset-check-interval", "500ms",
-                "meshbone.registry.sunset-quiet-period", "500ms"));
+                "meshbone.registry.sunset-quiet-period", "500ms",
+                "meshbone.registry.sunset-lead-times", "14d,1d,1s"));
     // The validator follows every domain's control topic by pattern; a topic made before it
     // starts is followed at once rather than at its next metadata refresh.
     try (var admin = broker.admin()) {
@@ -302,6 +303,7 @@ class RegistryWriteVerdictIT {
     assertThat(status(read)).isEqualTo("DEPRECATED");
     assertThat(waiting.path("sunsetReached").asBoolean()).isTrue();
     assertThat(waiting.path("ready").asBoolean()).isFalse();
+    assertThat(waiting.path("leadTimes").toString()).isEqualTo("[\"PT336H\",\"PT24H\",\"PT1S\"]");
     assertThat(waiting.path("blockers").get(0).asText()).isEqualTo(consumer);
     assertThat(waiting.path("consumers").get(0).path("status").asText()).isEqualTo("STILL_READING");
     await()
