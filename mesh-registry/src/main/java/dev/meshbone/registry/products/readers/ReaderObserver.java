@@ -67,6 +67,7 @@ public class ReaderObserver {
   private final Map<String, ReaderObservation> published = new ConcurrentHashMap<>();
   private volatile ScheduledExecutorService timer;
   private volatile Admin admin;
+  private volatile boolean failing;
 
   public ReaderObserver(
       LocalStores stores,
@@ -100,8 +101,15 @@ public class ReaderObserver {
   private void scanQuietly() {
     try {
       scan();
+      failing = false;
     } catch (Exception e) {
-      LOG.debug("observing readers failed; next try in {}", interval, e);
+      // Said once per run of failures (a missing DESCRIBE on groups, Kafka away), then quietly.
+      if (!failing) {
+        LOG.warn("observing readers failed, next try in {}: {}", interval, e.toString());
+      } else {
+        LOG.debug("observing readers failed; next try in {}", interval, e);
+      }
+      failing = true;
     }
   }
 
