@@ -151,6 +151,17 @@ class HttpAccessIT {
             "/products/" + p + "/subscriptions/" + beta,
             "{",
             "U U A F F F"));
+    // anyone authenticated reads a product's sunset readiness
+    rows.add(
+        reg(
+            "GET",
+            "/products/{id}/retirement",
+            "/products/" + p + "/retirement",
+            null,
+            "U U A A A A"));
+    // the owner or the platform (as itself too) reads the consumer groups reading a product
+    rows.add(
+        reg("GET", "/products/{id}/readers", "/products/" + p + "/readers", null, "U U F A A A"));
     // the owner or the platform (as itself too) asks for the impact of a contract change
     rows.add(
         reg("POST", "/products/{id}/impact", "/products/" + p + "/impact", "{", "U U F A A A"));

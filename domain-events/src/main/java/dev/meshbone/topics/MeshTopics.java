@@ -13,6 +13,7 @@ import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.QualityAlert;
 import dev.meshbone.events.QualityEvent;
+import dev.meshbone.events.ReaderObservation;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.serde.MeshEventSerde;
 import java.time.Duration;
@@ -71,6 +72,12 @@ public final class MeshTopics {
    */
   public final TopicSpec<String, IssueDecision> issues;
 
+  /**
+   * The consumer groups observed reading each product's validated topic, keyed by product id:
+   * written by the registry's observer, read back by its readers processor.
+   */
+  public final TopicSpec<String, ReaderObservation> observedReaders;
+
   private final List<TopicSpec<?, ?>> all;
 
   private MeshTopics(int partitions) {
@@ -93,6 +100,7 @@ public final class MeshTopics {
         delete("mesh.violations", partitions, false, Duration.ofDays(30), ContractViolation.class);
     issueRequests = delete("mesh.issues.requests", partitions, false, WEEK, IssueRequest.class);
     issues = delete("mesh.issues", partitions, false, FOREVER, IssueDecision.class);
+    observedReaders = compact("mesh.readers.observed", partitions, false, ReaderObservation.class);
     all =
         List.of(
             contractProposals,
@@ -108,7 +116,8 @@ public final class MeshTopics {
             notifications,
             violations,
             issueRequests,
-            issues);
+            issues,
+            observedReaders);
   }
 
   private static String declared(String name) {

@@ -28,7 +28,8 @@ class MeshTopicsTest {
             "mesh.notifications",
             "mesh.violations",
             "mesh.issues.requests",
-            "mesh.issues");
+            "mesh.issues",
+            "mesh.readers.observed");
   }
 
   @Test
@@ -58,7 +59,8 @@ class MeshTopicsTest {
             "mesh.products",
             "mesh.products.stats",
             "mesh.subscriptions",
-            "mesh.quality.status");
+            "mesh.quality.status",
+            "mesh.readers.observed");
     assertThat(topics.products.configs()).containsEntry("cleanup.policy", "compact");
     assertThat(topics.quality.configs())
         .containsEntry("cleanup.policy", "delete")

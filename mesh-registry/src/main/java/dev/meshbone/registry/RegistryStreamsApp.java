@@ -1,6 +1,7 @@
 package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.RegistrySettings;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.products.routing.InstanceAddress;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
@@ -22,28 +23,35 @@ public class RegistryStreamsApp implements StreamsApp {
 
   private final MeshTopics topics;
   private final String applicationServer;
-  private final RegistrySettings settings;
+  private final SunsetPolicy sunset;
+  private final int historyMaxChanges;
 
   @Inject
   public RegistryStreamsApp(MeshTopics topics, InstanceAddress address, RegistrySettings settings) {
-    this(topics, address.applicationServer(), settings);
+    this(topics, address.applicationServer(), settings.sunset(), settings.historyMaxChanges());
   }
 
   /** For tests of the topology and settings alone: advertises {@code localhost:8081}. */
   public RegistryStreamsApp(MeshTopics topics) {
-    this(topics, RegistrySettings.DEFAULTS);
+    this(topics, SunsetPolicy.DEFAULTS);
+  }
+
+  /** As {@link #RegistryStreamsApp(MeshTopics)}, with another sunset policy. */
+  public RegistryStreamsApp(MeshTopics topics, SunsetPolicy sunset) {
+    this(topics, "localhost:8081", sunset, RegistrySettings.DEFAULTS.historyMaxChanges());
   }
 
   /** For tests of the topology with other settings: advertises {@code localhost:8081}. */
   public RegistryStreamsApp(MeshTopics topics, RegistrySettings settings) {
-    this(topics, "localhost:8081", settings);
+    this(topics, "localhost:8081", settings.sunset(), settings.historyMaxChanges());
   }
 
   private RegistryStreamsApp(
-      MeshTopics topics, String applicationServer, RegistrySettings settings) {
+      MeshTopics topics, String applicationServer, SunsetPolicy sunset, int historyMaxChanges) {
     this.topics = topics;
     this.applicationServer = applicationServer;
-    this.settings = settings;
+    this.sunset = sunset;
+    this.historyMaxChanges = historyMaxChanges;
   }
 
   @Override
@@ -58,7 +66,7 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return RegistryTopology.build(topics, settings.historyMaxChanges());
+    return RegistryTopology.build(topics, sunset, historyMaxChanges);
   }
 
   @Override

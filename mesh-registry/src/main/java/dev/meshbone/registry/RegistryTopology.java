@@ -1,6 +1,7 @@
 package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.topics.MeshTopics;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,16 +21,17 @@ public final class RegistryTopology {
 
   /** The topology with every product's whole history kept. */
   public static Topology build(MeshTopics topics) {
-    return build(topics, 0);
+    return build(topics, SunsetPolicy.DEFAULTS, 0);
   }
 
   /**
+   * @param sunset how the sunset is driven (lead times, quiet period, checks)
    * @param historyMaxChanges how many changes each product's history keeps (0: all)
    */
-  public static Topology build(MeshTopics topics, int historyMaxChanges) {
+  public static Topology build(MeshTopics topics, SunsetPolicy sunset, int historyMaxChanges) {
     var builder = new StreamsBuilder();
     ContractsView.addTo(builder, topics);
-    ProductCatalog.addTo(builder, topics, historyMaxChanges);
+    ProductCatalog.addTo(builder, topics, sunset, historyMaxChanges);
     return builder.build();
   }
 }

@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <tr><td>topic DESCRIBE, DESCRIBE_CONFIGS</td><td>describe the topic, its configs</td></tr>
  *   <tr><td>topic DELETE</td><td>delete records before offset 0</td></tr>
  *   <tr><td>group READ</td><td>commit an offset of {@code readableTopic} in the group</td></tr>
+ *   <tr><td>group DESCRIBE</td><td>the admin client lists the group's committed offsets</td></tr>
  *   <tr><td>transactional id WRITE</td><td>a transactional producer's {@code
  *       initTransactions}</td></tr>
  *   <tr><td>transactional id DESCRIBE</td><td>describe the transaction</td></tr>
@@ -91,7 +92,13 @@ public final class AclProbe implements AutoCloseable {
     try {
       switch (pattern.resourceType()) {
         case TOPIC -> topic(op, name);
-        case GROUP -> group(name, context.readableTopic());
+        case GROUP -> {
+          if (op == AclOperation.DESCRIBE) {
+            describeGroup(name);
+          } else {
+            group(name, context.readableTopic());
+          }
+        }
         case TRANSACTIONAL_ID -> transactionalId(op, name);
         case CLUSTER -> cluster(op, context.writableTopic());
         default -> throw new IllegalArgumentException("no probe for " + pattern.resourceType());
@@ -237,6 +244,20 @@ public final class AclProbe implements AutoCloseable {
     }
   }
 
+  private void describeGroup(String group) throws Exception {
+    try {
+      admin()
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+        return; // allowed to ask; there is just no such group
+      }
+      throw e;
+    }
+  }
+
   private void transactionalId(AclOperation op, String id) throws Exception {
     if (op == AclOperation.DESCRIBE) {
       try {
@@ -328,7 +349,7 @@ public final class AclProbe implements AutoCloseable {
               AclOperation.DESCRIBE,
               AclOperation.DESCRIBE_CONFIGS,
               AclOperation.DELETE);
-      case GROUP -> Set.of(AclOperation.READ);
+      case GROUP -> Set.of(AclOperation.READ, AclOperation.DESCRIBE);
       case TRANSACTIONAL_ID -> Set.of(AclOperation.WRITE, AclOperation.DESCRIBE);
       case CLUSTER ->
           Set.of(AclOperation.IDEMPOTENT_WRITE, AclOperation.ALTER, AclOperation.DESCRIBE);

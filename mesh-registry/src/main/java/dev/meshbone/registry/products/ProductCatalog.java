@@ -19,7 +19,9 @@ import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.registry.products.catalog.SubjectIndex;
 import dev.meshbone.registry.products.catalog.SubscriptionChange;
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.Names;
 import dev.meshbone.topics.ProductId;
@@ -72,10 +74,16 @@ import org.apache.kafka.streams.state.Stores;
 public final class ProductCatalog {
   private ProductCatalog() {}
 
+  public static void addTo(StreamsBuilder builder, MeshTopics topics) {
+    addTo(builder, topics, SunsetPolicy.DEFAULTS, 0);
+  }
+
   /**
-   * @param historyMaxChanges how many changes each product's history keeps (0: all)
+   * As {@link #addTo(StreamsBuilder, MeshTopics)}, with the sunset driven by {@code sunset} and
+   * each product's history bounded to {@code historyMaxChanges} changes (0: all).
    */
-  public static void addTo(StreamsBuilder builder, MeshTopics topics, int historyMaxChanges) {
+  public static void addTo(
+      StreamsBuilder builder, MeshTopics topics, SunsetPolicy sunset, int historyMaxChanges) {
     int partitions = topics.products.partitions();
     Serde<String> keys = Serdes.String();
     addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
@@ -89,6 +97,8 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
     addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
     addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
+    addStore(builder, CatalogStores.READERS_STORE, topics.observedReaders.valueSerde());
+    addStore(builder, CatalogStores.SUNSET_STORE, Codecs.stringList());
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -213,12 +223,19 @@ public final class ProductCatalog {
                         Consumed.with(keys, topics.issueRequests.valueSerde())
                             .withName("issue-requests-source"))
                     .mapValues(CatalogUpdate.IssueRequested::new, Named.as("issue-update")),
-                Named.as("merge-issues"));
+                Named.as("merge-issues"))
+            .merge(
+                builder.stream(
+                        topics.observedReaders.name(),
+                        Consumed.with(keys, topics.observedReaders.valueSerde())
+                            .withName("readers-source"))
+                    .mapValues(CatalogUpdate.ReadersObserved::new, Named.as("readers-update")),
+                Named.as("merge-readers"));
 
     var outputs =
         updates
             .process(
-                () -> new CatalogProcessor(historyMaxChanges),
+                () -> new CatalogProcessor(sunset, historyMaxChanges),
                 Named.as("catalog"),
                 CatalogStores.PRODUCTS_STORE,
                 CatalogStores.HEALTH_STORE,
@@ -226,10 +243,13 @@ public final class ProductCatalog {
                 CatalogStores.SUBSCRIPTIONS_STORE,
                 CatalogStores.DOWNSTREAM_STORE,
                 CatalogStores.ISSUES_STORE,
-                CatalogStores.HISTORY_STORE)
+                CatalogStores.HISTORY_STORE,
+                CatalogStores.READERS_STORE,
+                CatalogStores.SUNSET_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))
+            .branch((key, out) -> out instanceof CatalogOutput.Retire, Branched.as("retirements"))
             .defaultBranch(Branched.as("notices"));
     outputs
         .get("catalog-grants")
@@ -243,6 +263,13 @@ public final class ProductCatalog {
         .to(
             topics.issues.name(),
             Produced.with(keys, topics.issues.valueSerde()).withName("to-issues"));
+    // The sunset's retirements, published for the owner as its own lifecycle events would be.
+    outputs
+        .get("catalog-retirements")
+        .mapValues(out -> ((CatalogOutput.Retire) out).event(), Named.as("retirement"))
+        .to(
+            (productId, event, context) -> DomainTopics.productEvents(event.getDomain()),
+            Produced.with(keys, topics.products.valueSerde()).withName("to-product-events"));
     outputs
         .get("catalog-notices")
         .mapValues(out -> ((CatalogOutput.Notice) out).notification(), Named.as("notice"))

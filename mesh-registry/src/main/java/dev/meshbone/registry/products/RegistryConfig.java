@@ -21,6 +21,10 @@ public class RegistryConfig {
   private int maxOffset = D.maxOffset();
   private int maxLineageDepth = D.maxLineageDepth();
   private int historyMaxChanges = D.historyMaxChanges();
+  private Duration readersInterval = D.readersInterval();
+  private java.util.List<Duration> sunsetLeadTimes = D.sunset().leadTimes();
+  private Duration sunsetQuietPeriod = D.sunset().quietPeriod();
+  private Duration sunsetCheckInterval = D.sunset().checkInterval();
 
   public void setAdvertisedUrl(@Nullable String advertisedUrl) {
     this.advertisedUrl = advertisedUrl;
@@ -54,6 +58,22 @@ public class RegistryConfig {
     this.historyMaxChanges = historyMaxChanges;
   }
 
+  public void setReadersInterval(Duration readersInterval) {
+    this.readersInterval = readersInterval;
+  }
+
+  public void setSunsetLeadTimes(java.util.List<Duration> sunsetLeadTimes) {
+    this.sunsetLeadTimes = sunsetLeadTimes;
+  }
+
+  public void setSunsetQuietPeriod(Duration sunsetQuietPeriod) {
+    this.sunsetQuietPeriod = sunsetQuietPeriod;
+  }
+
+  public void setSunsetCheckInterval(Duration sunsetCheckInterval) {
+    this.sunsetCheckInterval = sunsetCheckInterval;
+  }
+
   /** The settings, checked. */
   public RegistrySettings toSettings() {
     return new RegistrySettings(
@@ -64,6 +84,9 @@ public class RegistryConfig {
         maxPageSize,
         maxOffset,
         maxLineageDepth,
+        readersInterval,
+        new dev.meshbone.registry.products.catalog.SunsetPolicy(
+            sunsetLeadTimes, sunsetQuietPeriod, sunsetCheckInterval),
         historyMaxChanges);
   }
 

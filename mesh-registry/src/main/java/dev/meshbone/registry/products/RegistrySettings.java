@@ -1,5 +1,6 @@
 package dev.meshbone.registry.products;
 
+import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import java.time.Duration;
 
 /**
@@ -23,6 +24,12 @@ import java.time.Duration;
  * @param maxOffset {@code max-offset} (10000): the largest {@code offset} a list or search accepts;
  *     page further with {@code cursor}
  * @param maxLineageDepth {@code max-lineage-depth} (10): the deepest lineage a request may ask for
+ * @param readersInterval {@code readers-interval} (30 s): how often the registry asks the Admin API
+ *     which consumer groups read the products it holds (observed readers); commit times are known
+ *     to within this interval
+ * @param sunset {@code sunset-lead-times} (30d,7d,1d), {@code sunset-quiet-period} (1h) and {@code
+ *     sunset-check-interval} (1m): how DEPRECATED products are driven to retirement ({@link
+ *     SunsetPolicy})
  * @param historyMaxChanges {@code history-max-changes} (0: no bound): how many changes each
  *     product's history keeps; older ones fold into one baseline, so "as of" reads still answer
  *     from the oldest change kept on
@@ -35,15 +42,28 @@ public record RegistrySettings(
     int maxPageSize,
     int maxOffset,
     int maxLineageDepth,
+    Duration readersInterval,
+    SunsetPolicy sunset,
     int historyMaxChanges) {
   /** The defaults, the one place they are written. */
   public static final RegistrySettings DEFAULTS =
       new RegistrySettings(
-          null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10, 0);
+          null,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          50,
+          500,
+          10_000,
+          10,
+          Duration.ofSeconds(30),
+          SunsetPolicy.DEFAULTS,
+          0);
 
   public RegistrySettings {
     positive("write-timeout", writeTimeout);
     positive("forward-timeout", forwardTimeout);
+    positive("readers-interval", readersInterval);
+    java.util.Objects.requireNonNull(sunset, "sunset");
     atLeastOne("default-page-size", defaultPageSize);
     atLeastOne("max-page-size", maxPageSize);
     atLeastOne("max-lineage-depth", maxLineageDepth);

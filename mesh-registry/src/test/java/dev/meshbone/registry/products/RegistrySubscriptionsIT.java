@@ -45,6 +45,7 @@ class RegistrySubscriptionsIT {
   private final String auto = owner + ".auto";
   private final String gated = owner + ".gated";
   private final String fanout = owner + ".fanout";
+  private final String read = owner + ".read";
   private KafkaBroker broker;
   private TestRegistry registry;
   private TestRegistry.Producer producer;
@@ -57,7 +58,7 @@ class RegistrySubscriptionsIT {
             broker,
             KafkaBroker.unique("registry-subs"),
             Files.createTempDirectory("registry-subs"),
-            Map.of());
+            Map.of("meshbone.registry.readers-interval", "500ms"));
     producer = new TestRegistry.Producer(broker);
     producer.send(topics.products, auto, created(auto, descriptor("Auto").build()));
     producer.send(
@@ -67,9 +68,10 @@ class RegistrySubscriptionsIT {
             gated,
             descriptor("Gated").setSubscriptionPolicy(SubscriptionPolicy.OWNER_APPROVAL).build()));
     producer.send(topics.products, fanout, created(fanout, descriptor("Fan-out").build()));
+    producer.send(topics.products, read, created(read, descriptor("Read").build()));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> registry.get("/products?domain=" + owner).json().path("items").size() == 3);
+        .until(() -> registry.get("/products?domain=" + owner).json().path("items").size() == 4);
   }
 
   @AfterAll
@@ -527,6 +529,107 @@ class RegistrySubscriptionsIT {
       assertThat(resumed.notifications())
           .extracting(SseClient.SseEvent::name)
           .containsExactly("DESCRIPTOR_CHANGED");
+    }
+  }
+
+  /**
+   * Observed readers: a subscriber's real group, lagging, and a group of a domain with no
+   * subscription, which is flagged and its owner told once, even after it commits again.
+   */
+  @Test
+  void shouldListTheGroupsReadingAProductWithTheirLagAndFlagAnUnsubscribedReaderOnce()
+      throws Exception {
+    String subscriber = KafkaBroker.unique("reader");
+    String stranger = KafkaBroker.unique("stranger");
+    assertThat(subscribe(read, subscriber).status()).isEqualTo(201);
+    try (var admin = broker.admin()) {
+      admin
+          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(read, 1, (short) 1)))
+          .all()
+          .get();
+    }
+    for (int i = 0; i < 10; i++) {
+      producer.sendRaw(read, "k" + i, new byte[] {(byte) i});
+    }
+
+    readAndCommit(subscriber + ".signals", 4);
+    readAndCommit(stranger + ".peek", 10);
+
+    JsonNode readers =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> registry.get("/products/" + read + "/readers", DOMAIN, owner).json(),
+                r -> r.path("readers").size() == 2);
+    Map<String, JsonNode> byGroup =
+        StreamSupport.stream(readers.path("readers").spliterator(), false)
+            .collect(Collectors.toMap(r -> r.path("groupId").asText(), r -> r));
+    JsonNode lagging = byGroup.get(subscriber + ".signals");
+    assertThat(lagging.path("standing").asText()).isEqualTo("SUBSCRIBED");
+    assertThat(lagging.path("flagged").asBoolean()).isFalse();
+    assertThat(lagging.path("lag").asLong()).isEqualTo(6);
+    assertThat(lagging.path("partitions").get(0).path("committedOffset").asLong()).isEqualTo(4);
+    assertThat(lagging.path("partitions").get(0).path("endOffset").asLong()).isEqualTo(10);
+    assertThat(lagging.path("lastCommitAt").isTextual()).isTrue();
+    JsonNode flagged = byGroup.get(stranger + ".peek");
+    assertThat(flagged.path("standing").asText()).isEqualTo("UNSUBSCRIBED");
+    assertThat(flagged.path("flagged").asBoolean()).isTrue();
+    assertThat(flagged.path("lag").asLong()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> typesOf(owner, read).contains("UNSUBSCRIBED_READER"));
+
+    // The stranger reads on and commits again: observed anew, not notified again.
+    producer.sendRaw(read, "k10", new byte[] {10});
+    readAndCommit(stranger + ".peek", 11);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                StreamSupport.stream(
+                        registry
+                            .get("/products/" + read + "/readers", DOMAIN, owner)
+                            .json()
+                            .path("readers")
+                            .spliterator(),
+                        false)
+                    .anyMatch(
+                        r ->
+                            r.path("groupId").asText().equals(stranger + ".peek")
+                                && r.path("partitions").get(0).path("committedOffset").asLong()
+                                    == 11));
+    assertThat(typesOf(owner, read).stream().filter("UNSUBSCRIBED_READER"::equals).count())
+        .isEqualTo(1);
+
+    JsonNode lineage = registry.get("/products/" + read + "/lineage?observed=true").json();
+    Map<String, JsonNode> byDomain =
+        StreamSupport.stream(lineage.path("readers").spliterator(), false)
+            .collect(Collectors.toMap(r -> r.path("domain").asText(), r -> r));
+    assertThat(byDomain.get(subscriber).path("declared").asBoolean()).isTrue();
+    assertThat(byDomain.get(subscriber).path("observed").asBoolean()).isTrue();
+    assertThat(byDomain.get(stranger).path("declared").asBoolean()).isFalse();
+    assertThat(byDomain.get(stranger).path("groups").get(0).asText()).isEqualTo(stranger + ".peek");
+    assertError(
+        registry.get("/products/" + read + "/lineage?observed=maybe"), 400, "INVALID_FILTER");
+  }
+
+  /** A real consumer in {@code group} reads the product topic and commits offset {@code upTo}. */
+  private void readAndCommit(String group, long upTo) {
+    var config = broker.consumerConfig(group);
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config)) {
+      consumer.subscribe(List.of(read));
+      var tp = new org.apache.kafka.common.TopicPartition(read, 0);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long seen = 0;
+      while (seen < upTo && System.nanoTime() < deadline) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          seen = Math.max(seen, r.offset() + 1);
+        }
+      }
+      assertThat(seen).as("records read by " + group).isGreaterThanOrEqualTo(upTo);
+      consumer.commitSync(
+          Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(upTo)));
     }
   }
 }

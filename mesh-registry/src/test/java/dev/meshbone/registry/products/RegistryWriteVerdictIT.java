@@ -30,15 +30,22 @@ class RegistryWriteVerdictIT {
   private final String domain = KafkaBroker.unique("writer");
   private TestRegistry registry;
   private ApplicationContext validator;
+  private KafkaBroker broker;
 
   @BeforeAll
   void start(KafkaBroker broker) throws Exception {
+    this.broker = broker;
+    // Observed readers and the sunset's checks every half second; a consumer drains after 0.5 s.
     registry =
         TestRegistry.start(
             broker,
             KafkaBroker.unique("registry-writes"),
             Files.createTempDirectory("registry-writes"),
-            Map.of());
+            Map.of(
+                "meshbone.registry.readers-interval", "500ms",
+                "meshbone.registry.sunset-check-interval", "500ms",
+                "meshbone.registry.sunset-quiet-period", "500ms",
+                "meshbone.registry.sunset-lead-times", "14d,1d,1s"));
     // The validator follows every domain's control topic by pattern; a topic made before it
     // starts is followed at once rather than at its next metadata refresh.
     try (var admin = broker.admin()) {
@@ -231,5 +238,98 @@ class RegistryWriteVerdictIT {
             domain),
         404,
         "PRODUCT_NOT_FOUND");
+  }
+
+  private String status(String id) {
+    return registry.get("/products/" + id).json().path("lifecycle").path("status").asText();
+  }
+
+  private void deprecateSoon(String id, java.time.Instant sunset) {
+    var deprecated =
+        registry.send(
+            "POST",
+            "/products/" + id + "/deprecation",
+            "{\"sunsetAt\":\"" + sunset + "\"}",
+            DOMAIN,
+            domain);
+    assertThat(deprecated.status()).as(deprecated.toString()).isEqualTo(200);
+  }
+
+  /**
+   * The sunset, on the broker with the validator: a product nobody reads retires by itself a few
+   * seconds after its sunset, through the validator; one whose subscriber's group lags waits (its
+   * readiness names the blocker) and retires once the group has caught up and stayed quiet.
+   */
+  @Test
+  void shouldRetireAtTheSunsetByItselfAndWaitWhileASubscriberStillLags() throws Exception {
+    String alone = domain + ".alone";
+    String read = domain + ".read";
+    String consumer = KafkaBroker.unique("consumer");
+    assertThat(register(alone).status()).isEqualTo(201);
+    assertThat(register(read).status()).isEqualTo(201);
+    await().until(() -> registry.get("/products/" + read).status() == 200);
+    var subscribed =
+        registry.send("POST", "/products/" + read + "/subscriptions", "{}", DOMAIN, consumer);
+    assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+            broker.producerConfig())) {
+      for (int i = 0; i < 5; i++) {
+        producer
+            .send(
+                new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    read, 0, new byte[] {(byte) i}, new byte[] {(byte) i}))
+            .get();
+      }
+    }
+    commit(consumer + ".app", read, 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                registry
+                        .get("/products/" + read + "/readers", DOMAIN, domain)
+                        .json()
+                        .path("readers")
+                        .size()
+                    == 1);
+
+    java.time.Instant sunset = java.time.Instant.now().plusSeconds(3);
+    deprecateSoon(alone, sunset);
+    deprecateSoon(read, sunset);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(alone).equals("RETIRED"));
+    var waiting = registry.get("/products/" + read + "/retirement").json();
+    assertThat(status(read)).isEqualTo("DEPRECATED");
+    assertThat(waiting.path("sunsetReached").asBoolean()).isTrue();
+    assertThat(waiting.path("ready").asBoolean()).isFalse();
+    assertThat(waiting.path("leadTimes").toString()).isEqualTo("[\"PT336H\",\"PT24H\",\"PT1S\"]");
+    assertThat(waiting.path("blockers").get(0).asText()).isEqualTo(consumer);
+    assertThat(waiting.path("consumers").get(0).path("status").asText()).isEqualTo("STILL_READING");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                registry
+                    .get("/products/" + read + "/retirement")
+                    .json()
+                    .path("blockedNotified")
+                    .asBoolean());
+
+    commit(consumer + ".app", read, 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(read).equals("RETIRED"));
+    var history = registry.get("/products/" + read + "/history").json().toString();
+    assertThat(history).contains("RETIRED");
+  }
+
+  private void commit(String group, String topic, long offset) {
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+            broker.consumerConfig(group))) {
+      consumer.commitSync(
+          Map.of(
+              new org.apache.kafka.common.TopicPartition(topic, 0),
+              new org.apache.kafka.clients.consumer.OffsetAndMetadata(offset)));
+    }
   }
 }

@@ -338,6 +338,16 @@ public final class AclTable {
     r.readWrite(topics.issueRequests, "product issue requests: written by the API, then decided");
     r.readWrite(
         topics.issues, "decided issue requests (the history): written, and tailed for the answer");
+    r.readWrite(
+        topics.observedReaders,
+        "the consumer groups observed on product topics: written by the observer, read back");
+    r.add(
+        GROUP,
+        ANY_TOPIC,
+        LITERAL,
+        List.of(DESCRIBE),
+        ALLOW,
+        "observed readers: lists every consumer group and its committed offsets on product topics");
     r.anyTopic(
         List.of(WRITE, CREATE, DESCRIBE_CONFIGS),
         "writes each domain's control topics for the domain's API calls, creating them on its"

@@ -51,6 +51,11 @@ public final class AccessRules {
           rule("PUT", "/products/{id}", PRODUCT_OWNER, "change product {id}"),
           rule("GET", "/products/{id}/lineage", READ, "read the lineage of {id}"),
           rule("GET", "/products/{id}/subscribers", READ, "read the subscribers of {id}"),
+          rule(
+              "GET",
+              "/products/{id}/readers",
+              PRODUCT_OWNER_OR_PLATFORM,
+              "read the consumer groups reading {id}"),
           rule("GET", "/products/{id}/stats", READ, "read the stats of {id}"),
           rule(
               "GET",
@@ -59,6 +64,7 @@ public final class AccessRules {
               "read the verdict on a write to {id}"),
           rule("POST", "/products/{id}/deprecation", PRODUCT_OWNER, "deprecate product {id}"),
           rule("POST", "/products/{id}/retirement", PRODUCT_OWNER, "retire product {id}"),
+          rule("GET", "/products/{id}/retirement", READ, "read the sunset of {id}"),
           rule(
               "POST",
               "/products/{id}/quality-results",

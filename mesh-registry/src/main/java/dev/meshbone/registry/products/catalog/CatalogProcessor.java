@@ -13,6 +13,7 @@ import dev.meshbone.events.ProductChangeKind;
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.ProductIssue;
 import dev.meshbone.events.ProductStats;
+import dev.meshbone.events.ReaderObservation;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.products.catalog.CatalogUpdate.AlertChanged;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,12 +56,18 @@ public final class CatalogProcessor
   private KeyValueStore<String, List<String>> downstream;
   private KeyValueStore<String, ProductIssue> issues;
   private ProductHistory history;
+  private ReaderLedger readers;
+  private KeyValueStore<String, ReaderObservation> readersStore;
+  private KeyValueStore<String, List<String>> sunset;
+  private final SunsetPolicy policy;
   private final int historyMaxChanges;
 
   /**
+   * @param policy how the sunset is driven
    * @param historyMaxChanges how many changes each product's history keeps (0: all)
    */
-  public CatalogProcessor(int historyMaxChanges) {
+  public CatalogProcessor(SunsetPolicy policy, int historyMaxChanges) {
+    this.policy = policy;
     this.historyMaxChanges = historyMaxChanges;
   }
 
@@ -77,6 +85,18 @@ public final class CatalogProcessor
             context.<KeyValueStore<String, ProductChange>>getStateStore(
                 CatalogStores.HISTORY_STORE),
             historyMaxChanges);
+    this.readersStore = context.getStateStore(CatalogStores.READERS_STORE);
+    this.readers = new ReaderLedger(readersStore);
+    this.sunset = context.getStateStore(CatalogStores.SUNSET_STORE);
+    var clock = new SunsetClock(products, subscriptions, readersStore, sunset, policy);
+    context.schedule(
+        policy.checkInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          for (var kv : clock.check(Instant.ofEpochMilli(now))) {
+            context.forward(new Record<>(kv.key, kv.value, now));
+          }
+        });
   }
 
   @Override
@@ -114,6 +134,13 @@ public final class CatalogProcessor
         for (String consumer : approvedConsumers(productId)) {
           notify(record, Notices.qualityAlert(consumer, a.alert(), record.timestamp()));
         }
+      }
+    } else if (update instanceof CatalogUpdate.ReadersObserved r) {
+      var approved = new java.util.HashSet<>(approvedConsumers(productId));
+      for (var n :
+          readers.observe(
+              productId, ownerDomain(productId), r.observation(), approved, record.timestamp())) {
+        notify(record, n);
       }
     } else if (update instanceof IssueRequested i) {
       onIssue(record, productId, i.request());
@@ -203,11 +230,42 @@ public final class CatalogProcessor
     if (type == null) {
       return;
     }
+    List<String> forcedOver =
+        type == NotificationType.PRODUCT_RETIRED ? forcedOver(productId, before, now) : List.of();
     for (String consumer : approvedConsumers(productId)) {
-      notify(
-          record,
-          Notices.productChange(consumer, type, productId, now, changed, record.timestamp()));
+      var n = Notices.productChange(consumer, type, productId, now, changed, record.timestamp());
+      notify(record, forcedOver.isEmpty() ? n : Notices.forced(n, forcedOver));
     }
+    if (!forcedOver.isEmpty() && ownerDomain(productId) != null) {
+      var n =
+          Notices.productChange(
+              ownerDomain(productId), type, productId, now, changed, record.timestamp());
+      notify(record, Notices.forced(n, forcedOver));
+    }
+  }
+
+  /**
+   * The consumers still reading (by {@link SunsetReadiness}) when the product was retired by
+   * anything but its own sunset: a retirement its owner forced. Recorded on the retirement's
+   * notifications, and the owner gets one too.
+   */
+  private List<String> forcedOver(String productId, DataProductEvent before, DataProductEvent now) {
+    Instant sunsetAt = ProductState.sunsetAt(before);
+    if (sunsetAt != null
+        && now.getEventId()
+            .equals(
+                SunsetClock.retirement(productId, now.getDomain(), sunsetAt, now.getOccurredAt())
+                    .getEventId())) {
+      return List.of();
+    }
+    return SunsetReadiness.of(
+            productId,
+            before,
+            Objects.requireNonNullElse(subscriptions.get(productId), ProductSubscriptions.EMPTY),
+            readersStore.get(productId),
+            policy.quietPeriod(),
+            now.getOccurredAt())
+        .blockers();
   }
 
   private void onSubscription(

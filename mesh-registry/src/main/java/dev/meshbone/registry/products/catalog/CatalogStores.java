@@ -44,6 +44,19 @@ public final class CatalogStores {
    */
   public static final String HISTORY_STORE = "product-history";
 
+  /**
+   * Product id → its latest {@code ReaderObservation}: the consumer groups reading its validated
+   * topic, with their standing, commit times and the groups its owner was told of ({@link
+   * ReaderLedger}).
+   */
+  public static final String READERS_STORE = "observed-readers";
+
+  /**
+   * Product id → what the registry did about its sunset ({@link SunsetClock.Facts}: reminders sent,
+   * blockers told, the retirement published), as {@code name=value} lines.
+   */
+  public static final String SUNSET_STORE = "product-sunset";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
@@ -56,7 +69,9 @@ public final class CatalogStores {
           SUBSCRIPTIONS_STORE,
           DOWNSTREAM_STORE,
           ISSUES_STORE,
-          HISTORY_STORE);
+          HISTORY_STORE,
+          READERS_STORE,
+          SUNSET_STORE);
 
   /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
   public static String issueKey(String productId, String issueId) {

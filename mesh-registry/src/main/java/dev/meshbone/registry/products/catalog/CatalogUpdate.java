@@ -33,6 +33,12 @@ public sealed interface CatalogUpdate {
   /** A domain asks to open, change or comment on an issue of the product. */
   record IssueRequested(dev.meshbone.events.IssueRequest request) implements CatalogUpdate {}
 
+  /**
+   * The registry observed the consumer groups reading the product's topic; null for a tombstone.
+   */
+  record ReadersObserved(dev.meshbone.events.ReaderObservation observation)
+      implements CatalogUpdate {}
+
   /** A new version of the product's contract was accepted. */
   record ContractAdded(ContractDecision decision) implements CatalogUpdate {}
 }

@@ -161,6 +161,104 @@ public final class Notices {
         timestamp);
   }
 
+  /**
+   * A consumer group reads the owner's product with no APPROVED subscription behind it (found by
+   * the registry's observed readers); sent once per product and group.
+   */
+  public static Notification unsubscribedReader(
+      String owner, String productId, String groupId, String groupDomain, long timestamp) {
+    var attributes = new LinkedHashMap<String, String>();
+    attributes.put("productId", productId);
+    attributes.put("groupId", groupId);
+    if (groupDomain != null) {
+      attributes.put("groupDomain", groupDomain);
+    }
+    return notification(
+        "reader:" + productId + ":" + groupId + ":UNSUBSCRIBED_READER:" + owner,
+        owner,
+        NotificationType.UNSUBSCRIBED_READER,
+        productId,
+        "consumer group "
+            + groupId
+            + " reads "
+            + productId
+            + " without an approved subscription"
+            + (groupDomain == null ? "" : " of " + groupDomain),
+        "seen with committed offsets on the product's topic; groups are matched to subscriptions by"
+            + " their prefix <domain>.",
+        attributes,
+        timestamp);
+  }
+
+  /** A reminder, at one lead time, that a product the recipient reads will be retired. */
+  public static Notification sunsetReminder(
+      String recipient,
+      String productId,
+      Instant sunsetAt,
+      java.time.Duration lead,
+      SunsetReadiness.Consumer status,
+      Instant now) {
+    var attributes = new LinkedHashMap<String, String>();
+    attributes.put("productId", productId);
+    attributes.put("sunsetAt", sunsetAt.toString());
+    attributes.put("leadTime", lead.toString());
+    attributes.put("status", status.status().name());
+    attributes.put("lag", Long.toString(status.lag()));
+    return notification(
+        "sunset:" + productId + ":" + sunsetAt + ":" + lead + ":" + recipient,
+        recipient,
+        NotificationType.SUNSET_REMINDER,
+        productId,
+        productId
+            + " retires "
+            + sunsetAt.atOffset(ZoneOffset.UTC).toLocalDate()
+            + " ("
+            + sunsetAt
+            + "); you are "
+            + status.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+        status.groups().isEmpty()
+            ? "no consumer group of yours was observed on its topic"
+            : "your groups " + String.join(", ", status.groups()) + ", lag " + status.lag(),
+        attributes,
+        now.toEpochMilli());
+  }
+
+  /** The sunset came, but consumers still read: the product waits; to the owner and blockers. */
+  public static Notification sunsetBlocked(
+      String recipient, String productId, Instant sunsetAt, List<String> blockers, Instant now) {
+    var attributes = new LinkedHashMap<String, String>();
+    attributes.put("productId", productId);
+    attributes.put("sunsetAt", sunsetAt.toString());
+    attributes.put("blockers", String.join(",", blockers));
+    return notification(
+        "sunset-blocked:" + productId + ":" + sunsetAt + ":" + recipient,
+        recipient,
+        NotificationType.SUNSET_BLOCKED,
+        productId,
+        productId
+            + " reached its sunset but is not retired: still read by "
+            + String.join(", ", blockers),
+        "it retires by itself once they have drained (no lag, no commit for the quiet period) or"
+            + " unsubscribed; the owner may retire it now (POST /products/{id}/retirement)",
+        attributes,
+        now.toEpochMilli());
+  }
+
+  /** A retirement the owner forced while consumers still read: who, on the notification. */
+  public static Notification forced(Notification retired, List<String> stillReading) {
+    var attributes = new LinkedHashMap<>(retired.getAttributes());
+    attributes.put("forced", "true");
+    attributes.put("stillReading", String.join(",", stillReading));
+    return Notification.newBuilder(retired)
+        .setSummary(
+            retired.getSummary()
+                + " (forced by its owner while still read by "
+                + String.join(", ", stillReading)
+                + ")")
+        .setAttributes(attributes)
+        .build();
+  }
+
   /** A quality alert raised or cleared on a product the recipient subscribes to. */
   public static Notification qualityAlert(String recipient, QualityAlert alert, long timestamp) {
     boolean cleared = alert.getState() == AlertState.CLEARED;

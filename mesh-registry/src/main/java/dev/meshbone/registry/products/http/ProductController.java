@@ -6,6 +6,7 @@ import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.lineage.LineageService;
 import dev.meshbone.registry.products.query.CatalogQueries;
 import dev.meshbone.registry.products.query.Paging;
+import dev.meshbone.registry.products.query.ReaderQueries;
 import dev.meshbone.registry.products.query.SearchFilter;
 import dev.meshbone.registry.products.routing.RegistryRouter;
 import dev.meshbone.registry.products.view.Dto.LineageGraph;
@@ -22,9 +23,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Locale;
 
 /**
- * Reading the registry: list and search products, one product, its lineage, subscribers and stats.
- * A request about one product is answered by the instance that holds it (forwarded there if need
- * be); a list asks every instance.
+ * Reading the registry: list and search products, one product, its lineage, subscribers, observed
+ * readers and stats. A request about one product is answered by the instance that holds it
+ * (forwarded there if need be); a list asks every instance.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -35,6 +36,7 @@ public class ProductController {
   private final LineageService lineage;
   private final RegistrySettings settings;
   private final HistoryController history;
+  private final ReaderQueries readers;
 
   public ProductController(
       RegistryRouter router,
@@ -42,8 +44,10 @@ public class ProductController {
       ProductSearch search,
       LineageService lineage,
       RegistrySettings settings,
-      HistoryController history) {
+      HistoryController history,
+      ReaderQueries readers) {
     this.history = history;
+    this.readers = readers;
     this.router = router;
     this.queries = queries;
     this.search = search;
@@ -102,15 +106,64 @@ public class ProductController {
   }
 
   @Get("/products/{id}/lineage")
-  public LineageGraph lineage(
+  public HttpResponse<?> lineage(
+      HttpRequest<?> request,
       @PathVariable String id,
       @Nullable @QueryValue String direction,
-      @Nullable @QueryValue String depth) {
+      @Nullable @QueryValue String depth,
+      @Nullable @QueryValue String observed) {
     String productId = Ids.product(id).toString();
-    return lineage.lineage(
+    boolean withReaders = observed(observed);
+    LineageGraph graph =
+        lineage.lineage(
+            productId,
+            LineageService.Direction.parse(direction),
+            LineageService.parseDepth(depth, settings.maxLineageDepth()));
+    if (!withReaders) {
+      return HttpResponse.ok(graph);
+    }
+    return router.route(
+        request,
+        CatalogStores.PRODUCTS_STORE,
         productId,
-        LineageService.Direction.parse(direction),
-        LineageService.parseDepth(depth, settings.maxLineageDepth()));
+        null,
+        partition -> HttpResponse.ok(readers.observedLineage(partition, graph)));
+  }
+
+  /** The consumer groups reading the product's topic, as last observed. */
+  @Get("/products/{id}/readers")
+  public HttpResponse<?> readers(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return router.route(
+        request,
+        CatalogStores.PRODUCTS_STORE,
+        productId,
+        null,
+        partition -> HttpResponse.ok(readers.readers(partition, productId)));
+  }
+
+  /** The sunset of a DEPRECATED product: readiness, who blocks it, what was sent. */
+  @Get("/products/{id}/retirement")
+  public HttpResponse<?> retirement(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return router.route(
+        request,
+        CatalogStores.PRODUCTS_STORE,
+        productId,
+        null,
+        partition ->
+            HttpResponse.ok(readers.retirement(partition, productId, java.time.Instant.now())));
+  }
+
+  static boolean observed(String observed) {
+    if (observed == null || observed.isBlank() || observed.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (observed.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw ApiException.badRequest(
+        "INVALID_FILTER", "observed must be true or false, not \"" + observed + "\"");
   }
 
   @Get("/products/{id}/subscribers")

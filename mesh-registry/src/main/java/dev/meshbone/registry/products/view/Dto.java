@@ -320,6 +320,82 @@ public final class Dto {
       List<String> unaffected,
       List<String> undeclared) {}
 
+  /** One partition of the product's topic as a group has read it. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReaderPartitionDto(
+      int partition,
+      long committedOffset,
+      long endOffset,
+      long lag,
+      @Nullable String lastCommitAt) {}
+
+  /** A consumer group observed reading the product's topic. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReaderDto(
+      String groupId,
+      @Nullable String domain,
+      String standing,
+      boolean flagged,
+      long lag,
+      @Nullable String lastCommitAt,
+      List<ReaderPartitionDto> partitions) {}
+
+  /** {@code GET /products/{id}/readers}. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReadersAnswer(
+      String productId,
+      String topic,
+      @Nullable String observedAt,
+      long intervalMs,
+      List<ReaderDto> readers,
+      List<String> notifiedGroups) {}
+
+  /** A domain that reads the product: by its APPROVED subscription, by its groups, or both. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ReaderEdgeDto(
+      String from, String domain, boolean declared, boolean observed, List<String> groups) {}
+
+  /**
+   * {@code GET /products/{id}/lineage?observed=true}: the declared graph and who reads the root.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record ObservedLineageGraph(
+      String root,
+      String direction,
+      int depth,
+      List<LineageNodeDto> nodes,
+      List<LineageEdgeDto> edges,
+      List<ReaderEdgeDto> readers,
+      List<String> unattributedGroups) {}
+
+  /** A consumer of a product being retired: MIGRATED, DRAINED or STILL_READING. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record RetirementConsumerDto(
+      String domain, String status, List<String> groups, long lag, @Nullable String lastCommitAt) {}
+
+  /** {@code GET /products/{id}/retirement}: the sunset's readiness and what was done about it. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record RetirementAnswer(
+      String productId,
+      String status,
+      @Nullable String sunsetAt,
+      boolean sunsetReached,
+      boolean ready,
+      List<String> blockers,
+      List<RetirementConsumerDto> consumers,
+      List<String> leadTimes,
+      List<String> remindersSent,
+      boolean blockedNotified,
+      @Nullable String retirementEventId,
+      long quietPeriodMs) {}
+
   // Between instances.
 
   @Serdeable

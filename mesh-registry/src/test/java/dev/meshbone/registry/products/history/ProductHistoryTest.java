@@ -27,7 +27,6 @@ import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,9 +169,9 @@ class ProductHistoryTest {
 
   @Test
   void shouldKeepTheLastChangesAndFoldTheOlderOnesIntoABaselineWhenBounded() {
-    start(
-        new RegistrySettings(
-            null, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, 500, 10_000, 10, 2));
+    var config = new dev.meshbone.registry.products.RegistryConfig();
+    config.setHistoryMaxChanges(2);
+    start(config.toSettings());
     givenADescriptorChangeADeprecationAndANewContractVersion();
 
     List<ProductChange> kept = history();
