@@ -114,7 +114,11 @@ class PackagedLocalMeshIT {
                   .contains("\"reporterDomain\":\"pharmacovigilance\"")
                   .contains("\"severity\":\"HIGH\"");
               assertThat(mesh.output())
-                  .contains("reported a HIGH problem on supply-chain.batch-releases");
+                  .contains("reported a HIGH problem on supply-chain.batch-releases")
+                  // the declared read set at work: a drop nobody reads passes, this one not
+                  .contains("(drops trialId, which no subscriber declared it reads)")
+                  .contains("tried to drop enrolledAt, refused:")
+                  .contains("pharmacovigilance reads enrolledAt");
             });
     assertThat(mesh.output()).doesNotContain(" ERROR ");
   }

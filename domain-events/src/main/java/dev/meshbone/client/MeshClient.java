@@ -301,7 +301,24 @@ public final class MeshClient implements AutoCloseable {
    * @throws UnknownProductException the product is not in the registry
    */
   public ProductSubscription subscribe(String productId, String purpose) {
-    return registry.subscribe(id(productId), purpose, null);
+    return registry.subscribe(id(productId), purpose, null, null);
+  }
+
+  /**
+   * {@link #subscribe(String, String)}, declaring the fields this domain reads (dot paths of the
+   * product's contract, e.g. {@code site.code}): once APPROVED, a contract change that breaks one
+   * of them is refused unless the owner overrides, and the owner can ask who a change would break
+   * ({@link #impact}).
+   *
+   * @throws MeshRequestException 400 when a path is not in the product's current contract
+   */
+  public ProductSubscription subscribe(String productId, String purpose, List<String> fields) {
+    return registry.subscribe(id(productId), purpose, null, List.copyOf(fields));
+  }
+
+  /** Replaces the fields this domain declared it reads of a product it subscribes to. */
+  public ProductSubscription declareFields(String productId, List<String> fields) {
+    return registry.declareFields(id(productId), domain, List.copyOf(fields));
   }
 
   /** Ends this domain's subscription to a product. */

@@ -159,7 +159,11 @@ final class ClinicalTrials implements AutoCloseable {
         : error;
   }
 
-  /** The contract's one evolution, and an incompatible change the mesh refuses. */
+  /**
+   * The contract's evolution: a new optional field; a field dropped that no subscriber declared it
+   * reads (accepted); one dropped that pharmacovigilance reads (refused by the read-set gate,
+   * though Confluent's BACKWARD allows it); and an incompatible change the mesh refuses.
+   */
   void evolve() {
     RegisteredContract v2 = mesh.registerContract(ENROLLMENTS, contract(Schemas.ENROLLMENT_V2));
     schema = Schemas.ENROLLMENT_V2;
@@ -169,6 +173,20 @@ final class ClinicalTrials implements AutoCloseable {
         v2.newVersion() ? "evolved the" : "kept the evolved",
         ENROLLMENTS_ID,
         v2.version());
+    Schema withoutTrial = without(Schemas.ENROLLMENT_V2, "trialId");
+    RegisteredContract v3 = mesh.registerContract(ENROLLMENTS, contract(withoutTrial));
+    DemoLog.say(
+        DOMAIN,
+        "%s contract of %s to version %d (drops trialId, which no subscriber declared it reads)",
+        v3.newVersion() ? "evolved the" : "kept the evolved",
+        ENROLLMENTS_ID,
+        v3.version());
+    try {
+      mesh.registerContract(ENROLLMENTS, contract(without(withoutTrial, "enrolledAt")));
+      DemoLog.say(DOMAIN, "dropping enrolledAt was accepted?");
+    } catch (ContractRefusedException refused) {
+      DemoLog.say(DOMAIN, "tried to drop enrolledAt, refused: %s", refused.reasons().get(0));
+    }
     Schema breaking =
         SchemaBuilder.record("TrialEnrollment")
             .namespace("org.example.pharma.trials")
@@ -182,6 +200,18 @@ final class ClinicalTrials implements AutoCloseable {
     } catch (ContractRefusedException refused) {
       DemoLog.say(DOMAIN, "tried an incompatible contract, refused: %s", refused.reasons().get(0));
     }
+  }
+
+  /** {@code schema} without its field {@code name}. */
+  private static Schema without(Schema schema, String name) {
+    var fields = new java.util.ArrayList<Schema.Field>();
+    for (Schema.Field f : schema.getFields()) {
+      if (!f.name().equals(name)) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   void reportQuality(long tick) {

@@ -31,15 +31,18 @@ import java.util.function.Function;
  * <ul>
  *   <li>clinical-trials publishes trial enrollments (about one in eight breaks a rule of their
  *       contract and lands in the dead-letter topic), approves pharmacovigilance's subscription,
- *       evolves the enrollment contract at 20 s (and is refused an incompatible change).
+ *       evolves the enrollment contract at 20 s: a new optional field, a field nobody declared it
+ *       reads dropped, and two changes refused (dropping a field pharmacovigilance reads; an
+ *       incompatible one).
  *   <li>supply-chain publishes batch releases (one in ten stored too warm) and legacy shipment
  *       notices, reports a cold-room check that fails from 10 s to 50 s (the product's health turns
  *       BREACHED and an alert goes to its subscribers), and deprecates the shipment notices at 30
  *       s.
  *   <li>pharmacovigilance subscribes to both, reads enrollments as they are validated, reports
- *       adverse events about some participants, and hears of every change; at 25 s, during the
- *       cold-room breach, it reports a HIGH problem on the batch releases, which supply-chain
- *       acknowledges at 35 s and resolves at 55 s, once the cold room passes its check again.
+ *       adverse events about some participants, and hears of every change; it declares the
+ *       enrollment fields it reads; at 25 s, during the cold-room breach, it reports a HIGH problem
+ *       on the batch releases, which supply-chain acknowledges at 35 s and resolves at 55 s, once
+ *       the cold room passes its check again.
  * </ul>
  *
  * <p>Every notable event is one line on the log ({@code demo} logger). The scenario ticks every

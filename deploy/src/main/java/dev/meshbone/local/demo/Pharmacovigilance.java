@@ -108,9 +108,16 @@ final class Pharmacovigilance implements AutoCloseable {
     if (quickClient != null) {
       tryReadingBeforeApproval();
     }
+    // The fields signal detection reads: a contract change that breaks one of them is refused.
     ProductSubscription enrollments =
-        mesh.subscribe(ClinicalTrials.ENROLLMENTS_ID, "adverse-event signal detection");
-    DemoLog.say(DOMAIN, "subscribed to %s: %s", enrollments.productId(), enrollments.state());
+        mesh.subscribe(
+            ClinicalTrials.ENROLLMENTS_ID, "adverse-event signal detection", ENROLLMENT_FIELDS);
+    DemoLog.say(
+        DOMAIN,
+        "subscribed to %s, reading %s: %s",
+        enrollments.productId(),
+        String.join(", ", enrollments.fields()),
+        enrollments.state());
     ProductSubscription batches = mesh.subscribe(SupplyChain.BATCHES_ID, "batch traceability");
     DemoLog.say(DOMAIN, "subscribed to %s: %s", batches.productId(), batches.state());
     ProductSubscription notices = mesh.subscribe(SupplyChain.SHIPMENTS_ID, "batch traceability");
@@ -288,6 +295,9 @@ final class Pharmacovigilance implements AutoCloseable {
         issue.issueId(),
         issue.state());
   }
+
+  /** What signal detection reads of an enrollment. */
+  static final List<String> ENROLLMENT_FIELDS = List.of("enrollmentId", "age", "arm", "enrolledAt");
 
   static final String COLD_ROOM_TITLE = "Batch releases may have been stored too warm";
 

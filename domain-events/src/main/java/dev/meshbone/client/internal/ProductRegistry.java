@@ -411,12 +411,27 @@ public final class ProductRegistry {
 
   // Subscriptions.
 
-  public ProductSubscription subscribe(ProductId id, String purpose, String principal) {
+  public ProductSubscription subscribe(
+      ProductId id, String purpose, String principal, java.util.List<String> fields) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("purpose", purpose);
     body.put("principal", principal);
+    if (fields != null) {
+      fields.forEach(body.putArray("fields")::add);
+    }
     Answer answer = http.post(products(id) + "/subscriptions", body);
     requireOk(answer, id, "subscribe to");
+    return subscription(answer.body());
+  }
+
+  /** Declares (replaces) the fields {@code consumer} reads of the product. */
+  public ProductSubscription declareFields(
+      ProductId id, String consumer, java.util.List<String> fields) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    fields.forEach(body.putArray("fields")::add);
+    Answer answer =
+        http.put(products(id) + "/subscriptions/" + RegistryHttp.segment(consumer), body);
+    requireOk(answer, id, "declare the fields read of");
     return subscription(answer.body());
   }
 
@@ -444,7 +459,12 @@ public final class ProductRegistry {
         s.path("consumerDomain").asText(),
         enumValue(SubscriptionState.class, s.path("state").asText(), SubscriptionState.UNKNOWN),
         textOrNull(s, "purpose"),
-        textOrNull(s, "decidedBy"));
+        textOrNull(s, "decidedBy"),
+        s.path("fields").isArray()
+            ? java.util.stream.StreamSupport.stream(s.path("fields").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList()
+            : java.util.List.of());
   }
 
   // Issues.
