@@ -5,13 +5,16 @@ import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import dev.meshbone.validator.control.ControlMetrics;
 import dev.meshbone.validator.control.ControlSettings;
+import dev.meshbone.validator.records.NewProductPickup;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
 import dev.meshbone.validator.records.RecordValidationSettings;
 import dev.meshbone.validator.records.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
@@ -38,22 +41,26 @@ public class ValidatorStreamsApp implements StreamsApp {
           10,
           // Pattern subscriptions (every product's ingest topic, every domain's control topics)
           // see a new topic at the main consumer's next metadata refresh, then rebalance: a new
-          // product is picked up within about 10 s, without a restart.
+          // product is picked up within about 10 s, without a restart. A declared product's
+          // ingest topic is picked up at once (NewProductPickup); this is the fallback.
           StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
           10_000);
 
   private final MeshTopics topics;
   private final RecordValidationSettings records;
   private final ControlSettings control;
+  private final NewProductPickup pickup;
 
   public ValidatorStreamsApp(
       MeshTopics topics,
       RecordValidationSettings records,
       ControlSettings control,
       ProductTopicProvisioner productTopics,
+      NewProductPickup pickup,
       ValidationMetrics metrics,
       ControlMetrics controlMetrics) {
     this.topics = topics;
+    this.pickup = pickup;
     this.control = control.withListener(controlMetrics);
     this.records = records.withOutputTopics(productTopics).withListener(metrics);
   }
@@ -81,5 +88,11 @@ public class ValidatorStreamsApp implements StreamsApp {
   @Override
   public Map<String, Object> streamsDefaults() {
     return STREAMS_DEFAULTS;
+  }
+
+  /** Main consumers that rebalance as soon as a new product's ingest topic exists. */
+  @Override
+  public Optional<KafkaClientSupplier> clientSupplier() {
+    return Optional.of(pickup);
   }
 }

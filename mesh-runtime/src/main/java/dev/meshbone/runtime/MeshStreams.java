@@ -54,7 +54,10 @@ public class MeshStreams {
     this.settings = settings;
     Properties props = streamsConfig(app, kafka, settings);
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    this.streams = new KafkaStreams(app.topology(), props);
+    this.streams =
+        app.clientSupplier()
+            .map(clients -> new KafkaStreams(app.topology(), props, clients))
+            .orElseGet(() -> new KafkaStreams(app.topology(), props));
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
     meters.ifPresent(registry -> new KafkaStreamsMetrics(streams).bindTo(registry));

@@ -3,6 +3,8 @@ package dev.meshbone.runtime;
 import dev.meshbone.topics.TopicSpec;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -35,5 +37,13 @@ public interface StreamsApp {
    */
   default Map<String, Object> streamsDefaults() {
     return Map.of();
+  }
+
+  /**
+   * The Kafka clients Streams runs with, when the service needs its own (empty: Kafka's default
+   * clients).
+   */
+  default Optional<KafkaClientSupplier> clientSupplier() {
+    return Optional.empty();
   }
 }

@@ -9,6 +9,7 @@ import dev.meshbone.bench.local.ColdStartBench;
 import dev.meshbone.bench.publish.PublishLatencyBench;
 import dev.meshbone.bench.publish.PublishLatencyBench.Stage;
 import dev.meshbone.bench.registry.RegistryLookupHarness;
+import dev.meshbone.bench.scale.ProductScaleBench;
 import dev.meshbone.bench.security.SecurityBench;
 import dev.meshbone.bench.serde.SerdeBenchmark;
 import dev.meshbone.bench.serde.SerdeCpuTimeHarness;
@@ -54,16 +55,19 @@ public final class BenchSuite {
           "registry",
           "security",
           "access",
+          "products",
           "local-mesh");
 
   private final boolean quick;
   private final Set<String> only;
   private final Path out;
+  private final List<Integer> productCounts;
   private ChildBroker broker;
   private MeshApps apps;
 
-  private BenchSuite(boolean quick, Set<String> only, Path out) {
+  private BenchSuite(boolean quick, Set<String> only, Path out, List<Integer> productCounts) {
     this.quick = quick;
+    this.productCounts = productCounts;
     this.only = only;
     this.out = out;
   }
@@ -79,10 +83,23 @@ public final class BenchSuite {
     boolean quick = false;
     Path out = Path.of("BENCHMARKS.md");
     Set<String> only = new LinkedHashSet<>(SECTIONS);
+    List<Integer> products = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--out" -> out = Path.of(args[++i]);
+        case "--products" -> {
+          try {
+            products = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+          } catch (RuntimeException e) {
+            System.err.println("--products takes counts, e.g. 10,100,1000");
+            return 2;
+          }
+          if (products.stream().anyMatch(n -> n < 1)) {
+            System.err.println("--products takes counts of at least 1");
+            return 2;
+          }
+        }
         case "--only" -> {
           only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
           for (String s : only) {
@@ -94,7 +111,9 @@ public final class BenchSuite {
         }
         case "--help", "-h" -> {
           System.out.println(
-              "bin/bench [--quick] [--out FILE] [--only " + String.join(",", SECTIONS) + "]");
+              "bin/bench [--quick] [--out FILE] [--products 10,100,1000] [--only "
+                  + String.join(",", SECTIONS)
+                  + "]");
           return 0;
         }
         default -> {
@@ -103,7 +122,10 @@ public final class BenchSuite {
         }
       }
     }
-    return new BenchSuite(quick, only, out).run();
+    if (products == null) {
+      products = List.of(quick ? 10 : 100);
+    }
+    return new BenchSuite(quick, only, out, products).run();
   }
 
   private int run() throws Exception {
@@ -164,6 +186,7 @@ public final class BenchSuite {
       case "registry" -> registry();
       case "security" -> security();
       case "access" -> access();
+      case "products" -> products();
       case "local-mesh" -> localMesh();
       default -> throw new IllegalArgumentException(key);
     };
@@ -842,6 +865,105 @@ public final class BenchSuite {
         f.p99(),
         f.p999(),
         f.max());
+  }
+
+  // Many products: a new product joining, onboarding in bulk.
+
+  private Section products() throws Exception {
+    int joins = quick ? 1 : 3;
+    var s =
+        new Section("products", "A new product joins; onboarding in bulk")
+            .how(
+                String.format(
+                    "`ProductScaleBench`: fresh contract-validator and mesh-registry in this JVM"
+                        + " (the suite's shared ones are stopped first), one broker. Baseline: a"
+                        + " product whose topics exist before the validator starts is declared and"
+                        + " registered over HTTP; its first 3 records, each timed from the"
+                        + " producer's acknowledgement until a read_committed consumer reads it on"
+                        + " the product topic. Onboarding: 8 client threads declare (`POST"
+                        + " /products`) and register a contract (`POST /subjects/{s}/versions`) for"
+                        + " N products of one domain; products/s over the batch. Then, with the"
+                        + " baseline product written at 100 records/s, %d new product(s) join one"
+                        + " after the other: declaration sent to its first record read validated,"
+                        + " and that record's acknowledgement (written as soon as its ingest topic"
+                        + " exists) to read validated; the background records' p99 while it joins."
+                        + " Product counts run in turn on one broker (products add up). Medians"
+                        + " over the joins.",
+                    joins));
+    if (apps != null) {
+      apps.close();
+      apps = null;
+    }
+    s.detail(
+            "| products onboarded | products/s | declare / register p50 ms | errors | baseline write→validated ms |"
+                + " new: declare→validated ms | new: write→validated ms | others p99 / max ms"
+                + " while joining | others p99 ms steady |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (int n : productCounts) {
+      log("-- " + n + " products");
+      var r =
+          ProductScaleBench.measure(
+              bootstrap(),
+              "n" + n + "x" + Long.toString(System.nanoTime() % 100_000, 36),
+              n,
+              8,
+              joins,
+              BenchSuite::log);
+      double base = Stats.median(r.baselineWriteToValidatedMs());
+      double declare = Stats.median(r.declareToValidatedMs());
+      double write = Stats.median(r.writeToValidatedMs());
+      s.figure(
+          Figure.alone(
+                  "onboarding, declare + register, 8 clients, " + n + " products",
+                  r.onboardedPerSecond(),
+                  "products/s",
+                  List.of())
+              .target(">= 50 products/s", r.onboardedPerSecond() >= 50));
+      s.figure(
+          Figure.of(
+                  "new product after " + n + ": its first record, written to validated",
+                  write,
+                  "ms",
+                  r.writeToValidatedMs(),
+                  "first records of a product whose topics existed before the validator started",
+                  base)
+              .target("<= 2 s", write <= 2000));
+      s.figure(
+          Figure.of(
+                  "new product after " + n + ": declaration to its first record validated",
+                  declare,
+                  "ms",
+                  r.declareToValidatedMs(),
+                  "the same baseline",
+                  base)
+              .target("<= 3 s", declare <= 3000));
+      double othersMax =
+          r.othersMaxMs().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+      s.figure(
+          Figure.of(
+                  "other products' records while a new product joins, highest latency",
+                  othersMax,
+                  "ms",
+                  r.othersMaxMs(),
+                  "their p99 before any join",
+                  r.steadyP99Ms())
+              .target("<= 1 s", othersMax <= 1000));
+      s.detail(
+          String.format(
+              "| %d | %.1f | %.0f / %.0f | %d | %s | %s | %s | %s / %s | %.0f |",
+              n,
+              r.onboardedPerSecond(),
+              r.declareP50Ms(),
+              r.registerP50Ms(),
+              r.onboardErrors(),
+              join(r.baselineWriteToValidatedMs(), "%.0f"),
+              join(r.declareToValidatedMs(), "%.0f"),
+              join(r.writeToValidatedMs(), "%.0f"),
+              join(r.othersP99Ms(), "%.0f"),
+              join(r.othersMaxMs(), "%.0f"),
+              r.steadyP99Ms()));
+    }
+    return s;
   }
 
   // The local mesh.

@@ -41,6 +41,8 @@ class BenchSuiteIT {
             "lookup p99",
             "lookup p99, security on, Basic",
             "registration p99, security on, Basic",
+            "onboarding, declare + register, 8 clients",
+            "new product after 10: its first record, written to validated",
             "cold start to healthy",
             "restart with existing data");
   }

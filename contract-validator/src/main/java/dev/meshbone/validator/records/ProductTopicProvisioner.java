@@ -15,7 +15,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +38,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes every product's three topics exist, with their declared configs, outside the stream
  * threads: a background thread reads {@code mesh.products} (every product the control section
- * accepted) and lists the cluster's ingest topics every {@code
- * meshbone.validator.provision-interval} (2 s), and creates what is missing: for a declared product
- * its ingest, validated and dead-letter topics; for an ingest topic a domain created itself, the
- * validated and dead-letter topics with the ingest topic's partition count, so every record keeps
- * its partition.
+ * accepted) and lists the cluster's ingest topics at once when a new product is declared and
+ * otherwise every {@code meshbone.validator.provision-interval} (2 s), and creates what is missing,
+ * in one batch for all products: for a declared product its ingest, validated and dead-letter
+ * topics; for an ingest topic a domain created itself, the validated and dead-letter topics with
+ * the ingest topic's partition count, so every record keeps its partition. When an ingest topic
+ * appeared, it tells {@link NewProductPickup}, so record validation reads it at once rather than at
+ * its next metadata refresh.
  *
  * <p>It is also the {@link OutputTopics} of record validation: when a stream thread meets an ingest
  * topic whose outputs this thread has not yet made (the consumer's metadata refresh can beat the
@@ -59,6 +64,12 @@ public class ProductTopicProvisioner implements OutputTopics {
   private final MeshSettings mesh;
   private final MeshTopics topics;
   private final ProductTopicSettings config;
+  private final NewProductPickup pickup;
+  // The ingest topics of the last round (null before the first: the stream threads' first
+  // assignment already covers what exists at start-up).
+  private Set<String> knownIngest;
+  private boolean pickupPending;
+  private long lastPickup = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
   private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
@@ -69,8 +80,13 @@ public class ProductTopicProvisioner implements OutputTopics {
   private Thread thread;
 
   public ProductTopicProvisioner(
-      KafkaSettings kafka, MeshSettings mesh, MeshTopics topics, ProductTopicSettings config) {
+      KafkaSettings kafka,
+      MeshSettings mesh,
+      MeshTopics topics,
+      ProductTopicSettings config,
+      NewProductPickup pickup) {
     this.kafka = kafka;
+    this.pickup = pickup;
     this.mesh = mesh;
     this.topics = topics;
     this.config = config;
@@ -129,7 +145,7 @@ public class ProductTopicProvisioner implements OutputTopics {
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
-        provision(product, existingTopics());
+        provision(List.of(product), existingTopics());
         if (ready.contains(product)) {
           return;
         }
@@ -156,25 +172,37 @@ public class ProductTopicProvisioner implements OutputTopics {
     try (var consumer = productsConsumer()) {
       this.consumer = consumer;
       boolean assigned = false;
+      long nextRound = 0;
       while (running) {
         try {
           if (!assigned) {
             assigned = assign(consumer);
           }
+          boolean declaredNow = false;
           if (assigned) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              readProduct(r);
+            // The poll is the wait between rounds: a new declaration is provisioned at once.
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+              declaredNow |= readProduct(r);
             }
           }
-          roundOnce();
+          if (declaredNow || System.nanoTime() >= nextRound || !assigned) {
+            roundOnce();
+            nextRound = System.nanoTime() + config.provisionInterval().toNanos();
+          } else {
+            maybePickUp();
+          }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
           break;
         } catch (RuntimeException e) {
           if (running) {
             LOG.warn("provisioning product topics failed; retrying: {}", e.toString());
           }
+          nextRound = System.nanoTime() + config.provisionInterval().toNanos();
+          pause(config.provisionInterval());
         }
-        pause(config.provisionInterval());
+        if (!assigned) {
+          pause(config.provisionInterval());
+        }
       }
     } catch (org.apache.kafka.common.errors.WakeupException e) {
       // closing
@@ -185,68 +213,115 @@ public class ProductTopicProvisioner implements OutputTopics {
     }
   }
 
-  /** One round: every declared product and every ingest topic gets its missing topics. */
+  /**
+   * One round: every declared product and every ingest topic gets its missing topics, all in one
+   * batch (one listing, one describe of the ingest topics that lack outputs, one create, one
+   * listing after), so a round costs the same few requests with ten products or thousands. When an
+   * ingest topic appeared since the last round, record validation is told to pick it up now.
+   */
   void roundOnce() {
     Set<String> existing = existingTopics();
     Set<ProductId> products = new LinkedHashSet<>(declared);
+    Set<String> ingestTopics = new HashSet<>();
     for (String name : existing) {
       if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
+        ingestTopics.add(name);
         DomainTopics.productOfIngest(name).ifPresent(products::add);
       }
     }
+    List<ProductId> todo = new ArrayList<>();
     for (ProductId product : products) {
       if (!ready.contains(product)
           || !existing.contains(DomainTopics.ingest(product)) && declared.contains(product)) {
-        provision(product, existing);
+        todo.add(product);
       }
+    }
+    if (!todo.isEmpty()) {
+      Set<String> after = provision(todo, existing);
+      for (String name : after) {
+        if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
+          ingestTopics.add(name);
+        }
+      }
+    }
+    if (knownIngest != null && !knownIngest.containsAll(ingestTopics)) {
+      pickupPending = true;
+    }
+    knownIngest = ingestTopics;
+    maybePickUp();
+  }
+
+  /** Tells record validation of new ingest topics, at most once a {@code pickup-interval}. */
+  private void maybePickUp() {
+    Duration interval = config.pickupInterval();
+    if (!pickupPending || interval.isZero()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastPickup >= interval.toNanos()) {
+      pickupPending = false;
+      lastPickup = now;
+      pickup.topicsCreated();
     }
   }
 
-  private void provision(ProductId product, Set<String> existingBefore) {
+  /** Creates what the products lack, in one batch; the topics that exist afterwards. */
+  private Set<String> provision(Collection<ProductId> products, Set<String> existingBefore) {
     synchronized (lock) {
       Set<String> existing = existingBefore;
-      String ingest = DomainTopics.ingest(product);
-      int partitions =
-          existing.contains(ingest)
-              ? partitionsOf(ingest)
-              : DomainTopics.DEFAULT_PRODUCT_PARTITIONS;
-      List<TopicSpec<byte[], byte[]>> specs = DomainTopics.productSpecs(product, partitions);
-      Set<String> before = existing;
-      List<TopicSpec<byte[], byte[]>> missing =
-          specs.stream()
-              .filter(s -> !before.contains(s.name()))
-              // an ingest topic is only created for products mesh.products declares
-              .filter(s -> !s.name().equals(ingest) || declared.contains(product))
+      // The partition counts of ingest topics that exist but lack an output, in one request.
+      List<String> toDescribe =
+          products.stream()
+              .filter(
+                  p ->
+                      existingBefore.contains(DomainTopics.ingest(p))
+                          && (!existingBefore.contains(DomainTopics.validated(p))
+                              || !existingBefore.contains(DomainTopics.dlq(p))))
+              .map(DomainTopics::ingest)
               .toList();
+      Map<String, Integer> partitions = partitionsOf(toDescribe);
+      List<TopicSpec<byte[], byte[]>> missing = new ArrayList<>();
+      for (ProductId product : products) {
+        String ingest = DomainTopics.ingest(product);
+        int count = partitions.getOrDefault(ingest, DomainTopics.DEFAULT_PRODUCT_PARTITIONS);
+        Set<String> before = existing;
+        DomainTopics.productSpecs(product, count).stream()
+            .filter(s -> !before.contains(s.name()))
+            // an ingest topic is only created for products mesh.products declares
+            .filter(s -> !s.name().equals(ingest) || declared.contains(product))
+            .forEach(missing::add);
+      }
       if (!missing.isEmpty() && config.createProductTopics()) {
         new TopicBootstrapper(admin(), mesh.replicationFactor(), ADMIN_TIMEOUT).ensure(missing);
-        LOG.info(
-            "created topics of product {}: {}",
-            product,
-            missing.stream().map(TopicSpec::name).toList());
+        LOG.info("created product topics: {}", missing.stream().map(TopicSpec::name).toList());
         existing = existingTopics();
       }
-      if (existing.contains(DomainTopics.validated(product))
-          && existing.contains(DomainTopics.dlq(product))) {
-        ready.add(product);
+      for (ProductId product : products) {
+        if (existing.contains(DomainTopics.validated(product))
+            && existing.contains(DomainTopics.dlq(product))) {
+          ready.add(product);
+        }
       }
+      return existing;
     }
   }
 
-  private void readProduct(ConsumerRecord<byte[], byte[]> record) {
+  /** Whether the record declares a product this provisioner had not seen. */
+  private boolean readProduct(ConsumerRecord<byte[], byte[]> record) {
     if (record.key() == null || record.value() == null) {
-      return;
+      return false;
     }
     String id = new String(record.key(), StandardCharsets.UTF_8);
     if (!ProductId.isValid(id)) {
-      return;
+      return false;
     }
     try {
       MeshEventSerde.of(DataProductEvent.class).deserialize(topics.products.name(), record.value());
-      declared.add(ProductId.parse(id));
+      return declared.add(ProductId.parse(id));
     } catch (RuntimeException e) {
       LOG.warn(
           "skipping unreadable product {} on {}: {}", id, topics.products.name(), e.toString());
+      return false;
     }
   }
 
@@ -283,20 +358,24 @@ public class ProductTopicProvisioner implements OutputTopics {
     }
   }
 
-  private int partitionsOf(String topic) {
+  private Map<String, Integer> partitionsOf(List<String> topics) {
+    if (topics.isEmpty()) {
+      return Map.of();
+    }
     try {
-      return admin()
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .get(topic)
-          .partitions()
-          .size();
+      var described =
+          admin()
+              .describeTopics(topics)
+              .allTopicNames()
+              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Map<String, Integer> counts = new HashMap<>();
+      described.forEach((name, d) -> counts.put(name, d.partitions().size()));
+      return counts;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new TimeoutException("interrupted while describing " + topic);
+      throw new TimeoutException("interrupted while describing " + topics);
     } catch (Exception e) {
-      throw new TimeoutException("cannot describe " + topic + ": " + e.getMessage(), e);
+      throw new TimeoutException("cannot describe " + topics + ": " + e.getMessage(), e);
     }
   }
 

@@ -10,6 +10,10 @@ import java.time.Duration;
  *     products and ingest topics whose topics are missing
  * @param provisionTimeout {@code provision-timeout} (30 s): how long a stream thread waits for a
  *     new product's output topics before retrying later
+ * @param pickupInterval {@code pickup-interval} (1 s): the least time between two prompt pickups of
+ *     new ingest topics by record validation ({@link NewProductPickup}: each is a rebalance, so
+ *     products declared in bulk are picked up together); zero turns prompt pickup off, and new
+ *     ingest topics are seen at the stream threads' next metadata refresh
  * @param createProductTopics {@code create-product-topics} (true): whether the validator creates
  *     each declared product's ingest, validated and dead-letter topics, whatever {@code
  *     meshbone.create-topics} says: that setting is about the mesh's own topics, which an operator
@@ -18,14 +22,22 @@ import java.time.Duration;
  *     ingest topic until they exist.
  */
 public record ProductTopicSettings(
-    Duration provisionInterval, Duration provisionTimeout, boolean createProductTopics) {
+    Duration provisionInterval,
+    Duration provisionTimeout,
+    Duration pickupInterval,
+    boolean createProductTopics) {
   /** The defaults, the one place they are written. */
   public static final ProductTopicSettings DEFAULTS =
-      new ProductTopicSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+      new ProductTopicSettings(
+          Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), true);
 
   public ProductTopicSettings {
     positive("provision-interval", provisionInterval);
     positive("provision-timeout", provisionTimeout);
+    if (pickupInterval == null || pickupInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "meshbone.validator.pickup-interval must be zero or positive, not " + pickupInterval);
+    }
   }
 
   private static void positive(String name, Duration d) {

@@ -18,6 +18,7 @@ public class RecordValidationConfig {
   private Duration statsEmitInterval = RecordValidationSettings.DEFAULTS.statsEmitInterval();
   private Duration provisionInterval = ProductTopicSettings.DEFAULTS.provisionInterval();
   private Duration provisionTimeout = ProductTopicSettings.DEFAULTS.provisionTimeout();
+  private Duration pickupInterval = ProductTopicSettings.DEFAULTS.pickupInterval();
   private boolean createProductTopics = ProductTopicSettings.DEFAULTS.createProductTopics();
 
   public void setMaxRecordBytes(int maxRecordBytes) {
@@ -34,6 +35,10 @@ public class RecordValidationConfig {
 
   public void setProvisionInterval(Duration provisionInterval) {
     this.provisionInterval = provisionInterval;
+  }
+
+  public void setPickupInterval(Duration pickupInterval) {
+    this.pickupInterval = pickupInterval;
   }
 
   public void setProvisionTimeout(Duration provisionTimeout) {
@@ -53,7 +58,8 @@ public class RecordValidationConfig {
 
   /** The product topic provisioner's settings, checked. */
   public ProductTopicSettings toProductTopicSettings() {
-    return new ProductTopicSettings(provisionInterval, provisionTimeout, createProductTopics);
+    return new ProductTopicSettings(
+        provisionInterval, provisionTimeout, pickupInterval, createProductTopics);
   }
 
   @Factory

@@ -202,6 +202,68 @@ class RecordValidationIT {
     }
   }
 
+  /**
+   * A product declared while another product's records stream in: both products' records are each
+   * routed once, in order per partition; the joining product's pickup (a rebalance of the ingest
+   * sub-topology) neither loses nor repeats the busy product's records.
+   */
+  @Test
+  void shouldValidateANewProductsRecordsWhileAnotherProductIsUnderLoad() throws Exception {
+    int busyCount = 2_000;
+    int lateCount = 500;
+    var busy = new MixedRecords();
+    var late = new MixedRecords();
+    for (var r : List.of(busy, late)) {
+      madeTopics.addAll(List.of(r.ingest(), r.validated(), r.dlq()));
+    }
+    busy.declare(broker);
+    awaitTopics(busy.ingest(), busy.validated(), busy.dlq());
+
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread load =
+        new Thread(
+            () -> {
+              try {
+                for (int from = 0; from < busyCount; from += 500) {
+                  busy.produce(broker, from, from + 500);
+                }
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "busy-product");
+    load.start();
+    late.declare(broker);
+    awaitTopics(late.ingest(), late.validated(), late.dlq());
+    late.produce(broker, 0, lateCount);
+    load.join(TimeUnit.MINUTES.toMillis(2));
+    assertThat(failure.get()).isNull();
+
+    assertEachRoutedOnceInOrder(busy, busyCount);
+    assertEachRoutedOnceInOrder(late, lateCount);
+  }
+
+  private void assertEachRoutedOnceInOrder(MixedRecords records, int n) {
+    var out = new MixedRecords.Outputs(broker, records);
+    try {
+      await().atMost(Duration.ofMinutes(2)).until(() -> out.poll() >= n);
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out.poll() == n);
+      assertThat(out.validated).hasSize(n / 2);
+      assertThat(out.reasons()).isEqualTo(MixedRecords.expectedReasons(n));
+      Set<Integer> seen = new HashSet<>();
+      out.validated.forEach(r -> seen.add(seq(r)));
+      out.dlq.forEach(r -> seen.add(seq(r)));
+      assertThat(seen).hasSize(n);
+      assertOrderedPerPartition(out.validated);
+      assertOrderedPerPartition(out.dlq);
+    } finally {
+      out.close();
+    }
+  }
+
   private static void assertOrderedPerPartition(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<Integer, Integer> last = new HashMap<>();
     for (var r : records) {
