@@ -7,11 +7,14 @@ import dev.meshbone.validator.control.ControlMetrics;
 import dev.meshbone.validator.control.ControlSettings;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
 import dev.meshbone.validator.records.RecordValidationSettings;
+import dev.meshbone.validator.records.StatsCommits;
 import dev.meshbone.validator.records.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
@@ -45,6 +48,8 @@ public class ValidatorStreamsApp implements StreamsApp {
   private final MeshTopics topics;
   private final RecordValidationSettings records;
   private final ControlSettings control;
+  // Each stream thread's producer commits the per-product counts with the records they count.
+  private final StatsCommits statsCommits = new StatsCommits();
 
   public ValidatorStreamsApp(
       MeshTopics topics,
@@ -55,7 +60,11 @@ public class ValidatorStreamsApp implements StreamsApp {
       ControlMetrics controlMetrics) {
     this.topics = topics;
     this.control = control.withListener(controlMetrics);
-    this.records = records.withOutputTopics(productTopics).withListener(metrics);
+    this.records =
+        records
+            .withOutputTopics(productTopics)
+            .withListener(metrics)
+            .withStatsCommits(statsCommits);
   }
 
   @Override
@@ -71,6 +80,11 @@ public class ValidatorStreamsApp implements StreamsApp {
   @Override
   public Topology topology() {
     return ValidatorTopology.build(topics, records, control);
+  }
+
+  @Override
+  public Optional<KafkaClientSupplier> clientSupplier(String applicationId) {
+    return Optional.of(statsCommits.clientSupplier(applicationId));
   }
 
   @Override

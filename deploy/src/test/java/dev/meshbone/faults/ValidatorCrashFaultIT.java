@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * SIGKILL several times, each time while a transaction holds output nobody may read yet, and
  * started again on the same state folder, while a stream of valid and every kind of invalid record
  * flows in. A read_committed reader then sees every input exactly once across the product topic and
- * the DLQ, with its reason, in order per partition.
+ * the DLQ, with its reason, in order per partition, and the product's statistics ({@code
+ * mesh.products.stats}) count exactly what it read: valid, invalid, and invalid by reason.
  */
 @WithKafka
 class ValidatorCrashFaultIT {
@@ -168,6 +169,7 @@ class ValidatorCrashFaultIT {
         out.assertExactlyOnce(records, total, Duration.ofMinutes(FaultSizes.pick(4, 10)));
         assertThat(out.reasons()).isEqualTo(records.expectedReasons(total));
         assertThat(out.validated).hasSize((int) records.expectedValid(total));
+        out.assertStatsMatch(broker, records, Duration.ofMinutes(1));
       }
       // What the killed transactions had written is still in the log, aborted.
       assertThat(countUncommitted(broker, records, total)).isGreaterThan(total);

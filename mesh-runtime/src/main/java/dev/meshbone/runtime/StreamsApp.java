@@ -3,6 +3,8 @@ package dev.meshbone.runtime;
 import dev.meshbone.topics.TopicSpec;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -35,5 +37,13 @@ public interface StreamsApp {
    */
   default Map<String, Object> streamsDefaults() {
     return Map.of();
+  }
+
+  /**
+   * The clients Kafka Streams runs the topology on, given the effective {@code application.id};
+   * empty (the default) for Streams' own. Called once, after {@link #topology()}.
+   */
+  default Optional<KafkaClientSupplier> clientSupplier(String applicationId) {
+    return Optional.empty();
   }
 }
