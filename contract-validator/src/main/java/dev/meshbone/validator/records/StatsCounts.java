@@ -24,23 +24,34 @@ final class StatsCounts {
   private static final RejectReason[] REASONS = RejectReason.values();
 
   private final Map<ProductId, Cell> cells = new HashMap<>();
-  private final List<Cell> all = new ArrayList<>();
+  // The cells with counts since the last drain: a drain costs the products with new records, not
+  // every product the thread has seen.
+  private final List<Cell> changed = new ArrayList<>();
 
   /** One product's counts; the record processor keeps it beside its route and adds to it. */
   static final class Cell {
     final ProductId product;
+    private final List<Cell> dirtyCells;
     boolean dirty;
     long valid;
     final long[] invalid = new long[REASONS.length];
     long lastRecordAt = Long.MIN_VALUE;
     long lastValidAt = Long.MIN_VALUE;
 
-    Cell(ProductId product) {
+    Cell(ProductId product, List<Cell> dirtyCells) {
       this.product = product;
+      this.dirtyCells = dirtyCells;
+    }
+
+    private void markDirty() {
+      dirty = true;
+      dirtyCells.add(this);
     }
 
     void valid(long timestamp) {
-      dirty = true;
+      if (!dirty) {
+        markDirty();
+      }
       valid++;
       if (timestamp > lastRecordAt) {
         lastRecordAt = timestamp;
@@ -51,7 +62,9 @@ final class StatsCounts {
     }
 
     void invalid(RejectReason reason, long timestamp) {
-      dirty = true;
+      if (!dirty) {
+        markDirty();
+      }
       invalid[reason.ordinal()]++;
       if (timestamp > lastRecordAt) {
         lastRecordAt = timestamp;
@@ -69,13 +82,7 @@ final class StatsCounts {
 
   /** The product's counts, made on first use and kept (reset at each drain). */
   synchronized Cell cell(ProductId product) {
-    return cells.computeIfAbsent(
-        product,
-        p -> {
-          Cell cell = new Cell(p);
-          all.add(cell);
-          return cell;
-        });
+    return cells.computeIfAbsent(product, p -> new Cell(p, changed));
   }
 
   /**
@@ -83,19 +90,19 @@ final class StatsCounts {
    * stamped {@code now}, and starts them again.
    */
   synchronized void drain(long now, BiConsumer<ProductId, ProductStats> out) {
-    for (Cell cell : all) {
-      if (cell.dirty) {
-        out.accept(cell.product, delta(cell, now));
-        cell.reset();
-      }
+    for (Cell cell : changed) {
+      out.accept(cell.product, delta(cell, now));
+      cell.reset();
     }
+    changed.clear();
   }
 
   /** Forgets every count since the last drain: their records were not committed. */
   synchronized void discard() {
-    for (Cell cell : all) {
+    for (Cell cell : changed) {
       cell.reset();
     }
+    changed.clear();
   }
 
   private static ProductStats delta(Cell cell, long now) {
