@@ -63,6 +63,12 @@ public final class ValidatorThroughput {
     /** As above but partitioned by the producer's key hash (keeps order only for keyed records). */
     PASS_THROUGH_HASHED,
     VALIDATOR,
+    /**
+     * The validator without its producer hook: each task sends its counts on a punctuation every
+     * second (not exactly once), as before the counts committed with their records. Not in the
+     * suite; it tells what the hook costs.
+     */
+    VALIDATOR_PUNCTUATED,
     COPY_LOOP
   }
 
@@ -214,6 +220,7 @@ public final class ValidatorThroughput {
         var commits = new StatsCommits();
         yield runStreams(validator(commits), "bench-validator-", commits);
       }
+      case VALIDATOR_PUNCTUATED -> runStreams(validator(StatsCommits.NONE), "bench-punct-");
       case COPY_LOOP -> runCopyLoop();
     };
   }
