@@ -27,11 +27,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A stream thread's producer that sends the thread's pending {@link StatsCounts} as count deltas to
- * the statistics' repartition topic just before each commit, so they commit with the records they
- * count: in {@link #commitTransaction()} under exactly-once (and {@link #abortTransaction()} drops
- * them with the records), in {@link #flush()} under at-least-once (Streams flushes before it
- * commits the input offsets). The deltas go as Streams' own sink would send them: the same serdes,
- * no headers, the producer's default partitioner on the serialized key.
+ * the statistics' repartition topic before each commit, so they commit with the records they count:
+ * in {@link #flush()} (Streams flushes its producer before it commits, under exactly-once and
+ * at-least-once alike) and, for counts made after that flush, in {@link #commitTransaction()};
+ * {@link #abortTransaction()} drops them with the records. The deltas go as Streams' own sink would
+ * send them: the same serdes, no headers, the producer's default partitioner on the serialized key.
  *
  * <p>Once a commit (or an at-least-once flush) succeeds, the {@link ValidationListener} is told of
  * each delta. Everything else goes to the real producer as it is.
@@ -91,12 +91,13 @@ final class StatsCommittingProducer implements Producer<byte[], byte[]> {
 
   @Override
   public void flush() {
-    if (transactional) {
-      delegate.flush();
-      return;
-    }
+    // Streams flushes before it commits: deltas sent here share the flush's produce requests with
+    // the records, where a send in commitTransaction alone would cost the commit a round trip.
     sendCounts();
     delegate.flush();
+    if (transactional) {
+      return;
+    }
     Exception error = sendError.getAndSet(null);
     if (error != null) {
       sent.clear();

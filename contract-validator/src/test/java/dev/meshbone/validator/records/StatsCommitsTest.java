@@ -139,6 +139,22 @@ class StatsCommitsTest {
   }
 
   @Test
+  void shouldSendTheCountsWithStreamsFlushBeforeTheCommitAndTellTheListenerAfterIt() {
+    Producer<byte[], byte[]> producer = start(true);
+    pipe("a", confluent(ORDER_ID, order()), Instant.now());
+
+    producer.flush();
+
+    assertThat(real.uncommittedRecords()).anyMatch(r -> r.topic().equals(TOPIC));
+    assertThat(heard).isEmpty();
+
+    producer.commitTransaction();
+
+    assertThat(deltasSent()).hasSize(1);
+    assertThat(heard).hasSize(1);
+  }
+
+  @Test
   void shouldDropTheCountsOfAnAbortedTransaction() {
     Producer<byte[], byte[]> producer = start(true);
     pipe("a", confluent(ORDER_ID, order()), Instant.now());
