@@ -42,6 +42,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A product with a unique domain whose contract (value and key schema, with data rules) is written
@@ -452,20 +453,25 @@ final class FaultRecords {
                 .toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
-        await()
-            .atMost(within)
-            .until(
-                () -> {
-                  for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (product.equals(r.key()) && r.value() != null) {
-                      latest[0] = r.value();
+        try {
+          await()
+              .atMost(within)
+              .until(
+                  () -> {
+                    for (var r : consumer.poll(Duration.ofMillis(200))) {
+                      if (product.equals(r.key()) && r.value() != null) {
+                        latest[0] = r.value();
+                      }
                     }
-                  }
-                  return latest[0] != null
-                      && latest[0].getValid() + latest[0].getInvalid() >= total;
-                });
+                    return latest[0] != null
+                        && latest[0].getValid() + latest[0].getInvalid() >= total;
+                  });
+        } catch (ConditionTimeoutException e) {
+          // Counts lost: the checks below say which.
+        }
       }
       ProductStats stats = latest[0];
+      assertThat(stats).as("statistics of %s", product).isNotNull();
       assertThat(stats.getValid()).as("valid in the stats").isEqualTo(validated.size());
       assertThat(stats.getInvalid()).as("invalid in the stats").isEqualTo(dlq.size());
       assertThat(stats.getInvalidByReason()).as("invalid by reason").isEqualTo(reasons());

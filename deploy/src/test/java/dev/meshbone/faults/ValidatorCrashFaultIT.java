@@ -139,13 +139,14 @@ class ValidatorCrashFaultIT {
         Process validator =
             ChildValidator.start(validatorClient, appId, stateDir, "crash-" + attempt);
         try {
-          // Kill once it has written and an output partition's last stable offset trails its
-          // end: a transaction holds records nobody may read yet.
+          // Kill once it has committed output of its own (so counts of committed records could be
+          // lost, were they not committed with them) and an output partition's last stable offset
+          // trails its end: a transaction holds records nobody may read yet.
           await()
               .atMost(Duration.ofMinutes(2))
               .until(
                   () ->
-                      outputEnd(admin, records) > before + 100 && openTransaction(admin, records));
+                      stableEnd(admin, records) > before + 100 && openTransaction(admin, records));
           ChildValidator.kill(validator);
           // Still open with the process dead (its commit was not under way): the kill caught it.
           if (staysOpen(admin, records)) {
@@ -187,6 +188,23 @@ class ValidatorCrashFaultIT {
       latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
     }
     return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+        .mapToLong(o -> o.offset())
+        .sum();
+  }
+
+  /** The sum of the output partitions' last stable offsets (read_committed). */
+  private static long stableEnd(Admin admin, FaultRecords records) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < FaultRecords.PARTITIONS; p++) {
+      latest.put(new TopicPartition(records.validated(), p), OffsetSpec.latest());
+      latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
+    }
+    return admin
+        .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .values()
+        .stream()
         .mapToLong(o -> o.offset())
         .sum();
   }
