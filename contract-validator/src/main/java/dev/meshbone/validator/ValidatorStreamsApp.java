@@ -8,12 +8,16 @@ import dev.meshbone.validator.control.ControlSettings;
 import dev.meshbone.validator.records.NewProductPickup;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
 import dev.meshbone.validator.records.RecordValidationSettings;
+import dev.meshbone.validator.records.StatsCommits;
 import dev.meshbone.validator.records.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -50,6 +54,8 @@ public class ValidatorStreamsApp implements StreamsApp {
   private final RecordValidationSettings records;
   private final ControlSettings control;
   private final NewProductPickup pickup;
+  // Each stream thread's producer commits the per-product counts with the records they count.
+  private final StatsCommits statsCommits = new StatsCommits();
 
   public ValidatorStreamsApp(
       MeshTopics topics,
@@ -62,7 +68,11 @@ public class ValidatorStreamsApp implements StreamsApp {
     this.topics = topics;
     this.pickup = pickup;
     this.control = control.withListener(controlMetrics);
-    this.records = records.withOutputTopics(productTopics).withListener(metrics);
+    this.records =
+        records
+            .withOutputTopics(productTopics)
+            .withListener(metrics)
+            .withStatsCommits(statsCommits);
   }
 
   @Override
@@ -81,6 +91,40 @@ public class ValidatorStreamsApp implements StreamsApp {
   }
 
   @Override
+  public Optional<KafkaClientSupplier> clientSupplier(String applicationId) {
+    KafkaClientSupplier stats = statsCommits.clientSupplier(applicationId);
+    // Producers that commit the counts with the records; main consumers that rebalance as soon
+    // as a new product's ingest topic exists.
+    return Optional.of(
+        new KafkaClientSupplier() {
+          @Override
+          public Admin getAdmin(Map<String, Object> config) {
+            return stats.getAdmin(config);
+          }
+
+          @Override
+          public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+            return stats.getProducer(config);
+          }
+
+          @Override
+          public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+            return pickup.getConsumer(config);
+          }
+
+          @Override
+          public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+            return pickup.getRestoreConsumer(config);
+          }
+
+          @Override
+          public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+            return pickup.getGlobalConsumer(config);
+          }
+        });
+  }
+
+  @Override
   public Collection<? extends TopicSpec<?, ?>> topics() {
     return topics.all();
   }
@@ -88,11 +132,5 @@ public class ValidatorStreamsApp implements StreamsApp {
   @Override
   public Map<String, Object> streamsDefaults() {
     return STREAMS_DEFAULTS;
-  }
-
-  /** Main consumers that rebalance as soon as a new product's ingest topic exists. */
-  @Override
-  public Optional<KafkaClientSupplier> clientSupplier() {
-    return Optional.of(pickup);
   }
 }

@@ -113,6 +113,7 @@ class BrokerRestartFaultIT {
         assertThat(sendErrors).as("sends the broker never took").isEmpty();
         out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(3, 10)));
         assertThat(out.reasons()).isEqualTo(records.expectedReasons(RECORDS));
+        out.assertStatsMatch(broker, records, Duration.ofMinutes(1));
       } finally {
         out.close();
       }

@@ -124,6 +124,7 @@ class ClusterFaultIT {
           assertThat(sendErrors).as("sends the cluster never took").isEmpty();
           out.assertExactlyOnce(records, total, Duration.ofMinutes(FaultSizes.pick(3, 10)));
           assertThat(out.reasons()).isEqualTo(records.expectedReasons(total));
+          out.assertStatsMatch(broker, records, Duration.ofMinutes(1));
         }
         for (ApplicationContext context : mesh.all()) {
           assertThat(FaultMesh.state(context)).isEqualTo(KafkaStreams.State.RUNNING);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.ProductStats;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.topics.DlqHeaders;
@@ -39,7 +40,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A product with a unique domain whose contract (value and key schema, with data rules) is written
@@ -427,6 +430,51 @@ final class FaultRecords {
             .as("record %d after %d in partition %d", out.seq(), before, out.partition())
             .isTrue();
       }
+    }
+
+    /**
+     * Waits for {@code mesh.products.stats} (read_committed) to count as many records for the
+     * product as were read here, then checks that they are the same counts: valid, invalid, and
+     * invalid by reason. Call after {@link #assertExactlyOnce}: the statistics commit with the
+     * records they count, so a crash neither loses nor repeats a count.
+     */
+    void assertStatsMatch(KafkaBroker broker, FaultRecords records, Duration within) {
+      var config = new HashMap<>(broker.consumerConfig(KafkaBroker.unique("faults-stats")));
+      String topic = MeshTopics.defaults().productStats.name();
+      String product = records.product.toString();
+      var latest = new ProductStats[1];
+      long total = validated.size() + dlq.size();
+      try (var consumer =
+          new KafkaConsumer<>(
+              config, new StringDeserializer(), MeshEventSerde.of(ProductStats.class))) {
+        var parts =
+            consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        try {
+          await()
+              .atMost(within)
+              .until(
+                  () -> {
+                    for (var r : consumer.poll(Duration.ofMillis(200))) {
+                      if (product.equals(r.key()) && r.value() != null) {
+                        latest[0] = r.value();
+                      }
+                    }
+                    return latest[0] != null
+                        && latest[0].getValid() + latest[0].getInvalid() >= total;
+                  });
+        } catch (ConditionTimeoutException e) {
+          // Counts lost: the checks below say which.
+        }
+      }
+      ProductStats stats = latest[0];
+      assertThat(stats).as("statistics of %s", product).isNotNull();
+      assertThat(stats.getValid()).as("valid in the stats").isEqualTo(validated.size());
+      assertThat(stats.getInvalid()).as("invalid in the stats").isEqualTo(dlq.size());
+      assertThat(stats.getInvalidByReason()).as("invalid by reason").isEqualTo(reasons());
     }
 
     Map<String, Long> reasons() {

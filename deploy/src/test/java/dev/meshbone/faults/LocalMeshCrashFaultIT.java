@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * product's ingest topic, and started again on the same data and ports. Before that it is stopped
  * with SIGTERM and restarted once, mid-stream too, for the clean restart time on the same data. A
  * read_committed reader then finds every record exactly once across the product topic and the DLQ,
- * in order per partition; the test prints each start's time to healthy and the output's stalls.
+ * in order per partition, and the product's statistics count exactly those; the test prints each
+ * start's time to healthy and the output's stalls.
  *
  * <p>A restarted mesh need not wait for its dead predecessor's group members: its services are
  * static members ({@code meshbone.instance-id}), and its broker's session is short.
@@ -88,6 +89,7 @@ class LocalMeshCrashFaultIT {
         producing.get(5, TimeUnit.MINUTES);
         out.assertExactlyOnce(records, RECORDS, Duration.ofMinutes(FaultSizes.pick(3, 6)));
         assertThat(out.reasons()).isEqualTo(records.expectedReasons(RECORDS));
+        out.assertStatsMatch(broker, records, Duration.ofMinutes(1));
         System.out.printf(
             "local mesh crash: %,d records exactly once; time to healthy: first start %.1f s,"
                 + " restart after SIGTERM %.1f s, after SIGKILL %.1f s (%.1f s from the kill);"

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * SIGKILL several times, each time while a transaction holds output nobody may read yet, and
  * started again on the same state folder, while a stream of valid and every kind of invalid record
  * flows in. A read_committed reader then sees every input exactly once across the product topic and
- * the DLQ, with its reason, in order per partition.
+ * the DLQ, with its reason, in order per partition, and the product's statistics ({@code
+ * mesh.products.stats}) count exactly what it read: valid, invalid, and invalid by reason.
  */
 @WithKafka
 class ValidatorCrashFaultIT {
@@ -138,13 +139,14 @@ class ValidatorCrashFaultIT {
         Process validator =
             ChildValidator.start(validatorClient, appId, stateDir, "crash-" + attempt);
         try {
-          // Kill once it has written and an output partition's last stable offset trails its
-          // end: a transaction holds records nobody may read yet.
+          // Kill once it has committed output of its own (so counts of committed records could be
+          // lost, were they not committed with them) and an output partition's last stable offset
+          // trails its end: a transaction holds records nobody may read yet.
           await()
               .atMost(Duration.ofMinutes(2))
               .until(
                   () ->
-                      outputEnd(admin, records) > before + 100 && openTransaction(admin, records));
+                      stableEnd(admin, records) > before + 100 && openTransaction(admin, records));
           ChildValidator.kill(validator);
           // Still open with the process dead (its commit was not under way): the kill caught it.
           if (staysOpen(admin, records)) {
@@ -168,6 +170,7 @@ class ValidatorCrashFaultIT {
         out.assertExactlyOnce(records, total, Duration.ofMinutes(FaultSizes.pick(4, 10)));
         assertThat(out.reasons()).isEqualTo(records.expectedReasons(total));
         assertThat(out.validated).hasSize((int) records.expectedValid(total));
+        out.assertStatsMatch(broker, records, Duration.ofMinutes(1));
       }
       // What the killed transactions had written is still in the log, aborted.
       assertThat(countUncommitted(broker, records, total)).isGreaterThan(total);
@@ -185,6 +188,23 @@ class ValidatorCrashFaultIT {
       latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
     }
     return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+        .mapToLong(o -> o.offset())
+        .sum();
+  }
+
+  /** The sum of the output partitions' last stable offsets (read_committed). */
+  private static long stableEnd(Admin admin, FaultRecords records) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < FaultRecords.PARTITIONS; p++) {
+      latest.put(new TopicPartition(records.validated(), p), OffsetSpec.latest());
+      latest.put(new TopicPartition(records.dlq(), p), OffsetSpec.latest());
+    }
+    return admin
+        .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .values()
+        .stream()
         .mapToLong(o -> o.offset())
         .sum();
   }

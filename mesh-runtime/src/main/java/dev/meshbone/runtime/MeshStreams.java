@@ -54,10 +54,11 @@ public class MeshStreams {
     this.settings = settings;
     Properties props = streamsConfig(app, kafka, settings);
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    var topology = app.topology();
     this.streams =
-        app.clientSupplier()
-            .map(clients -> new KafkaStreams(app.topology(), props, clients))
-            .orElseGet(() -> new KafkaStreams(app.topology(), props));
+        app.clientSupplier(applicationId)
+            .map(clients -> new KafkaStreams(topology, props, clients))
+            .orElseGet(() -> new KafkaStreams(topology, props));
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
     meters.ifPresent(registry -> new KafkaStreamsMetrics(streams).bindTo(registry));

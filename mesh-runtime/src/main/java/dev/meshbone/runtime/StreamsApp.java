@@ -40,10 +40,10 @@ public interface StreamsApp {
   }
 
   /**
-   * The Kafka clients Streams runs with, when the service needs its own (empty: Kafka's default
-   * clients).
+   * The clients Kafka Streams runs the topology on, given the effective {@code application.id};
+   * empty (the default) for Streams' own. Called once, after {@link #topology()}.
    */
-  default Optional<KafkaClientSupplier> clientSupplier() {
+  default Optional<KafkaClientSupplier> clientSupplier(String applicationId) {
     return Optional.empty();
   }
 }

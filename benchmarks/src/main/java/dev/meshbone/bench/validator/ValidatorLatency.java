@@ -8,6 +8,7 @@ import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
+import dev.meshbone.validator.records.StatsCommits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,12 +122,22 @@ public final class ValidatorLatency {
         for (String variant : List.of("VALIDATOR", "PASS_THROUGH")) {
           var product = new ProductId(prefix + (n++), "orders");
           prepare(cluster, product, partitions);
+          StatsCommits commits = variant.equals("VALIDATOR") ? new StatsCommits() : null;
           Topology topology =
-              variant.equals("VALIDATOR")
-                  ? ValidatorThroughput.validator()
+              commits != null
+                  ? ValidatorThroughput.validator(commits)
                   : ValidatorThroughput.passThrough(true);
           long[] latencies =
-              run(cluster, topology, product, rate, seconds, warmupSeconds, commitMs, invalid);
+              run(
+                  cluster,
+                  topology,
+                  commits,
+                  product,
+                  rate,
+                  seconds,
+                  warmupSeconds,
+                  commitMs,
+                  invalid);
           var r =
               new Run(
                   variant,
@@ -175,6 +186,7 @@ public final class ValidatorLatency {
   private static long[] run(
       BenchCluster cluster,
       Topology topology,
+      StatsCommits commits,
       ProductId product,
       int rate,
       int seconds,
@@ -183,8 +195,8 @@ public final class ValidatorLatency {
       double invalid)
       throws Exception {
     Properties props = new Properties();
-    props.put(
-        StreamsConfig.APPLICATION_ID_CONFIG, "lat-" + UUID.randomUUID().toString().substring(0, 8));
+    String appId = "lat-" + UUID.randomUUID().toString().substring(0, 8);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
@@ -195,7 +207,10 @@ public final class ValidatorLatency {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Only what is produced from now on: earlier runs' ingest topics match the pattern too.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
-    var streams = new KafkaStreams(topology, props);
+    var streams =
+        commits == null
+            ? new KafkaStreams(topology, props)
+            : new KafkaStreams(topology, props, commits.clientSupplier(appId));
     var running = new java.util.concurrent.CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {

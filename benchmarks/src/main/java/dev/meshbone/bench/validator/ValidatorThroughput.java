@@ -4,6 +4,7 @@ import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.validator.records.OutputTopics;
 import dev.meshbone.validator.records.RecordValidation;
 import dev.meshbone.validator.records.RecordValidationSettings;
+import dev.meshbone.validator.records.StatsCommits;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,12 @@ public final class ValidatorThroughput {
     /** As above but partitioned by the producer's key hash (keeps order only for keyed records). */
     PASS_THROUGH_HASHED,
     VALIDATOR,
+    /**
+     * The validator without its producer hook: each task sends its counts on a punctuation every
+     * second (not exactly once), as before the counts committed with their records. Not in the
+     * suite; it tells what the hook costs.
+     */
+    VALIDATOR_PUNCTUATED,
     COPY_LOOP
   }
 
@@ -209,18 +216,27 @@ public final class ValidatorThroughput {
     return switch (v) {
       case PASS_THROUGH -> runStreams(passThrough(true), "bench-pass-");
       case PASS_THROUGH_HASHED -> runStreams(passThrough(false), "bench-hashed-");
-      case VALIDATOR -> runStreams(validator(), "bench-validator-");
+      case VALIDATOR -> {
+        var commits = new StatsCommits();
+        yield runStreams(validator(commits), "bench-validator-", commits);
+      }
+      case VALIDATOR_PUNCTUATED -> runStreams(validator(StatsCommits.NONE), "bench-punct-");
       case COPY_LOOP -> runCopyLoop();
     };
   }
 
-  /** The validator's record-validation section, alone. */
-  static Topology validator() {
+  /**
+   * The validator's record-validation section, alone, its counts committed with its records by the
+   * producers of {@code commits.clientSupplier(...)}, as the service runs it.
+   */
+  static Topology validator(StatsCommits commits) {
     var builder = new StreamsBuilder();
     RecordValidation.addTo(
         builder,
         BenchCluster.TOPICS,
-        RecordValidationSettings.defaults().withOutputTopics(OutputTopics.ASSUME_PRESENT));
+        RecordValidationSettings.defaults()
+            .withOutputTopics(OutputTopics.ASSUME_PRESENT)
+            .withStatsCommits(commits));
     return builder.build();
   }
 
@@ -276,9 +292,17 @@ public final class ValidatorThroughput {
   }
 
   private Result runStreams(Topology topology, String prefix) throws Exception {
+    return runStreams(topology, prefix, null);
+  }
+
+  private Result runStreams(Topology topology, String prefix, StatsCommits commits)
+      throws Exception {
     String appId = prefix + UUID.randomUUID().toString().substring(0, 8);
     String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
-    var streams = new KafkaStreams(topology, streamsConfig(appId));
+    var streams =
+        commits == null
+            ? new KafkaStreams(topology, streamsConfig(appId))
+            : new KafkaStreams(topology, streamsConfig(appId), commits.clientSupplier(appId));
     streams.start();
     try {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

@@ -55,6 +55,9 @@ public final class RecordValidation {
   static final String STATS_CHILD = "product-stats-delta";
   static final int STATS_PARTITIONS = 1;
 
+  /** The name of the count deltas' repartition. */
+  static final String STATS_DELTAS = "product-stats-deltas";
+
   /** Each product's cumulative {@link ProductStats}, changelogged. */
   public static final String STATS_STORE = "product-stats";
 
@@ -77,6 +80,7 @@ public final class RecordValidation {
   public static ContractCatalog addTo(
       StreamsBuilder builder, MeshTopics topics, RecordValidationSettings settings) {
     var catalog = new ContractCatalog();
+    settings.statsCommits().attach(topics.productStats, settings.listener());
 
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -120,6 +124,14 @@ public final class RecordValidation {
     return catalog;
   }
 
+  /**
+   * The count deltas' repartition topic of the app {@code applicationId}, as Kafka Streams names
+   * it: {@code <application.id>-product-stats-deltas-repartition}.
+   */
+  static String statsDeltasTopic(String applicationId) {
+    return applicationId + "-" + STATS_DELTAS + "-repartition";
+  }
+
   private static void addStats(
       StreamsBuilder builder,
       MeshTopics topics,
@@ -137,7 +149,7 @@ public final class RecordValidation {
             // matches, and refuse to start once a product with more partitions appears. One
             // partition: a few count deltas a second per product need one task, and every task
             // costs the stream thread a check per loop, on the path of every record.
-            Repartitioned.<String, ProductStats>as("product-stats-deltas")
+            Repartitioned.<String, ProductStats>as(STATS_DELTAS)
                 .withNumberOfPartitions(STATS_PARTITIONS)
                 .withKeySerde(topics.productStats.keySerde())
                 .withValueSerde(topics.productStats.valueSerde()))

@@ -11,20 +11,25 @@ import java.util.Objects;
  *     dead-letter topic as {@link RejectReason#TOO_LARGE}, its value cut to fit (the whole record
  *     stays in the ingest topic). Must stay below the topics' {@code max.message.bytes} and the
  *     producer's {@code max.request.size} (both about 1 MiB by default)
- * @param statsFlushInterval how often each stream task sends its per-product counts to the
- *     aggregation of {@code mesh.products.stats}; counts not yet sent when a task moves or the
- *     instance stops are not in the statistics (they are monitoring figures, not a ledger)
+ * @param statsFlushInterval used only where no {@link StatsCommits} hooks the stream thread's
+ *     producer (TopologyTestDriver, or a {@code KafkaStreams} built without its client supplier):
+ *     how often each stream task then sends its per-product counts to the aggregation of {@code
+ *     mesh.products.stats}, and counts not yet sent when the instance crashes are lost. With the
+ *     hook, the counts go with every commit, in its transaction
  * @param statsEmitInterval how often {@code mesh.products.stats} gets the totals of the products
  *     that changed
  * @param outputTopics makes product and dead-letter topics exist before records go there
  * @param listener told of every flush of counts, for metrics
+ * @param statsCommits the hook that commits the counts with their records, or {@link
+ *     StatsCommits#NONE}
  */
 public record RecordValidationSettings(
     int maxRecordBytes,
     Duration statsFlushInterval,
     Duration statsEmitInterval,
     OutputTopics outputTopics,
-    ValidationListener listener) {
+    ValidationListener listener,
+    StatsCommits statsCommits) {
 
   public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
@@ -35,7 +40,8 @@ public record RecordValidationSettings(
           Duration.ofSeconds(1),
           Duration.ofSeconds(1),
           OutputTopics.ASSUME_PRESENT,
-          ValidationListener.NONE);
+          ValidationListener.NONE,
+          StatsCommits.NONE);
 
   public RecordValidationSettings {
     if (maxRecordBytes < 5) {
@@ -46,6 +52,7 @@ public record RecordValidationSettings(
     requirePositive(statsEmitInterval, "statsEmitInterval");
     Objects.requireNonNull(outputTopics, "outputTopics");
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(statsCommits, "statsCommits");
   }
 
   /** 1,000,000 bytes, counts flushed and emitted every second, topics assumed. */
@@ -55,21 +62,28 @@ public record RecordValidationSettings(
 
   public RecordValidationSettings withMaxRecordBytes(int bytes) {
     return new RecordValidationSettings(
-        bytes, statsFlushInterval, statsEmitInterval, outputTopics, listener);
+        bytes, statsFlushInterval, statsEmitInterval, outputTopics, listener, statsCommits);
   }
 
   public RecordValidationSettings withStatsIntervals(Duration flush, Duration emit) {
-    return new RecordValidationSettings(maxRecordBytes, flush, emit, outputTopics, listener);
+    return new RecordValidationSettings(
+        maxRecordBytes, flush, emit, outputTopics, listener, statsCommits);
   }
 
   public RecordValidationSettings withOutputTopics(OutputTopics topics) {
     return new RecordValidationSettings(
-        maxRecordBytes, statsFlushInterval, statsEmitInterval, topics, listener);
+        maxRecordBytes, statsFlushInterval, statsEmitInterval, topics, listener, statsCommits);
   }
 
   public RecordValidationSettings withListener(ValidationListener l) {
     return new RecordValidationSettings(
-        maxRecordBytes, statsFlushInterval, statsEmitInterval, outputTopics, l);
+        maxRecordBytes, statsFlushInterval, statsEmitInterval, outputTopics, l, statsCommits);
+  }
+
+  /** Counts committed with their records by the stream threads' producers (see the class). */
+  public RecordValidationSettings withStatsCommits(StatsCommits commits) {
+    return new RecordValidationSettings(
+        maxRecordBytes, statsFlushInterval, statsEmitInterval, outputTopics, listener, commits);
   }
 
   private static void requirePositive(Duration d, String name) {

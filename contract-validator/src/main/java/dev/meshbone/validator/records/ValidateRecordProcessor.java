@@ -1,15 +1,12 @@
 package dev.meshbone.validator.records;
 
-import dev.meshbone.events.ProductStats;
 import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.InvalidNameException;
 import dev.meshbone.topics.ProductId;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,9 +18,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Checks each ingest record and forwards it, as a {@link Routed}, to its product topic or its
- * dead-letter topic in the partition it came from; every {@code statsFlushInterval} it also
- * forwards, per product with new records, a {@link ProductStats} of the counts since the last flush
- * (keyed by product id) for the statistics aggregation.
+ * dead-letter topic in the partition it came from, and counts it, per product, in its stream
+ * thread's {@link StatsCounts}: the thread's producer sends those counts in the transaction that
+ * commits the records ({@link StatsCommits}). Without that hook (TopologyTestDriver) the task keeps
+ * its own counts and forwards them every {@code statsFlushInterval}, keyed by product id, for the
+ * statistics aggregation.
  *
  * <p>Nothing here throws for a bad record: every outcome of the check is a forward. The one wait is
  * the first record of an ingest topic in this task, which makes sure the product's output topics
@@ -32,7 +31,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ValidateRecordProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ValidateRecordProcessor.class);
-  private static final RejectReason[] REASONS = RejectReason.values();
 
   private final ContractCatalog catalog;
   private final RecordValidationSettings settings;
@@ -40,32 +38,29 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   private Route lastRoute;
   private ProcessorContext<Object, Object> context;
   private RecordValidator validator;
+  private StatsCounts counts;
 
   ValidateRecordProcessor(ContractCatalog catalog, RecordValidationSettings settings) {
     this.catalog = catalog;
     this.settings = settings;
   }
 
-  /** One ingest topic as this task sees it: where its records go, and its counts since a flush. */
+  /** One ingest topic as this task sees it: where its records go, and its product's counts. */
   private static final class Route {
     final String sourceTopic;
     final ProductId product;
     final String productTopic;
     final String dlqTopic;
+    final StatsCounts.Cell counts;
     long generation = -1;
     ProductContracts contracts;
 
-    boolean dirty;
-    long valid;
-    final long[] invalid = new long[REASONS.length];
-    long lastRecordAt = Long.MIN_VALUE;
-    long lastValidAt = Long.MIN_VALUE;
-
-    Route(String sourceTopic, ProductId product) {
+    Route(String sourceTopic, ProductId product, StatsCounts.Cell counts) {
       this.sourceTopic = sourceTopic;
       this.product = product;
       this.productTopic = DomainTopics.validated(product);
       this.dlqTopic = DomainTopics.dlq(product);
+      this.counts = counts;
     }
   }
 
@@ -73,8 +68,22 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.validator = new RecordValidator(catalog, settings.maxRecordBytes());
-    context.schedule(
-        settings.statsFlushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushStats);
+    // init runs on the stream thread that will process and commit this task.
+    StatsCounts threadCounts = settings.statsCommits().forCurrentThread();
+    if (threadCounts != null) {
+      counts = threadCounts;
+    } else {
+      if (settings.statsCommits().enabled()) {
+        LOG.warn(
+            "task {}: no hooked producer on thread {}; its counts go every {}, not with each commit",
+            context.taskId(),
+            Thread.currentThread().getName(),
+            settings.statsFlushInterval());
+      }
+      counts = new StatsCounts();
+      context.schedule(
+          settings.statsFlushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushStats);
+    }
   }
 
   @Override
@@ -96,22 +105,16 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
     }
     RejectReason reason = validator.check(record.key(), record.value(), route.contracts);
 
-    long ts = record.timestamp();
-    route.dirty = true;
-    if (ts > route.lastRecordAt) {
-      route.lastRecordAt = ts;
-    }
+    // Counted once forwarded: the record is then in the producer's open transaction, and so is
+    // its count until that transaction commits or aborts.
     if (reason == null) {
-      route.valid++;
-      if (ts > route.lastValidAt) {
-        route.lastValidAt = ts;
-      }
       context.forward(
           record.withValue(new Routed(record.value(), route.productTopic, meta.partition())),
           RecordValidation.RECORDS_SINK);
+      route.counts.valid(record.timestamp());
     } else {
-      route.invalid[reason.ordinal()]++;
       context.forward(deadLetter(record, meta, route, reason), RecordValidation.RECORDS_SINK);
+      route.counts.invalid(reason, record.timestamp());
     }
   }
 
@@ -121,7 +124,7 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
         DomainTopics.productOfIngest(topic)
             .orElseThrow(() -> new InvalidNameException("not an ingest topic: " + topic));
     settings.outputTopics().ensureOutputs(product);
-    Route route = new Route(topic, product);
+    Route route = new Route(topic, product, counts.cell(product));
     routes.put(topic, route);
     return route;
   }
@@ -169,47 +172,22 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
     }
   }
 
-  /** Sends each changed product's counts since the last flush, then starts them again. */
+  /**
+   * Without a hooked producer: sends each changed product's counts since the last flush through the
+   * statistics' repartition, then starts them again.
+   */
   private void flushStats(long now) {
-    for (Route route : routes.values()) {
-      if (!route.dirty) {
-        continue;
-      }
-      long invalid = 0;
-      Map<String, Long> byReason = new LinkedHashMap<>();
-      for (int i = 0; i < REASONS.length; i++) {
-        if (route.invalid[i] > 0) {
-          byReason.put(REASONS[i].name(), route.invalid[i]);
-          invalid += route.invalid[i];
-        }
-      }
-      ProductStats delta =
-          ProductStats.newBuilder()
-              .setProductId(route.product.toString())
-              .setValid(route.valid)
-              .setInvalid(invalid)
-              .setInvalidByReason(byReason)
-              .setLastRecordAt(instant(route.lastRecordAt))
-              .setLastValidAt(instant(route.lastValidAt))
-              .setUpdatedAt(Instant.ofEpochMilli(now))
-              .build();
-      context.forward(
-          new Record<>(route.product.toString(), delta, now), RecordValidation.STATS_CHILD);
-      try {
-        settings.listener().onCounts(route.product, delta);
-      } catch (RuntimeException e) {
-        // Metrics must never stop validation.
-        LOG.warn("validation listener failed for {}", route.product, e);
-      }
-      route.dirty = false;
-      route.valid = 0;
-      Arrays.fill(route.invalid, 0);
-      route.lastRecordAt = Long.MIN_VALUE;
-      route.lastValidAt = Long.MIN_VALUE;
-    }
-  }
-
-  private static Instant instant(long millis) {
-    return millis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(millis);
+    counts.drain(
+        now,
+        (product, delta) -> {
+          context.forward(
+              new Record<>(product.toString(), delta, now), RecordValidation.STATS_CHILD);
+          try {
+            settings.listener().onCounts(product, delta);
+          } catch (RuntimeException e) {
+            // Metrics must never stop validation.
+            LOG.warn("validation listener failed for {}", product, e);
+          }
+        });
   }
 }

@@ -4,18 +4,19 @@ import dev.meshbone.events.ProductStats;
 import dev.meshbone.topics.ProductId;
 
 /**
- * Told of the counts record validation flushes (a few times a second, per product with records
- * since the last flush), for metrics. Called on a stream thread: implementations must be quick and
- * thread-safe. The counts are those of processing, which exactly-once may repeat after a crash;
- * {@code mesh.products.stats} is the exact record.
+ * Told of record validation's counts, for metrics: with {@link StatsCommits}, the counts of each
+ * transaction a stream thread commits, once it committed (under at-least-once, once flushed);
+ * without it, each task's counts every {@code statsFlushInterval}. Called on a stream thread:
+ * implementations must be quick and thread-safe. They are this instance's figures and start at zero
+ * with it; {@code mesh.products.stats} is the record across instances and restarts.
  */
 @FunctionalInterface
 public interface ValidationListener {
   ValidationListener NONE = (product, delta) -> {};
 
   /**
-   * @param delta the counts since the previous flush of this stream task: valid, invalid by reason,
-   *     and the latest record times
+   * @param delta the counts since the previous commit of this stream thread (or flush of this
+   *     task): valid, invalid by reason, and the latest record times
    */
   void onCounts(ProductId product, ProductStats delta);
 }

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       latest record, and of the latest valid one
  * </ul>
  *
- * <p>Updated a few times a second from the counts the stream tasks flush, never per record. They
- * count this instance's processing: after a crash, exactly-once reprocessing counts some records
- * again here (not on {@code mesh.products.stats}).
+ * <p>Updated from the counts each stream thread commits (at each commit, never per record), so they
+ * count the records this instance committed since it started.
  */
 @Singleton
 public class ValidationMetrics implements ValidationListener {
