@@ -25,7 +25,6 @@ import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.MeshTopics;
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +35,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -226,7 +222,7 @@ class QualityCrashFaultIT {
     Map<String, String> health = new TreeMap<>();
     Map<String, List<String>> alerts = new TreeMap<>();
     Map<String, Integer> ids = new TreeMap<>();
-    readAll(
+    ChildService.readAll(
         broker,
         topics.qualityStatus.name(),
         (key, bytes) -> {
@@ -236,7 +232,7 @@ class QualityCrashFaultIT {
                 health(topics.qualityStatus.valueSerde().deserializer().deserialize("", bytes)));
           }
         });
-    readAll(
+    ChildService.readAll(
         broker,
         topics.qualityAlerts.name(),
         (key, bytes) -> {
@@ -310,53 +306,23 @@ class QualityCrashFaultIT {
     return config;
   }
 
-  /** quality-monitor in a child JVM on this classpath, as a static member, on a free port. */
+  /** quality-monitor in a child JVM, the same static member each time, on a free port. */
   private static Process start(KafkaBroker broker, String appId, Path stateDir, String name)
       throws Exception {
     int port;
     try (var socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    broker.clientConfig().forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
-    command.add("-Dmicronaut.server.port=" + port);
-    command.add("-Dmeshbone.security.enabled=false");
-    command.add("-Dkafka.streams.application.id=" + appId);
-    command.add("-Dmeshbone.state-dir=" + stateDir);
-    command.add("-Dmeshbone.instance-id=" + name.substring(0, name.indexOf('-')));
-    command.add(
-        "-Dkafka.streams.main.consumer." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + "=6000");
-    settings().forEach((k, v) -> command.add("-Dmeshbone.quality." + k + "=" + v));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(QualityApp.class.getName());
-    File log = Path.of("target", "faults-" + name + ".log").toFile();
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-        .start();
-  }
-
-  private static void readAll(
-      KafkaBroker broker, String topic, java.util.function.BiConsumer<String, byte[]> each) {
-    var config = broker.consumerConfig(KafkaBroker.unique("crash"));
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(config)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-          && System.nanoTime() < deadline) {
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(r -> each.accept(r.key() == null ? null : new String(r.key()), r.value()));
-      }
-    }
+    Map<String, String> properties = new TreeMap<>();
+    settings().forEach((k, v) -> properties.put("meshbone.quality." + k, v));
+    return ChildService.start(
+        QualityApp.class,
+        broker.clientConfig(),
+        appId,
+        stateDir,
+        port,
+        name,
+        "quality",
+        properties);
   }
 }

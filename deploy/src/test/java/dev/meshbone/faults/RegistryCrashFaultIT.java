@@ -31,8 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +67,7 @@ class RegistryCrashFaultIT {
     try (ApplicationContext validator = ValidatorApp.start(validatorSettings(broker, work))) {
       FaultMesh.awaitRunning(validator);
       Process registry =
-          ChildRegistry.start(broker.clientConfig(), appId, registryState, port, "registry-1");
+          ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-1");
       try {
         awaitUp(base);
         List<String> products = new ArrayList<>();
@@ -126,7 +124,7 @@ class RegistryCrashFaultIT {
         }
         registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         registry =
-            ChildRegistry.start(broker.clientConfig(), appId, registryState, port, "registry-2");
+            ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-2");
         load.get(4, TimeUnit.MINUTES);
         assertThat(done.get()).isEqualTo(writes);
 
@@ -164,10 +162,10 @@ class RegistryCrashFaultIT {
   private boolean assertEveryNotificationOnce(KafkaBroker broker, boolean assertIt) {
     Map<String, Integer> notifications = new TreeMap<>();
     Map<String, Integer> grants = new TreeMap<>();
-    readAll(
+    ChildService.readAll(
         broker,
         topics.notifications.name(),
-        bytes -> {
+        (key, bytes) -> {
           Notification n = topics.notifications.valueSerde().deserializer().deserialize("", bytes);
           if (n.getProductId().startsWith(owner + ".")
               && Set.of("SUBSCRIPTION_REQUESTED", "SUBSCRIPTION_APPROVED")
@@ -178,10 +176,10 @@ class RegistryCrashFaultIT {
                 Integer::sum);
           }
         });
-    readAll(
+    ChildService.readAll(
         broker,
         topics.accessGrants.name(),
-        bytes -> {
+        (key, bytes) -> {
           AccessGrant g = topics.accessGrants.valueSerde().deserializer().deserialize("", bytes);
           if (g.getProductId().startsWith(owner + ".")) {
             grants.merge(
@@ -282,24 +280,5 @@ class RegistryCrashFaultIT {
       FaultLoad.pause(200);
     }
     throw new AssertionError(method + " " + url + " never answered: " + last);
-  }
-
-  private static void readAll(
-      KafkaBroker broker, String topic, java.util.function.Consumer<byte[]> each) {
-    try (var consumer =
-        new KafkaConsumer<byte[], byte[]>(broker.consumerConfig(KafkaBroker.unique("crash")))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-          && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> each.accept(r.value()));
-      }
-    }
   }
 }
