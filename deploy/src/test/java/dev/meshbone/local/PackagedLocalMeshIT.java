@@ -101,7 +101,7 @@ class PackagedLocalMeshIT {
                   .contains("reading clinical-trials.enrollments: first validated enrollment")
                   .contains("clinical-trials   dead letter ENR-");
             });
-    // During the cold-room breach pharmacovigilance reports a problem to supply-chain (at 25 s).
+    // During the cold-room breach pharmacovigilance reports a problem to supply-chain (at 15 s).
     await()
         .atMost(WAIT)
         .untilAsserted(

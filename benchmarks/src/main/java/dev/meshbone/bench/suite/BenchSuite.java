@@ -730,11 +730,11 @@ public final class BenchSuite {
   // The registry under load.
 
   private Section registry() throws Exception {
-    int products = quick ? 2_000 : 100_000;
+    int products = quick ? 1_000 : 100_000;
     int rate = quick ? 200 : 2_000;
     int seconds = quick ? 2 : 8;
     int rounds = quick ? 1 : 3;
-    int historyChanges = quick ? 500 : 10_000;
+    int historyChanges = quick ? 200 : 10_000;
     var s =
         new Section("registry", "Registry lookup latency and throughput under load")
             .how(

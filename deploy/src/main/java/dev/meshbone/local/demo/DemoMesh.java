@@ -35,13 +35,13 @@ import java.util.function.Function;
  *       reads dropped, and two changes refused (dropping a field pharmacovigilance reads; an
  *       incompatible one).
  *   <li>supply-chain publishes batch releases (one in ten stored too warm) and legacy shipment
- *       notices, reports a cold-room check that fails from 10 s to 50 s (the product's health turns
- *       BREACHED and an alert goes to its subscribers), and deprecates the shipment notices at 30
- *       s.
+ *       notices, reports a cold-room check that fails at 10, 20 and 30 s (the product's health
+ *       turns BREACHED and an alert goes to its subscribers), and deprecates the shipment notices
+ *       at 30 s.
  *   <li>pharmacovigilance subscribes to both, reads enrollments as they are validated, reports
  *       adverse events about some participants, and hears of every change; it declares the
- *       enrollment fields it reads; at 25 s, during the cold-room breach, it reports a HIGH problem
- *       on the batch releases, which supply-chain acknowledges at 35 s and resolves at 55 s, once
+ *       enrollment fields it reads; at 15 s, during the cold-room breach, it reports a HIGH problem
+ *       on the batch releases, which supply-chain acknowledges at 20 s and resolves at 40 s, once
  *       the cold room passes its check again.
  * </ul>
  *
@@ -264,7 +264,7 @@ public final class DemoMesh implements AutoCloseable {
     long t = second.incrementAndGet();
     if (t % 10 == 0) {
       step("clinical-trials", () -> clinicalTrials.reportQuality(t / 10));
-      step("supply-chain", () -> supplyChain.reportQuality(t >= 10 && t < 50));
+      step("supply-chain", () -> supplyChain.reportQuality(t >= 10 && t < 40));
       step("pharmacovigilance", pharmacovigilance::reportQuality);
     }
     if (t == 20) {
@@ -274,13 +274,13 @@ public final class DemoMesh implements AutoCloseable {
       step("supply-chain", supplyChain::deprecateShipments);
     }
     // Accountability: a consumer reports the breach's effect, the owner answers.
-    if (t == 25) {
+    if (t == 15) {
       step("pharmacovigilance", pharmacovigilance::reportColdRoomProblem);
     }
-    if (t == 35) {
+    if (t == 20) {
       step("supply-chain", () -> supplyChain.answerIssues(false));
     }
-    if (t == 55) {
+    if (t == 40) {
       step("supply-chain", () -> supplyChain.answerIssues(true));
     }
     if (t % 5 == 0) {
