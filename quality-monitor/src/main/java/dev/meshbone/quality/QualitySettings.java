@@ -129,25 +129,6 @@ public record QualitySettings(
         responseSlos);
   }
 
-  /** The same settings with other response SLOs; for tests. */
-  public QualitySettings withResponseSlos(ResponseSlos responseSlos) {
-    return new QualitySettings(
-        window,
-        advance,
-        grace,
-        punctuationInterval,
-        futureTolerance,
-        raiseAfter,
-        clearAfter,
-        passRateMargin,
-        rejectionRateMargin,
-        volumeMargin,
-        freshnessMargin,
-        historySize,
-        metricsRefresh,
-        responseSlos);
-  }
-
   private static void positive(String name, Duration d) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(PREFIX + "." + name + " must be positive, not " + d);

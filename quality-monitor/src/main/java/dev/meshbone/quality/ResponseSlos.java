@@ -14,10 +14,6 @@ public record ResponseSlos(Duration critical, Duration high, Duration medium, Du
   public static final ResponseSlos DEFAULTS =
       new ResponseSlos(Duration.ofHours(4), Duration.ofDays(1), Duration.ZERO, Duration.ZERO);
 
-  /** No response SLO at all. */
-  public static final ResponseSlos NONE =
-      new ResponseSlos(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-
   public ResponseSlos {
     QualitySettings.notNegative("response-slo-critical", critical);
     QualitySettings.notNegative("response-slo-high", high);

@@ -122,37 +122,33 @@ public class ProductController {
     if (!withReaders) {
       return HttpResponse.ok(graph);
     }
-    return router.route(
-        request,
-        CatalogStores.PRODUCTS_STORE,
-        productId,
-        null,
-        partition -> HttpResponse.ok(readers.observedLineage(partition, graph)));
+    return onProduct(request, productId, p -> readers.observedLineage(p, graph));
   }
 
   /** The consumer groups reading the product's topic, as last observed. */
   @Get("/products/{id}/readers")
   public HttpResponse<?> readers(HttpRequest<?> request, @PathVariable String id) {
     String productId = Ids.product(id).toString();
-    return router.route(
-        request,
-        CatalogStores.PRODUCTS_STORE,
-        productId,
-        null,
-        partition -> HttpResponse.ok(readers.readers(partition, productId)));
+    return onProduct(request, productId, p -> readers.readers(p, productId));
   }
 
   /** The sunset of a DEPRECATED product: readiness, who blocks it, what was sent. */
   @Get("/products/{id}/retirement")
   public HttpResponse<?> retirement(HttpRequest<?> request, @PathVariable String id) {
     String productId = Ids.product(id).toString();
+    return onProduct(
+        request, productId, p -> readers.retirement(p, productId, java.time.Instant.now()));
+  }
+
+  /** {@code read} on the instance and partition that hold the product (forwarded if elsewhere). */
+  private HttpResponse<?> onProduct(
+      HttpRequest<?> request, String productId, java.util.function.IntFunction<Object> read) {
     return router.route(
         request,
         CatalogStores.PRODUCTS_STORE,
         productId,
         null,
-        partition ->
-            HttpResponse.ok(readers.retirement(partition, productId, java.time.Instant.now())));
+        partition -> HttpResponse.ok(read.apply(partition)));
   }
 
   static boolean observed(String observed) {
@@ -171,23 +167,13 @@ public class ProductController {
       HttpRequest<?> request, @PathVariable String id, @Nullable @QueryValue String state) {
     String productId = Ids.product(id).toString();
     SubscriptionState wanted = subscriptionState(state);
-    return router.route(
-        request,
-        CatalogStores.PRODUCTS_STORE,
-        productId,
-        null,
-        partition -> HttpResponse.ok(queries.subscribers(partition, productId, wanted)));
+    return onProduct(request, productId, p -> queries.subscribers(p, productId, wanted));
   }
 
   @Get("/products/{id}/stats")
   public HttpResponse<?> stats(HttpRequest<?> request, @PathVariable String id) {
     String productId = Ids.product(id).toString();
-    return router.route(
-        request,
-        CatalogStores.PRODUCTS_STORE,
-        productId,
-        null,
-        partition -> HttpResponse.ok(queries.stats(partition, productId)));
+    return onProduct(request, productId, p -> queries.stats(p, productId));
   }
 
   static SubscriptionState subscriptionState(String state) {
