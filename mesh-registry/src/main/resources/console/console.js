@@ -68,6 +68,11 @@
     });
     return list;
   }
+  function svg(tag, attrs) {
+    var node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
   function pct(v) { return v === null || v === undefined ? "–" : (v * 100).toFixed(1) + " %"; }
   function duration(ms) {
     if (ms === null || ms === undefined) { return "–"; }
@@ -206,8 +211,12 @@
       var subs = section("Subscribers", "subscribers");
       view.appendChild(subs);
       subscribersPanel(subs, p);
+      if (p.lifecycle.status === "DEPRECATED") { view.appendChild(retirementPanel(id)); }
+      if (mayActAs(p.domain)) { view.appendChild(readersPanel(id, p.domain)); }
+      view.appendChild(issuesPanel(p));
       view.appendChild(contractPanel(p));
       view.appendChild(lineagePanel(id));
+      view.appendChild(historyPanel(id));
     }).catch(function (e) {
       view.appendChild(el("section", { className: "panel" }, el("h2", { text: id }), el("p", { text: e.message })));
     });
@@ -266,9 +275,62 @@
       s.appendChild(el("p", { className: "muted", text: "by check: " + checks.map(function (c) {
         return c + " " + pct(h.passRateByCheck[c]); }).join(", ") }));
     }
-    s.appendChild(el("p", { className: "muted" }, "History and the live view: ",
+    var chart = el("div", { className: "health-chart", id: "health-chart" });
+    s.appendChild(chart);
+    healthChart(chart, p.id);
+    s.appendChild(el("p", { className: "muted" }, "Each change in full and the live view: ",
       el("a", { href: qualityUrl(), text: "quality dashboard" })));
     return s;
+  }
+
+  // The recent window (GET /products/{id}/health): pass rate and rejection rate as lines over
+  // time, each point coloured by the product's state then.
+  function healthChart(box, id) {
+    api("/products/" + encodeURIComponent(id) + "/health").then(function (trail) {
+      var points = trail.points || [];
+      if (!points.length) {
+        box.appendChild(el("p", { className: "muted", text: "no health published yet" }));
+        return;
+      }
+      var W = 560, H = 120, L = 40, R = 10, T = 8, B = 22;
+      var t0 = Date.parse(points[0].at), t1 = Date.parse(points[points.length - 1].at);
+      var span = Math.max(1, t1 - t0);
+      function x(p) { return L + (W - L - R) * (points.length === 1 ? 1 : (Date.parse(p.at) - t0) / span); }
+      function y(v) { return T + (H - T - B) * (1 - v); }
+      var root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", width: "100%",
+        "aria-label": "pass rate and rejection rate of " + id + " from " + when(points[0].at) + " to " + when(points[points.length - 1].at) });
+      [0, 0.5, 1].forEach(function (v) {
+        root.appendChild(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid-line" }));
+        var label = svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" });
+        label.textContent = (v * 100) + " %";
+        root.appendChild(label);
+      });
+      [["passRate", "pass-rate"], ["rejectionRate", "rejection-rate"]].forEach(function (figure) {
+        var known = points.filter(function (p) { return p[figure[0]] !== null && p[figure[0]] !== undefined; });
+        if (known.length > 1) {
+          root.appendChild(svg("polyline", { class: "line " + figure[1], points: known.map(function (p) {
+            return x(p).toFixed(1) + "," + y(p[figure[0]]).toFixed(1); }).join(" ") }));
+        }
+        known.forEach(function (p) {
+          var dot = svg("circle", { cx: x(p).toFixed(1), cy: y(p[figure[0]]).toFixed(1), r: 3, class: "dot " + figure[1], "data-state": p.state });
+          var tip = svg("title", {});
+          tip.textContent = when(p.at) + " · " + p.state + " · " + figure[0] + " " + pct(p[figure[0]]);
+          dot.appendChild(tip);
+          root.appendChild(dot);
+        });
+      });
+      [[points[0], "start"], [points[points.length - 1], "end"]].forEach(function (edge) {
+        var label = svg("text", { x: edge[1] === "start" ? L : W - R, y: H - 6, "text-anchor": edge[1], class: "axis" });
+        label.textContent = new Date(edge[0].at).toLocaleTimeString();
+        root.appendChild(label);
+      });
+      box.appendChild(root);
+      box.appendChild(el("p", { className: "muted legend" },
+        el("span", { className: "key pass-rate" }), " pass rate ", el("span", { className: "key rejection-rate" }),
+        " rejection rate · dots coloured by state · " + points.length + " points, the latest of each " + trail.spacingSeconds + " s"));
+    }).catch(function (e) {
+      box.appendChild(el("p", { className: "muted", text: e.message }));
+    });
   }
 
   function statsPanel(s, id) {
@@ -313,11 +375,12 @@
       body.appendChild(el("tr", { className: "subscription", "data-product": sub.productId, "data-consumer": sub.consumerDomain, "data-state": sub.state },
         showProduct ? el("td", null, productLink(sub.productId)) : null,
         el("td", null, domainLink(sub.consumerDomain)), el("td", null, badge(sub.state)),
-        el("td", { text: sub.purpose || "" }), el("td", { text: when(sub.requestedAt) }),
+        el("td", { text: sub.purpose || "" }), el("td", { className: "fields", text: (sub.fields || []).join(", ") || "all" }),
+        el("td", { text: when(sub.requestedAt) }),
         el("td", { text: sub.decidedBy || "" }), actions));
     });
     return el("table", { className: "subscriptions" }, el("thead", null, el("tr", null,
-      showProduct ? th("Product") : null, th("Consumer"), th("State"), th("Purpose"), th("Requested"), th("Decided by"), th(""))), body);
+      showProduct ? th("Product") : null, th("Consumer"), th("State"), th("Purpose"), th("Reads"), th("Requested"), th("Decided by"), th(""))), body);
   }
   function decisionButton(sub, owner, kind, text) {
     return el("button", { type: "button", className: "decide " + kind, "data-decision": kind, onclick: function (ev) {
@@ -331,6 +394,119 @@
         row.querySelector(".actions").replaceChildren(el("span", { className: "muted", text: done.state.toLowerCase() + " as " + owner }));
       }).catch(function (e) { b.disabled = false; fail(e); });
     } }, text);
+  }
+
+  // ---- readers, sunset, issues, history ----
+
+  // The consumer groups seen reading the product's topic (its owner's view: who reads without a
+  // subscription is the owner's business, not every reader's).
+  function readersPanel(id, owner) {
+    var s = section("Observed readers", "readers");
+    // An open mesh believes the acting domain it is told: tell it the owner's.
+    api("/products/" + encodeURIComponent(id) + "/readers", me.security ? {} : { domain: owner }).then(function (r) {
+      var readers = r.readers || [];
+      s.appendChild(el("p", { className: "muted", text: "consumer groups with committed offsets on " + r.topic +
+        (r.observedAt ? ", observed " + when(r.observedAt) : ", not observed yet") }));
+      if (!readers.length) { s.appendChild(el("p", { className: "muted", text: "no group reads it" })); return; }
+      var body = el("tbody");
+      readers.forEach(function (g) {
+        body.appendChild(el("tr", { className: "reader", "data-group": g.groupId, "data-standing": g.standing },
+          el("td", { text: g.groupId }), el("td", null, g.domain ? domainLink(g.domain) : "–"),
+          el("td", null, badge(g.standing), g.flagged ? " flagged" : ""), el("td", { text: String(g.lag) }),
+          el("td", { text: when(g.lastCommitAt) })));
+      });
+      s.appendChild(el("table", null, el("thead", null, el("tr", null,
+        th("Group"), th("Domain"), th("Standing"), th("Lag"), th("Last commit"))), body));
+    }).catch(function (e) { s.appendChild(el("p", { className: "muted", text: e.message })); });
+    return s;
+  }
+
+  function retirementPanel(id) {
+    var s = section("Sunset", "retirement");
+    api("/products/" + encodeURIComponent(id) + "/retirement").then(function (r) {
+      s.appendChild(dl([
+        ["sunset", when(r.sunsetAt)], ["ready", r.ready ? "yes" : "no"],
+        ["blocked by", (r.blockers || []).join(", ") || "nobody"],
+        ["reminders sent", (r.remindersSent || []).join(", ") || "none yet"]
+      ]));
+      var body = el("tbody");
+      (r.consumers || []).forEach(function (c) {
+        body.appendChild(el("tr", { className: "sunset-consumer", "data-consumer": c.domain, "data-status": c.status },
+          el("td", null, domainLink(c.domain)), el("td", null, badge(c.status)),
+          el("td", { text: (c.groups || []).join(", ") }), el("td", { text: String(c.lag) })));
+      });
+      if ((r.consumers || []).length) {
+        s.appendChild(el("table", null, el("thead", null, el("tr", null,
+          th("Consumer"), th("Status"), th("Groups"), th("Lag"))), body));
+      }
+    }).catch(function (e) { s.appendChild(el("p", { className: "muted", text: e.message })); });
+    return s;
+  }
+
+  // The product's issues with its owner's figures; each issue's thread is read when opened.
+  function issuesPanel(p) {
+    var s = section("Issues", "issues");
+    var a = p.accountability;
+    if (a) {
+      var bySeverity = Object.keys(a.openBySeverity || {}).map(function (k) { return k + " " + a.openBySeverity[k]; }).join(", ");
+      s.appendChild(dl([
+        ["open", a.openIssues + (bySeverity ? " (" + bySeverity + ")" : "")],
+        ["time to acknowledge, p50", duration(a.acknowledgeP50Ms)],
+        ["oldest unacknowledged", duration(a.oldestUnacknowledgedMs)],
+        ["time to resolve, p50", duration(a.resolveP50Ms)]
+      ]));
+    }
+    api("/products/" + encodeURIComponent(p.id) + "/issues").then(function (list) {
+      var issues = (list.issues || []).slice().reverse();
+      if (!issues.length) { s.appendChild(el("p", { className: "muted", text: "no issues reported" })); return; }
+      issues.forEach(function (i) {
+        var thread = el("ol", { className: "thread" });
+        var item = el("details", { className: "issue", "data-issue": i.issueId, "data-state": i.state },
+          el("summary", null, badge(i.state), " ", el("strong", { text: i.title }), " ",
+            el("span", { className: "muted", text: i.kind + " · " + i.severity + " · by " + i.reporterDomain + " · " + when(i.openedAt) })),
+          thread);
+        item.addEventListener("toggle", function () {
+          if (!item.open || thread.childElementCount) { return; }
+          api("/products/" + encodeURIComponent(p.id) + "/issues/" + encodeURIComponent(i.issueId)).then(function (full) {
+            if (full.description) { thread.appendChild(el("li", { text: full.description })); }
+            (full.thread || []).forEach(function (e) {
+              var what = e.action === "CHANGE_STATE" ? (e.fromState + " → " + e.toState) : e.action.toLowerCase();
+              thread.appendChild(el("li", null, el("span", { className: "when", text: when(e.at) + " " + e.actor + ": " }),
+                what + (e.text ? " · " + e.text : "")));
+            });
+          }).catch(fail);
+        });
+        s.appendChild(item);
+      });
+    }).catch(function (e) { s.appendChild(el("p", { className: "muted", text: e.message })); });
+    return s;
+  }
+
+  // The latest changes, newest first; the API pages oldest first, so read to the end.
+  var HISTORY_SHOWN = 25;
+  function historyPanel(id) {
+    var s = section("History", "history");
+    var changes = [];
+    function page(after, pages) {
+      return api("/products/" + encodeURIComponent(id) + "/history?limit=1000" + (after ? "&after=" + after : "")).then(function (h) {
+        changes = changes.concat(h.changes || []).slice(-HISTORY_SHOWN);
+        return h.nextAfter && pages < 20 ? page(h.nextAfter, pages + 1) : null;
+      });
+    }
+    page(null, 1).then(function () {
+      var body = el("tbody");
+      changes.slice().reverse().forEach(function (c) {
+        body.appendChild(el("tr", { className: "change", "data-kind": c.kind },
+          el("td", { text: when(c.at) }), el("td", { text: c.actor }), el("td", { text: c.kind }),
+          el("td", { text: (c.changes || []).map(function (f) {
+            return f.field + ": " + (f.before === null ? "–" : f.before) + " → " + (f.after === null ? "–" : f.after);
+          }).join("; ") })));
+      });
+      s.appendChild(el("p", { className: "muted", text: "the latest " + changes.length + " changes, newest first; every one, and the product as of any instant: GET /products/" + id + "/history, ?asOf=" }));
+      s.appendChild(el("table", { className: "history" }, el("thead", null, el("tr", null,
+        th("When"), th("Who"), th("Kind"), th("What changed"))), body));
+    }).catch(function (e) { s.appendChild(el("p", { className: "muted", text: e.message })); });
+    return s;
   }
 
   // ---- contract ----
@@ -497,12 +673,6 @@
       rows = Math.max(rows, ids.length);
       ids.forEach(function (i, row) { pos.set(i, { x: 10 + col * (W + GX), y: 10 + row * (H + GY) }); });
     });
-    var NS = "http://www.w3.org/2000/svg";
-    function svg(tag, attrs) {
-      var node = document.createElementNS(NS, tag);
-      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-      return node;
-    }
     var width = 20 + levels.length * (W + GX) - GX, height = 20 + rows * (H + GY) - GY;
     var root = svg("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height, role: "img",
       "aria-label": "lineage of " + g.root });

@@ -136,6 +136,24 @@ final class ConsoleWalk {
                   .contains("age between 18 and 100")
                   .containsPattern("arm one of .*LOW_DOSE");
             });
+    await()
+        .atMost(wait)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              // What pharmacovigilance declared it reads, and the versions in the history.
+              assertThat(
+                      browser
+                          .findElement(
+                              By.cssSelector(
+                                  "#subscribers tr[data-consumer='pharmacovigilance'] .fields"))
+                          .getText())
+                  .contains("enrollmentId", "arm");
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#history tr[data-kind='CONTRACT_VERSION']")))
+                  .isNotEmpty();
+            });
     // The whole product page, from the top: a taller window for the picture.
     if (screenshots != null) {
       var size = browser.manage().window().getSize();
@@ -162,6 +180,27 @@ final class ConsoleWalk {
     // ...and upstream from there to the batch releases, the other input.
     clickLineageNode(BATCHES);
     awaitProduct(BATCHES);
+    // pharmacovigilance's problem report, its thread, and the failing cold-room check drawn.
+    await()
+        .atMost(wait)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.findElements(By.cssSelector("#health-chart svg circle")))
+                  .isNotEmpty();
+              assertThat(browser.findElement(By.id("issues")).getText())
+                  .contains("Batch releases may have been stored too warm");
+            });
+    WebElement issue = browser.findElement(By.cssSelector("#issues details.issue summary"));
+    new org.openqa.selenium.interactions.Actions(browser).scrollToElement(issue).perform();
+    issue.click();
+    await()
+        .atMost(wait)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(browser.findElement(By.cssSelector("#issues .thread")).getText())
+                    .contains("cold-room check"));
   }
 
   /**

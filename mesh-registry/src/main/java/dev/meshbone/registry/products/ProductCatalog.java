@@ -11,6 +11,7 @@ import dev.meshbone.registry.products.catalog.CatalogProcessor;
 import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.CatalogUpdate;
 import dev.meshbone.registry.products.catalog.Codecs;
+import dev.meshbone.registry.products.catalog.HealthTrail;
 import dev.meshbone.registry.products.catalog.Link;
 import dev.meshbone.registry.products.catalog.Notices;
 import dev.meshbone.registry.products.catalog.NotificationRecorder;
@@ -88,6 +89,7 @@ public final class ProductCatalog {
     Serde<String> keys = Serdes.String();
     addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
     addStore(builder, CatalogStores.HEALTH_STORE, topics.qualityStatus.valueSerde());
+    addStore(builder, CatalogStores.HEALTH_TRAIL_STORE, HealthTrail.SERDE);
     addStore(builder, CatalogStores.STATS_STORE, topics.productStats.valueSerde());
     addStore(builder, CatalogStores.SUBSCRIPTIONS_STORE, ProductSubscriptions.SERDE);
     addStore(builder, CatalogStores.DOWNSTREAM_STORE, Codecs.stringList());
@@ -239,6 +241,7 @@ public final class ProductCatalog {
                 Named.as("catalog"),
                 CatalogStores.PRODUCTS_STORE,
                 CatalogStores.HEALTH_STORE,
+                CatalogStores.HEALTH_TRAIL_STORE,
                 CatalogStores.STATS_STORE,
                 CatalogStores.SUBSCRIPTIONS_STORE,
                 CatalogStores.DOWNSTREAM_STORE,

@@ -9,6 +9,7 @@ import static dev.meshbone.registry.products.Events.event;
 import static dev.meshbone.registry.products.Events.subscription;
 import static dev.meshbone.registry.products.Events.subscriptionKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.meshbone.events.AccessGrant;
 import dev.meshbone.events.AccessOperation;
@@ -28,6 +29,7 @@ import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.RegistryStreamsApp;
 import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.HealthTrail;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.runtime.KafkaSettings;
@@ -188,6 +190,41 @@ class ProductCatalogTest {
         .isEqualTo(HealthState.DEGRADED);
     assertThat(this.<ProductStats>store(CatalogStores.STATS_STORE).get(ENROLLMENTS).getInvalid())
         .isEqualTo(10);
+  }
+
+  @Test
+  void shouldKeepTheLatestHealthOfEachTenSecondStep() {
+    Instant t0 = Instant.parse("2026-05-01T10:00:00Z");
+    // Every 2 s for 30 s: HEALTHY, then DEGRADED from 20 s on.
+    for (int s = 0; s <= 30; s += 2) {
+      var state = s < 20 ? HealthState.HEALTHY : HealthState.DEGRADED;
+      health.pipeInput(
+          ENROLLMENTS,
+          ProductHealth.newBuilder(Events.health(ENROLLMENTS, state))
+              .setEvaluatedAt(t0.plusSeconds(s))
+              .setPassRate(1.0 - s / 100.0)
+              .build());
+    }
+    // A late, older evaluation changes nothing.
+    health.pipeInput(
+        ENROLLMENTS,
+        ProductHealth.newBuilder(Events.health(ENROLLMENTS, HealthState.BREACHED))
+            .setEvaluatedAt(t0.plusSeconds(5))
+            .build());
+
+    HealthTrail trail = this.<HealthTrail>store(CatalogStores.HEALTH_TRAIL_STORE).get(ENROLLMENTS);
+    assertThat(trail.points())
+        .extracting(p -> (p.at() - t0.toEpochMilli()) / 1000, HealthTrail.Point::state)
+        .containsExactly(
+            tuple(8L, HealthState.HEALTHY),
+            tuple(18L, HealthState.HEALTHY),
+            tuple(28L, HealthState.DEGRADED),
+            tuple(30L, HealthState.DEGRADED));
+    assertThat(trail.points().get(3).passRate()).isEqualTo(0.70);
+
+    // Retired: the health's tombstone takes the trail with it.
+    health.pipeInput(ENROLLMENTS, (ProductHealth) null);
+    assertThat(store(CatalogStores.HEALTH_TRAIL_STORE).get(ENROLLMENTS)).isNull();
   }
 
   @Test

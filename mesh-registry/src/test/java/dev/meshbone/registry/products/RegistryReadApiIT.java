@@ -319,6 +319,21 @@ class RegistryReadApiIT {
   }
 
   @Test
+  void shouldAnswerAProductsRecentHealthAndAnEmptyTrailBeforeAnyJudgement() {
+    var trail = registry.get("/products/" + enrollments + "/health").json();
+    assertThat(trail.path("state").asText()).isEqualTo("HEALTHY");
+    assertThat(trail.path("spacingSeconds").asLong()).isEqualTo(10);
+    assertThat(trail.path("points")).hasSize(1);
+    assertThat(trail.path("points").get(0).path("at").asText()).isEqualTo("2026-05-01T10:05:00Z");
+    assertThat(trail.path("points").get(0).path("passRate").asDouble()).isEqualTo(0.97);
+
+    var none = registry.get("/products/" + sites + "/health").json();
+    assertThat(none.path("state").asText()).isEqualTo("UNKNOWN");
+    assertThat(none.path("points")).isEmpty();
+    assertError(registry.get("/products/" + trials + ".nothing/health"), 404, "PRODUCT_NOT_FOUND");
+  }
+
+  @Test
   void shouldAnswerZeroStatsForAProductWithoutRecords() {
     var stats = registry.get("/products/" + sites + "/stats");
 

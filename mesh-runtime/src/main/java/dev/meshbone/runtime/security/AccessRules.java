@@ -57,6 +57,7 @@ public final class AccessRules {
               PRODUCT_OWNER_OR_PLATFORM,
               "read the consumer groups reading {id}"),
           rule("GET", "/products/{id}/stats", READ, "read the stats of {id}"),
+          rule("GET", "/products/{id}/health", READ, "read the recent health of {id}"),
           rule(
               "GET",
               "/products/{id}/events/{eventId}",

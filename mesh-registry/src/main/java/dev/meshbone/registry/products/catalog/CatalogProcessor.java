@@ -51,6 +51,7 @@ public final class CatalogProcessor
   private ProcessorContext<String, CatalogOutput> context;
   private KeyValueStore<String, DataProductEvent> products;
   private KeyValueStore<String, ProductHealth> health;
+  private KeyValueStore<String, HealthTrail> healthTrail;
   private KeyValueStore<String, ProductStats> stats;
   private KeyValueStore<String, ProductSubscriptions> subscriptions;
   private KeyValueStore<String, List<String>> downstream;
@@ -76,6 +77,7 @@ public final class CatalogProcessor
     this.context = context;
     this.products = context.getStateStore(CatalogStores.PRODUCTS_STORE);
     this.health = context.getStateStore(CatalogStores.HEALTH_STORE);
+    this.healthTrail = context.getStateStore(CatalogStores.HEALTH_TRAIL_STORE);
     this.stats = context.getStateStore(CatalogStores.STATS_STORE);
     this.subscriptions = context.getStateStore(CatalogStores.SUBSCRIPTIONS_STORE);
     this.downstream = context.getStateStore(CatalogStores.DOWNSTREAM_STORE);
@@ -112,6 +114,12 @@ public final class CatalogProcessor
     } else if (update instanceof HealthChanged h) {
       ProductHealth was = health.get(productId);
       putOrDelete(health, productId, h.health());
+      if (h.health() == null) {
+        healthTrail.delete(productId);
+      } else {
+        HealthTrail trail = healthTrail.get(productId);
+        healthTrail.put(productId, (trail == null ? HealthTrail.EMPTY : trail).add(h.health()));
+      }
       var from = was == null ? null : was.getState();
       var to = h.health() == null ? null : h.health().getState();
       if (from != to) {

@@ -14,6 +14,9 @@ public final class CatalogStores {
   /** Product id → its {@code ProductHealth} from quality-monitor. */
   public static final String HEALTH_STORE = "product-health";
 
+  /** Product id → its {@link HealthTrail}, the recent health the console draws. */
+  public static final String HEALTH_TRAIL_STORE = "product-health-trail";
+
   /** Product id → its {@code ProductStats} from contract-validator. */
   public static final String STATS_STORE = "product-stats";
 
@@ -65,6 +68,7 @@ public final class CatalogStores {
       List.of(
           PRODUCTS_STORE,
           HEALTH_STORE,
+          HEALTH_TRAIL_STORE,
           STATS_STORE,
           SUBSCRIPTIONS_STORE,
           DOWNSTREAM_STORE,

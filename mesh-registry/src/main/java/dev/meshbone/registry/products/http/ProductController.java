@@ -170,6 +170,13 @@ public class ProductController {
     return onProduct(request, productId, p -> queries.subscribers(p, productId, wanted));
   }
 
+  /** The product's recent health, the points the console draws. */
+  @Get("/products/{id}/health")
+  public HttpResponse<?> health(HttpRequest<?> request, @PathVariable String id) {
+    String productId = Ids.product(id).toString();
+    return onProduct(request, productId, p -> queries.healthTrail(p, productId));
+  }
+
   @Get("/products/{id}/stats")
   public HttpResponse<?> stats(HttpRequest<?> request, @PathVariable String id) {
     String productId = Ids.product(id).toString();

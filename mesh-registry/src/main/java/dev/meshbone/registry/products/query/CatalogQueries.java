@@ -11,6 +11,7 @@ import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.HealthTrail;
 import dev.meshbone.registry.products.catalog.ProductState;
 import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
@@ -19,6 +20,7 @@ import dev.meshbone.registry.products.routing.LocalStores;
 import dev.meshbone.registry.products.view.Dto.ContractDto;
 import dev.meshbone.registry.products.view.Dto.ContractVersionDto;
 import dev.meshbone.registry.products.view.Dto.DomainDto;
+import dev.meshbone.registry.products.view.Dto.HealthTrailDto;
 import dev.meshbone.registry.products.view.Dto.NodeInfo;
 import dev.meshbone.registry.products.view.Dto.NotificationDto;
 import dev.meshbone.registry.products.view.Dto.ProductDetail;
@@ -134,6 +136,15 @@ public class CatalogQueries {
     versions.sort(Comparator.comparingInt(ContractVersionDto::version));
     return new ContractDto(
         subject, versions.isEmpty() ? null : versions.get(versions.size() - 1).version(), versions);
+  }
+
+  public HealthTrailDto healthTrail(int partition, String productId) {
+    requireProduct(partition, productId);
+    ProductHealth current =
+        stores.<ProductHealth>partition(CatalogStores.HEALTH_STORE, partition).get(productId);
+    HealthTrail trail =
+        stores.<HealthTrail>partition(CatalogStores.HEALTH_TRAIL_STORE, partition).get(productId);
+    return Views.healthTrail(productId, current, trail);
   }
 
   public StatsDto stats(int partition, String productId) {

@@ -100,6 +100,24 @@ public final class Dto {
   public record ContractDto(
       String subject, @Nullable Integer latestVersion, List<ContractVersionDto> versions) {}
 
+  /**
+   * A product's recent health, oldest first: the latest evaluation of each {@code spacingSeconds}
+   * step, and within a step of each state the product passed through.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record HealthTrailDto(
+      String productId, String state, long spacingSeconds, List<HealthPointDto> points) {}
+
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record HealthPointDto(
+      String at,
+      String state,
+      @Nullable Double passRate,
+      @Nullable Double rejectionRate,
+      @Nullable Long volume) {}
+
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record HealthDto(

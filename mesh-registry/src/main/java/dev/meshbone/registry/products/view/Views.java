@@ -10,10 +10,13 @@ import dev.meshbone.events.ProductStats;
 import dev.meshbone.events.ServiceLevels;
 import dev.meshbone.events.Subscription;
 import dev.meshbone.events.ViolationReason;
+import dev.meshbone.registry.products.catalog.HealthTrail;
 import dev.meshbone.registry.products.catalog.ProductState;
 import dev.meshbone.registry.products.view.Dto.ContractVersionDto;
 import dev.meshbone.registry.products.view.Dto.DescriptorDto;
 import dev.meshbone.registry.products.view.Dto.HealthDto;
+import dev.meshbone.registry.products.view.Dto.HealthPointDto;
+import dev.meshbone.registry.products.view.Dto.HealthTrailDto;
 import dev.meshbone.registry.products.view.Dto.LifecycleDto;
 import dev.meshbone.registry.products.view.Dto.NotificationDto;
 import dev.meshbone.registry.products.view.Dto.OwnerDto;
@@ -106,6 +109,27 @@ public final class Views {
         v.getSchema$(),
         time(v.getRegisteredAt()),
         v.getRegisteredBy());
+  }
+
+  public static HealthTrailDto healthTrail(
+      String productId, ProductHealth current, HealthTrail trail) {
+    var points =
+        (trail == null ? HealthTrail.EMPTY : trail)
+            .points().stream()
+                .map(
+                    p ->
+                        new HealthPointDto(
+                            Instant.ofEpochMilli(p.at()).toString(),
+                            p.state().name(),
+                            p.passRate(),
+                            p.rejectionRate(),
+                            p.volume()))
+                .toList();
+    return new HealthTrailDto(
+        productId,
+        current == null ? HealthState.UNKNOWN.name() : current.getState().name(),
+        HealthTrail.SPACING.toSeconds(),
+        points);
   }
 
   public static HealthDto health(ProductHealth h) {
