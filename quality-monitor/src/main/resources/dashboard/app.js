@@ -71,12 +71,21 @@
     if (flash) { node.classList.add("flash"); }
     node.querySelector(".product").textContent = p.productId;
     var dl = node.querySelector(".figures");
-    [["state", state], ["pass rate", fmtRate(p.passRate)], ["volume", fmtNum(p.volume)],
-     ["rejected", fmtRate(p.rejectionRate)], ["staleness", fmtAge(p.stalenessMs)]]
-      .forEach(function (f) {
+    var figures = [["state", state], ["pass rate", fmtRate(p.passRate)], ["volume", fmtNum(p.volume)],
+     ["rejected", fmtRate(p.rejectionRate)], ["staleness", fmtAge(p.stalenessMs)]];
+    // Accountability: how the owner answers the product's issues (once it has any).
+    var i = p.issues;
+    if (i) {
+      var bySeverity = Object.keys(i.openBySeverity || {}).filter(function (k) { return i.openBySeverity[k] > 0; })
+        .map(function (k) { return i.openBySeverity[k] + " " + k; }).join(", ");
+      figures.push(["open issues", i.openIssues + (bySeverity ? " (" + bySeverity + ")" : "")],
+        ["unacknowledged", i.oldestUnacknowledgedSince ? "for " + fmtAge(Date.now() - Date.parse(i.oldestUnacknowledgedSince)) : "none"],
+        ["acknowledge p50", fmtAge(i.acknowledgeP50Ms)], ["resolve p50", fmtAge(i.resolveP50Ms)]);
+    }
+    figures.forEach(function (f) {
         var dt = document.createElement("dt"); dt.textContent = f[0];
         var dd = document.createElement("dd"); dd.textContent = f[1];
-        dd.className = "figure-" + f[0].replace(" ", "-");
+        dd.className = "figure-" + f[0].replace(/ /g, "-");
         dl.appendChild(dt); dl.appendChild(dd);
       });
     var ul = node.querySelector(".reasons");

@@ -253,6 +253,19 @@ class PackagedLocalMeshIT {
                               .getAttribute("data-state")));
       assertThat(browser.findElements(By.cssSelector(".card[data-product^='clinical-trials.']")))
           .isNotEmpty();
+      // pharmacovigilance reported a problem on them: their owner's accountability figures show.
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () ->
+                  browser
+                      .findElement(
+                          By.cssSelector(
+                              ".card[data-product='supply-chain.batch-releases']"
+                                  + " .figure-open-issues"))
+                      .getText()
+                      .matches("[01]( \\(1 HIGH\\))?"));
       // Styled: the stylesheet applied (a board laid out in columns, not the unstyled page).
       assertThat(browser.findElement(By.id("board")).getCssValue("display")).isNotEqualTo("block");
       assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();

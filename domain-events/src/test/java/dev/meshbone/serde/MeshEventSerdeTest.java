@@ -88,4 +88,40 @@ class MeshEventSerdeTest {
     assertThat(sub.getConsumerDomain()).isEqualTo("pharmacovigilance");
     assertThat(sub.getFields()).isEmpty();
   }
+
+  @Test
+  void shouldReadAProductHealthWrittenBeforeItCarriedIssueFigures() throws Exception {
+    // given a health as quality-monitor wrote it before (history/ProductHealth.1.avsc)
+    org.apache.avro.Schema v1;
+    try (var in =
+        dev.meshbone.events.ProductHealth.class.getResourceAsStream(
+            "history/ProductHealth.1.avsc")) {
+      v1 = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    var old = new org.apache.avro.generic.GenericData.Record(v1);
+    old.put("productId", "supply-chain.batch-releases");
+    old.put(
+        "state",
+        new org.apache.avro.generic.GenericData.EnumSymbol(
+            v1.getField("state").schema(), "DEGRADED"));
+    old.put("evaluatedAt", 1L);
+    old.put("passRateByCheck", java.util.Map.of());
+    old.put(
+        "reasons",
+        new org.apache.avro.generic.GenericData.Array<>(
+            v1.getField("reasons").schema(), java.util.List.of()));
+    var buffer =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1)
+            .encode(old);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+
+    // when today's serde reads it
+    var health = MeshEventSerde.of(dev.meshbone.events.ProductHealth.class).deserialize("t", bytes);
+
+    // then it has no issue figures
+    assertThat(health.getState().name()).isEqualTo("DEGRADED");
+    assertThat(health.getIssues()).isNull();
+  }
 }

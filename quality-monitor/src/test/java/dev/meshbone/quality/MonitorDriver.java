@@ -195,6 +195,27 @@ final class MonitorDriver implements AutoCloseable {
    */
   void issue(
       String id, String issueId, IssueSeverity severity, IssueState state, Instant openedAt) {
+    issue(
+        id,
+        issueId,
+        severity,
+        state,
+        openedAt,
+        state == IssueState.ACKNOWLEDGED ? wallClock : null);
+  }
+
+  /**
+   * As above, acknowledged at {@code acknowledgedAt} (null: never); a RESOLVED or WONT_FIX issue
+   * closes now.
+   */
+  void issue(
+      String id,
+      String issueId,
+      IssueSeverity severity,
+      IssueState state,
+      Instant openedAt,
+      Instant acknowledgedAt) {
+    boolean closed = state == IssueState.RESOLVED || state == IssueState.WONT_FIX;
     var issue =
         ProductIssue.newBuilder()
             .setIssueId(issueId)
@@ -207,6 +228,8 @@ final class MonitorDriver implements AutoCloseable {
             .setSeverity(severity)
             .setState(state)
             .setOpenedAt(openedAt)
+            .setAcknowledgedAt(acknowledgedAt)
+            .setClosedAt(closed ? wallClock : null)
             .setUpdatedAt(wallClock)
             .build();
     issues.pipeInput(

@@ -491,6 +491,32 @@ class QualityTopologyTest {
   }
 
   @Test
+  void shouldCountTheOwnersAnswersIntoTheProductsAccountabilityFigures() {
+    m.product(P, slos().setMinPassRate(0.5).build());
+    m.pass(P, ofMinutes(-1));
+    assertThat(m.lastStatus(P).getIssues()).isNull(); // no issue yet: no figures
+
+    Instant a = m.now();
+    m.issue(P, "aaaaaaaaaaaa", IssueSeverity.CRITICAL, IssueState.OPEN, a);
+    m.advanceWallClock(ofMinutes(10));
+    Instant b = m.now();
+    m.issue(P, "bbbbbbbbbbbb", IssueSeverity.HIGH, IssueState.OPEN, b);
+    m.advanceWallClock(ofMinutes(20));
+    m.issue(P, "aaaaaaaaaaaa", IssueSeverity.CRITICAL, IssueState.ACKNOWLEDGED, a);
+    Instant acknowledged = m.now();
+    m.advanceWallClock(ofMinutes(30));
+    m.issue(P, "aaaaaaaaaaaa", IssueSeverity.CRITICAL, IssueState.RESOLVED, a, acknowledged);
+
+    var figures = m.lastStatus(P).getIssues();
+    assertThat(figures.getOpenIssues()).isEqualTo(1);
+    assertThat(figures.getOpenBySeverity()).containsEntry("HIGH", 1L).containsEntry("CRITICAL", 0L);
+    assertThat(figures.getOldestUnacknowledgedSince()).isEqualTo(b);
+    assertThat(figures.getAcknowledgeP50Ms()).isEqualTo(ofMinutes(30).toMillis());
+    assertThat(figures.getResolveP50Ms()).isEqualTo(ofMinutes(60).toMillis());
+    assertThat(figures.getResolvedCount()).isEqualTo(1);
+  }
+
+  @Test
   void shouldRefuseGarbageAndIssuesOfUnknownProductsOnTheIssuesTopic() {
     m.product(P, slos().build());
     m.rawIssues.pipeInput(P, new byte[] {9, 9, 9});

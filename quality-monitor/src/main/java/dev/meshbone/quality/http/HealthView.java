@@ -1,5 +1,6 @@
 package dev.meshbone.quality.http;
 
+import dev.meshbone.events.IssueFigures;
 import dev.meshbone.events.ProductHealth;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param lastUpdateAt the last successful update (event time), null if none yet
  * @param stalenessMs how long since then, at {@code evaluatedAt}
  * @param reasons one line per SLO that is not met (or not with margin)
+ * @param issues how the owner answers the product's issues, null while it has none
  */
 @Serdeable
 public record HealthView(
@@ -38,7 +40,37 @@ public record HealthView(
     Double rejectionRate,
     String lastUpdateAt,
     Long stalenessMs,
-    List<String> reasons) {
+    List<String> reasons,
+    IssuesView issues) {
+
+  /**
+   * A product's accountability figures ({@code IssueFigures}): open issues by severity, since when
+   * the oldest unacknowledged one waits, and the medians of opened-to-acknowledged and
+   * opened-to-resolved.
+   */
+  @Serdeable
+  public record IssuesView(
+      long openIssues,
+      Map<String, Long> openBySeverity,
+      String oldestUnacknowledgedSince,
+      Long acknowledgeP50Ms,
+      Long resolveP50Ms,
+      long acknowledgedCount,
+      long resolvedCount) {
+
+    static IssuesView of(IssueFigures f) {
+      return f == null
+          ? null
+          : new IssuesView(
+              f.getOpenIssues(),
+              new java.util.LinkedHashMap<>(f.getOpenBySeverity()),
+              text(f.getOldestUnacknowledgedSince()),
+              f.getAcknowledgeP50Ms(),
+              f.getResolveP50Ms(),
+              f.getAcknowledgedCount(),
+              f.getResolvedCount());
+    }
+  }
 
   public static HealthView of(ProductHealth h) {
     String id = h.getProductId();
@@ -56,7 +88,8 @@ public record HealthView(
         h.getRejectionRate(),
         text(h.getLastUpdateAt()),
         h.getStalenessMs(),
-        List.copyOf(h.getReasons()));
+        List.copyOf(h.getReasons()),
+        IssuesView.of(h.getIssues()));
   }
 
   private static String text(Instant t) {

@@ -1,5 +1,6 @@
 package dev.meshbone.quality.internal;
 
+import dev.meshbone.events.IssueFigures;
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.events.QualityAlert;
 import dev.meshbone.quality.QualitySettings;
@@ -53,7 +54,8 @@ public final class HealthEvaluator {
     HealthClassification.Health health =
         classification.classify(
             judged, state.getAlerts(), figures.passRateByCheck(), state.getSlos().getMinPassRate());
-    ProductHealth built = health(productId, figures, health, now);
+    ProductHealth built =
+        health(productId, figures, health, IssuesInput.figures(state.getIssues()), now);
     return new Evaluation(
         built,
         alerts.alerts(moves.transitions(), productId, health.state(), now),
@@ -67,7 +69,11 @@ public final class HealthEvaluator {
   }
 
   private static ProductHealth health(
-      String productId, SloFigures figures, HealthClassification.Health health, long now) {
+      String productId,
+      SloFigures figures,
+      HealthClassification.Health health,
+      IssueFigures issues,
+      long now) {
     var built =
         ProductHealth.newBuilder()
             .setProductId(productId)
@@ -80,7 +86,8 @@ public final class HealthEvaluator {
             .setRejectionRate(figures.rejectionRate())
             .setLastUpdateAt(
                 figures.lastSuccess() == null ? null : Instant.ofEpochMilli(figures.lastSuccess()))
-            .setStalenessMs(figures.staleness());
+            .setStalenessMs(figures.staleness())
+            .setIssues(issues);
     figures
         .window()
         .ifPresent(
@@ -103,6 +110,8 @@ public final class HealthEvaluator {
         + "|"
         + h.getVolume()
         + "|"
-        + h.getRejectionRate();
+        + h.getRejectionRate()
+        + "|"
+        + h.getIssues();
   }
 }

@@ -1,7 +1,9 @@
 package dev.meshbone.registry.products.issues;
 
+import dev.meshbone.events.IssueFigures;
 import dev.meshbone.events.IssueState;
 import dev.meshbone.events.ProductIssue;
+import dev.meshbone.issues.Accountability;
 import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.issues.IssueViews.AccountabilityDto;
 import dev.meshbone.registry.products.issues.IssueViews.IssueSummary;
@@ -13,9 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -91,51 +91,15 @@ public class IssueQueries {
 
   /** The accountability figures of a product's issues at {@code now}. */
   public static AccountabilityDto accountability(List<ProductIssue> issues, Instant now) {
-    Map<String, Long> bySeverity = new LinkedHashMap<>();
-    for (String s : List.of("CRITICAL", "HIGH", "MEDIUM", "LOW")) {
-      bySeverity.put(s, 0L);
-    }
-    long open = 0;
-    Long oldestUnacknowledged = null;
-    List<Long> toAcknowledge = new ArrayList<>();
-    List<Long> toResolve = new ArrayList<>();
-    for (ProductIssue i : issues) {
-      if (i.getState() == IssueState.OPEN || i.getState() == IssueState.ACKNOWLEDGED) {
-        open++;
-        bySeverity.merge(i.getSeverity().name(), 1L, Long::sum);
-      }
-      if (i.getAcknowledgedAt() != null) {
-        toAcknowledge.add(millis(i.getOpenedAt(), i.getAcknowledgedAt()));
-      } else if (i.getState() == IssueState.OPEN) {
-        long waiting = millis(i.getOpenedAt(), now);
-        oldestUnacknowledged =
-            oldestUnacknowledged == null ? waiting : Math.max(oldestUnacknowledged, waiting);
-      }
-      if (i.getState() == IssueState.RESOLVED && i.getClosedAt() != null) {
-        toResolve.add(millis(i.getOpenedAt(), i.getClosedAt()));
-      }
-    }
+    IssueFigures f = Accountability.figures(issues.stream().map(Accountability.Times::of).toList());
+    Instant waiting = f.getOldestUnacknowledgedSince();
     return new AccountabilityDto(
-        open,
-        bySeverity,
-        median(toAcknowledge),
-        oldestUnacknowledged,
-        median(toResolve),
-        toAcknowledge.size(),
-        toResolve.size());
-  }
-
-  private static long millis(Instant from, Instant to) {
-    return Math.max(0, Duration.between(from, to).toMillis());
-  }
-
-  /** The lower median (a value that occurred), or null for none. */
-  static Long median(List<Long> values) {
-    if (values.isEmpty()) {
-      return null;
-    }
-    List<Long> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return sorted.get((sorted.size() - 1) / 2);
+        f.getOpenIssues(),
+        f.getOpenBySeverity(),
+        f.getAcknowledgeP50Ms(),
+        waiting == null ? null : Math.max(0, Duration.between(waiting, now).toMillis()),
+        f.getResolveP50Ms(),
+        f.getAcknowledgedCount(),
+        f.getResolvedCount());
   }
 }
