@@ -194,6 +194,11 @@ class PackagedLocalMeshIT {
                   .contains("meshbone_streams_running{app=\"mesh-registry\"")
                   // its API's own producer (KafkaClientMeters), which the demo's writes go through
                   .contains("kafka_producer_record_send_total{client_id=\"mesh-registry-api\"")
+                  // the schema API's producer, and the tail its verdicts come back on
+                  .contains(
+                      "kafka_producer_record_send_total{client_id=\"mesh-registry-contracts\"")
+                  .contains(
+                      "kafka_consumer_fetch_manager_records_consumed_total{client_id=\"contract-decisions-")
                   .contains("kafka_stream_thread_")
                   .contains("http_server_requests_seconds_count{");
             });

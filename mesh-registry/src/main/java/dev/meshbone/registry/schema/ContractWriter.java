@@ -6,6 +6,7 @@ import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.registry.products.kafka.MeshClients;
 import dev.meshbone.registry.products.kafka.TopicTail;
+import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.topics.MeshTopics;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -63,6 +64,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Deserializer<ContractDecision> decisions;
   private KafkaProducer<String, ContractProposal> producer;
+  private AutoCloseable producerMeters;
   private TopicTail tail;
 
   public ContractWriter(
@@ -93,6 +95,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "mesh-registry-contracts");
     producerConfig.putIfAbsent(
         ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.schemaWriteResend().toMillis());
     producer =
@@ -100,6 +103,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
             producerConfig,
             new StringSerializer(),
             topics.contractProposals.valueSerde().serializer());
+    producerMeters = clients.bindMeters(producer);
     tail =
         clients.tail("contract-decisions", List.of(topics.contractDecisions.name()), this::answer);
     ready.complete(null);
@@ -276,6 +280,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
       tail.close();
     }
     if (producer != null) {
+      KafkaClientMeters.close(producerMeters);
       producer.close(Duration.ofSeconds(5));
     }
   }

@@ -85,12 +85,17 @@ public class MeshClients {
     domainsReady.add(domain);
   }
 
+  /** Binds a plain producer's client metrics to {@code /prometheus}; close it with the producer. */
+  public AutoCloseable bindMeters(org.apache.kafka.clients.producer.Producer<?, ?> producer) {
+    return KafkaClientMeters.bind(meters, producer);
+  }
+
   /** A tail of these topics, started and positioned at their end. */
   public TopicTail tail(
       String name, List<String> topics, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
     var config = new HashMap<String, Object>(kafka.consumer());
     config.putIfAbsent("bootstrap.servers", kafka.bootstrapServers());
-    var tail = new TopicTail(name, config, topics, handler);
+    var tail = new TopicTail(name, config, topics, handler, meters);
     tail.start(Duration.ofSeconds(30));
     return tail;
   }

@@ -1,10 +1,13 @@
 package dev.meshbone.registry.products.kafka;
 
+import dev.meshbone.runtime.KafkaClientMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,6 +35,7 @@ public final class TopicTail implements AutoCloseable {
   private final List<String> topics;
   private final Consumer<ConsumerRecord<byte[], byte[]>> handler;
   private final CountDownLatch positioned = new CountDownLatch(1);
+  private final AutoCloseable meterBinding;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -39,7 +43,8 @@ public final class TopicTail implements AutoCloseable {
       String name,
       Map<String, Object> clientConfig,
       List<String> topics,
-      Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+      Consumer<ConsumerRecord<byte[], byte[]>> handler,
+      Optional<MeterRegistry> meters) {
     this.name = name;
     this.topics = List.copyOf(topics);
     this.handler = handler;
@@ -52,6 +57,7 @@ public final class TopicTail implements AutoCloseable {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, name + "-" + System.identityHashCode(this));
     this.consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.meterBinding = KafkaClientMeters.bind(meters, consumer);
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
   }
@@ -108,6 +114,7 @@ public final class TopicTail implements AutoCloseable {
       }
     } finally {
       positioned.countDown();
+      KafkaClientMeters.close(meterBinding);
       consumer.close(Duration.ofSeconds(5));
     }
   }
