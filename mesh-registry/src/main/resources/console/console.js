@@ -447,8 +447,9 @@
   function issuesPanel(p) {
     var s = section("Issues", "issues");
     var a = p.accountability;
-    if (a) {
-      var bySeverity = Object.keys(a.openBySeverity || {}).map(function (k) { return k + " " + a.openBySeverity[k]; }).join(", ");
+    if (a && (a.openIssues || a.acknowledgedCount || a.resolvedCount)) {
+      var bySeverity = Object.keys(a.openBySeverity || {}).filter(function (k) { return a.openBySeverity[k] > 0; })
+        .map(function (k) { return a.openBySeverity[k] + " " + k; }).join(", ");
       s.appendChild(dl([
         ["open", a.openIssues + (bySeverity ? " (" + bySeverity + ")" : "")],
         ["time to acknowledge, p50", duration(a.acknowledgeP50Ms)],
