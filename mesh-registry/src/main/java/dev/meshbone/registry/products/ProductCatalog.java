@@ -12,6 +12,7 @@ import dev.meshbone.registry.products.catalog.CatalogStores;
 import dev.meshbone.registry.products.catalog.CatalogUpdate;
 import dev.meshbone.registry.products.catalog.Codecs;
 import dev.meshbone.registry.products.catalog.HealthTrail;
+import dev.meshbone.registry.products.catalog.HistoryCheckpoint;
 import dev.meshbone.registry.products.catalog.Link;
 import dev.meshbone.registry.products.catalog.Notices;
 import dev.meshbone.registry.products.catalog.NotificationRecorder;
@@ -99,6 +100,7 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.RECENT_NOTIFICATIONS_STORE, RecentNotifications.SERDE);
     addStore(builder, CatalogStores.ISSUES_STORE, MeshEventSerde.of(ProductIssue.class));
     addStore(builder, CatalogStores.HISTORY_STORE, MeshEventSerde.of(ProductChange.class));
+    addStore(builder, CatalogStores.HISTORY_CHECKPOINT_STORE, HistoryCheckpoint.SERDE);
     addStore(builder, CatalogStores.READERS_STORE, topics.observedReaders.valueSerde());
     addStore(builder, CatalogStores.SUNSET_STORE, Codecs.stringList());
 
@@ -247,6 +249,7 @@ public final class ProductCatalog {
                 CatalogStores.DOWNSTREAM_STORE,
                 CatalogStores.ISSUES_STORE,
                 CatalogStores.HISTORY_STORE,
+                CatalogStores.HISTORY_CHECKPOINT_STORE,
                 CatalogStores.READERS_STORE,
                 CatalogStores.SUNSET_STORE)
             .split(Named.as("catalog-"))

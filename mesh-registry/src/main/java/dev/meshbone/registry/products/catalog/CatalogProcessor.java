@@ -86,6 +86,8 @@ public final class CatalogProcessor
         new ProductHistory(
             context.<KeyValueStore<String, ProductChange>>getStateStore(
                 CatalogStores.HISTORY_STORE),
+            context.<KeyValueStore<String, HistoryCheckpoint>>getStateStore(
+                CatalogStores.HISTORY_CHECKPOINT_STORE),
             historyMaxChanges);
     this.readersStore = context.getStateStore(CatalogStores.READERS_STORE);
     this.readers = new ReaderLedger(readersStore);

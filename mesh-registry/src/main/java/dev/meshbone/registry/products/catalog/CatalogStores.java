@@ -48,6 +48,12 @@ public final class CatalogStores {
   public static final String HISTORY_STORE = "product-history";
 
   /**
+   * {@code <productId>|<seq>} → a {@link HistoryCheckpoint}: the product's history folded up to
+   * change {@code seq}, every {@link ProductHistory#CHECKPOINT_EVERY} changes.
+   */
+  public static final String HISTORY_CHECKPOINT_STORE = "product-history-checkpoints";
+
+  /**
    * Product id → its latest {@code ReaderObservation}: the consumer groups reading its validated
    * topic, with their standing, commit times and the groups its owner was told of ({@link
    * ReaderLedger}).
@@ -74,6 +80,7 @@ public final class CatalogStores {
           DOWNSTREAM_STORE,
           ISSUES_STORE,
           HISTORY_STORE,
+          HISTORY_CHECKPOINT_STORE,
           READERS_STORE,
           SUNSET_STORE);
 

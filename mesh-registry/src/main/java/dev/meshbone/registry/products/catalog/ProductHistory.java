@@ -31,15 +31,24 @@ public final class ProductHistory {
   /** The baseline's sequence number: what the changes no longer kept add up to. */
   public static final long BASELINE_SEQ = 0;
 
+  /** Every how many changes a product's history is folded into a {@link HistoryCheckpoint}. */
+  public static final int CHECKPOINT_EVERY = 500;
+
   private final KeyValueStore<String, ProductChange> store;
+  private final KeyValueStore<String, HistoryCheckpoint> checkpoints;
   private final int maxChanges;
 
   /**
+   * @param checkpoints {@link CatalogStores#HISTORY_CHECKPOINT_STORE}, under the same keys
    * @param maxChanges how many changes each product keeps (0: all); older ones fold into the
    *     baseline
    */
-  ProductHistory(KeyValueStore<String, ProductChange> store, int maxChanges) {
+  ProductHistory(
+      KeyValueStore<String, ProductChange> store,
+      KeyValueStore<String, HistoryCheckpoint> checkpoints,
+      int maxChanges) {
     this.store = store;
+    this.checkpoints = checkpoints;
     this.maxChanges = maxChanges;
   }
 
@@ -83,8 +92,48 @@ public final class ProductHistory {
     source.ifPresent(
         m -> change.setTopic(m.topic()).setPartition(m.partition()).setOffset(m.offset()));
     store.put(key(productId, seq), change.build());
+    if (seq % CHECKPOINT_EVERY == 0) {
+      checkpoint(productId, seq);
+    }
     if (maxChanges > 0 && seq > maxChanges) {
       trim(productId, seq - maxChanges);
+    }
+  }
+
+  /**
+   * Folds the changes since the previous checkpoint (or, without one, the baseline and every change
+   * kept) into a checkpoint at {@code seq}.
+   */
+  private void checkpoint(String productId, long seq) {
+    HistoryCheckpoint previous = checkpoints.get(key(productId, seq - CHECKPOINT_EVERY));
+    ProductChange state;
+    long maxAt;
+    long fromSeq;
+    if (previous != null) {
+      state = previous.state();
+      maxAt = previous.maxAt();
+      fromSeq = seq - CHECKPOINT_EVERY + 1;
+    } else {
+      state = store.get(key(productId, BASELINE_SEQ));
+      maxAt = state == null ? Long.MIN_VALUE : state.getAt().toEpochMilli();
+      fromSeq = BASELINE_SEQ + 1;
+    }
+    long blockMinAt = Long.MAX_VALUE;
+    try (KeyValueIterator<String, ProductChange> it =
+        store.range(key(productId, fromSeq), key(productId, seq))) {
+      while (it.hasNext()) {
+        ProductChange c = it.next().value;
+        if (c == null) {
+          continue;
+        }
+        long at = c.getAt().toEpochMilli();
+        maxAt = Math.max(maxAt, at);
+        blockMinAt = Math.min(blockMinAt, at);
+        state = absorb(state, c, c.getSeq(), c.getAt());
+      }
+    }
+    if (state != null) {
+      checkpoints.put(key(productId, seq), new HistoryCheckpoint(state, maxAt, blockMinAt));
     }
   }
 
@@ -101,14 +150,27 @@ public final class ProductHistory {
       return;
     }
     ProductChange base = store.get(key(productId, BASELINE_SEQ));
+    store.put(key(productId, BASELINE_SEQ), absorb(base, oldest, BASELINE_SEQ, oldest.getAt()));
+    store.delete(key(productId, seq));
+    // A checkpoint at or before the baseline would miss what the baseline now holds.
+    checkpoints.delete(key(productId, seq));
+  }
+
+  /**
+   * {@code base} (absolute values, null: nothing yet) with {@code change} folded in: the product
+   * snapshot of a descriptor or lifecycle change, the contract version, the health, and each
+   * subscription's and issue's state (comments are not state), as the record at {@code seq} and
+   * {@code at}.
+   */
+  static ProductChange absorb(ProductChange base, ProductChange change, long seq, Instant at) {
     Map<String, FieldChange> fields = new TreeMap<>();
     if (base != null) {
       base.getChanges().forEach(f -> fields.put(f.getField(), f));
     }
     boolean snapshot =
-        oldest.getKind() == ProductChangeKind.DESCRIPTOR
-            || oldest.getKind() == ProductChangeKind.LIFECYCLE;
-    for (FieldChange f : oldest.getChanges()) {
+        change.getKind() == ProductChangeKind.DESCRIPTOR
+            || change.getKind() == ProductChangeKind.LIFECYCLE;
+    for (FieldChange f : change.getChanges()) {
       String name = f.getField();
       boolean kept =
           name.equals("contractVersion")
@@ -124,17 +186,14 @@ public final class ProductHistory {
         fields.put(name, field(name, null, f.getAfter()));
       }
     }
-    store.put(
-        key(productId, BASELINE_SEQ),
-        ProductChange.newBuilder()
-            .setSeq(BASELINE_SEQ)
-            .setAt(oldest.getAt())
-            .setActor(PLATFORM)
-            .setKind(ProductChangeKind.OTHER)
-            .setChanges(new ArrayList<>(fields.values()))
-            .setProduct(snapshot ? oldest.getProduct() : base == null ? null : base.getProduct())
-            .build());
-    store.delete(key(productId, seq));
+    return ProductChange.newBuilder()
+        .setSeq(seq)
+        .setAt(at)
+        .setActor(PLATFORM)
+        .setKind(ProductChangeKind.OTHER)
+        .setChanges(new ArrayList<>(fields.values()))
+        .setProduct(snapshot ? change.getProduct() : base == null ? null : base.getProduct())
+        .build();
   }
 
   static FieldChange field(String field, Object before, Object after) {

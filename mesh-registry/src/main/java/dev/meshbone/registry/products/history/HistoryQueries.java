@@ -5,6 +5,7 @@ import dev.meshbone.events.FieldChange;
 import dev.meshbone.events.ProductChange;
 import dev.meshbone.events.ProductChangeKind;
 import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.HistoryCheckpoint;
 import dev.meshbone.registry.products.catalog.ProductHistory;
 import dev.meshbone.registry.products.routing.LocalStores;
 import dev.meshbone.registry.products.view.Views;
@@ -66,7 +67,7 @@ public class HistoryQueries {
    * before {@code at} is no longer kept.
    */
   public HistoryViews.ProductAsOf asOf(int partition, String productId, Instant at) {
-    HistoryViews.ProductAsOf p = fold(productId, at, changes(partition, productId, at));
+    HistoryViews.ProductAsOf p = replay(store(partition), checkpoints(partition), productId, at);
     ProductChange base =
         store(partition).get(ProductHistory.key(productId, ProductHistory.BASELINE_SEQ));
     if (p == null && base != null && at.isBefore(base.getAt())) {
@@ -151,22 +152,104 @@ public class HistoryQueries {
     return 1;
   }
 
-  private List<ProductChange> changes(int partition, String productId, Instant at) {
+  private ReadOnlyKeyValueStore<String, HistoryCheckpoint> checkpoints(int partition) {
+    return stores.partition(CatalogStores.HISTORY_CHECKPOINT_STORE, partition);
+  }
+
+  /**
+   * What a replay up to {@code at} needs, in order: the latest checkpoint every change of which is
+   * at or before {@code at} (or, without one, the baseline), then the changes after it that are at
+   * or before {@code at}. A block of changes between two later checkpoints is skipped whole when
+   * its earliest change is after {@code at}; so a read reads at most the changes of the blocks that
+   * hold one it takes, whatever the history's length. Answers the checkpoint's state (the first of
+   * {@code changes}), or null.
+   */
+  static HistoryViews.ProductAsOf replay(
+      ReadOnlyKeyValueStore<String, ProductChange> history,
+      ReadOnlyKeyValueStore<String, HistoryCheckpoint> checkpoints,
+      String productId,
+      Instant at) {
     List<ProductChange> changes = new ArrayList<>();
-    try (KeyValueIterator<String, ProductChange> it =
-        store(partition).range(ProductHistory.from(productId), ProductHistory.to(productId))) {
+    ProductChange checkpoint = changes(history, checkpoints, productId, at, changes);
+    return fold(productId, at, checkpoint, changes);
+  }
+
+  private static ProductChange changes(
+      ReadOnlyKeyValueStore<String, ProductChange> history,
+      ReadOnlyKeyValueStore<String, HistoryCheckpoint> checkpoints,
+      String productId,
+      Instant at,
+      List<ProductChange> changes) {
+    long atMs = at.toEpochMilli();
+    HistoryCheckpoint start = null;
+    List<HistoryCheckpoint> later = new ArrayList<>();
+    try (KeyValueIterator<String, HistoryCheckpoint> it =
+        checkpoints.reverseRange(ProductHistory.from(productId), ProductHistory.to(productId))) {
       while (it.hasNext()) {
-        ProductChange c = it.next().value;
-        if (c != null && !c.getAt().isAfter(at)) {
-          changes.add(c);
+        HistoryCheckpoint c = it.next().value;
+        if (c == null) {
+          continue;
+        }
+        if (c.maxAt() <= atMs) {
+          start = c;
+          break;
+        }
+        later.add(0, c);
+      }
+    }
+    long from;
+    if (start != null) {
+      changes.add(start.state());
+      from = start.state().getSeq() + 1;
+    } else {
+      // The baseline, whatever the blocks after it hold.
+      ProductChange base = history.get(ProductHistory.key(productId, ProductHistory.BASELINE_SEQ));
+      if (base != null && !base.getAt().isAfter(at)) {
+        changes.add(base);
+      }
+      from = ProductHistory.BASELINE_SEQ + 1;
+    }
+    for (HistoryCheckpoint block : later) {
+      long to = block.state().getSeq();
+      if (block.blockMinAt() <= atMs) {
+        addChanges(history, productId, from, ProductHistory.key(productId, to + 1), at, changes);
+      }
+      from = to + 1;
+    }
+    addChanges(history, productId, from, ProductHistory.to(productId), at, changes);
+    return start == null ? null : start.state();
+  }
+
+  private static void addChanges(
+      ReadOnlyKeyValueStore<String, ProductChange> history,
+      String productId,
+      long fromSeq,
+      String toKey,
+      Instant at,
+      List<ProductChange> into) {
+    try (KeyValueIterator<String, ProductChange> it =
+        history.range(ProductHistory.key(productId, fromSeq), toKey)) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        ProductChange c = kv.value;
+        if (c != null && !kv.key.equals(toKey) && !c.getAt().isAfter(at)) {
+          into.add(c);
         }
       }
     }
-    return changes;
   }
 
   /** Replays a product's changes up to {@code at}; null when it did not exist then. */
   static HistoryViews.ProductAsOf fold(String productId, Instant at, List<ProductChange> changes) {
+    return fold(productId, at, null, changes);
+  }
+
+  /**
+   * As above, {@code checkpoint} (the first of {@code changes}, or null) holding absolute values
+   * like the baseline.
+   */
+  static HistoryViews.ProductAsOf fold(
+      String productId, Instant at, ProductChange checkpoint, List<ProductChange> changes) {
     DataProductEvent product = null;
     Instant lastChange = null;
     Long seq = null;
@@ -177,7 +260,7 @@ public class HistoryQueries {
     for (ProductChange c : changes) {
       lastChange = c.getAt();
       seq = c.getSeq();
-      if (c.getSeq() == ProductHistory.BASELINE_SEQ) {
+      if (c.getSeq() == ProductHistory.BASELINE_SEQ || c == checkpoint) {
         // What the changes no longer kept added up to (history-max-changes).
         product = c.getProduct();
         for (FieldChange f : c.getChanges()) {

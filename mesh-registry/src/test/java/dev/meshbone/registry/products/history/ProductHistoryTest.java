@@ -20,6 +20,7 @@ import dev.meshbone.events.SubscriptionState;
 import dev.meshbone.registry.RegistryStreamsApp;
 import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.catalog.CatalogStores;
+import dev.meshbone.registry.products.catalog.HistoryCheckpoint;
 import dev.meshbone.registry.products.catalog.ProductHistory;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.runtime.MeshSettings;
@@ -189,6 +190,51 @@ class ProductHistoryTest {
     assertThat(now.subscriberCount()).isEqualTo(1);
     // Before the baseline there is nothing left to answer from.
     assertThat(HistoryQueries.fold(ENROLLMENTS, T0.plusSeconds(30), upTo(kept, 30))).isNull();
+  }
+
+  @Test
+  void shouldAnswerAsOfFromCheckpointsExactlyAsAReplayOfEveryChangeWould() {
+    givenAThousandChangesThenCompareAsOfReads(true);
+  }
+
+  @Test
+  void shouldAnswerAsOfFromCheckpointsExactlyAsAReplayWhenTheHistoryIsBounded() {
+    var config = new dev.meshbone.registry.products.RegistryConfig();
+    config.setHistoryMaxChanges(300);
+    start(config.toSettings());
+    givenAThousandChangesThenCompareAsOfReads(false);
+  }
+
+  private void givenAThousandChangesThenCompareAsOfReads(boolean whole) {
+    products.pipeInput(ENROLLMENTS, created(ENROLLMENTS, descriptor("Enrollments").build()), T0);
+    // 1,050 subscription changes, a second apart: seven consumers, each flipping its state.
+    for (int i = 1; i <= 1_050; i++) {
+      String consumer = "consumer-" + (i % 7);
+      subscriptions.pipeInput(
+          subscriptionKey(ENROLLMENTS, consumer),
+          subscription(
+              ENROLLMENTS,
+              consumer,
+              i % 2 == 0 ? SubscriptionState.APPROVED : SubscriptionState.REQUESTED,
+              2_000),
+          T0.plusSeconds(i));
+    }
+    List<ProductChange> all = history();
+    assertThat(all).hasSizeGreaterThan(whole ? 1_000 : 300);
+    KeyValueStore<String, ProductChange> store =
+        driver.getKeyValueStore(CatalogStores.HISTORY_STORE);
+    KeyValueStore<String, HistoryCheckpoint> checkpoints =
+        driver.getKeyValueStore(CatalogStores.HISTORY_CHECKPOINT_STORE);
+    // Bounded, the checkpoint at 500 went with the changes it stood for.
+    assertThat(checkpoints.get(ProductHistory.key(ENROLLMENTS, 500)) != null).isEqualTo(whole);
+    assertThat(checkpoints.get(ProductHistory.key(ENROLLMENTS, 1_000))).isNotNull();
+
+    for (long s : List.of(-1L, 0L, 1L, 250L, 498L, 499L, 500L, 501L, 777L, 999L, 1_040L, 5_000L)) {
+      Instant at = T0.plusSeconds(s);
+      assertThat(HistoryQueries.replay(store, checkpoints, ENROLLMENTS, at))
+          .as("as of T0 + %d s", s)
+          .isEqualTo(HistoryQueries.fold(ENROLLMENTS, at, upTo(all, s)));
+    }
   }
 
   private static List<ProductChange> upTo(List<ProductChange> changes, long seconds) {
