@@ -62,6 +62,13 @@ public final class BenchSuite {
 
   private final boolean quick;
   private final Set<String> only;
+
+  /**
+   * Whether the sections were named ({@code --only}): a quick run of every section (the test run's
+   * {@code BenchSuiteIT}) leaves out what would cost it more start-ups of the whole mesh.
+   */
+  private final boolean named;
+
   private final Path out;
   private final List<Integer> productCounts;
   private ChildBroker broker;
@@ -70,8 +77,10 @@ public final class BenchSuite {
   /** The local-mesh section's rounds, with a restart after SIGKILL when recovery runs too. */
   private ColdStartBench.Result meshRounds;
 
-  private BenchSuite(boolean quick, Set<String> only, Path out, List<Integer> productCounts) {
+  private BenchSuite(
+      boolean quick, Set<String> only, boolean named, Path out, List<Integer> productCounts) {
     this.quick = quick;
+    this.named = named;
     this.productCounts = productCounts;
     this.only = only;
     this.out = out;
@@ -88,6 +97,7 @@ public final class BenchSuite {
     boolean quick = false;
     Path out = Path.of("BENCHMARKS.md");
     Set<String> only = new LinkedHashSet<>(SECTIONS);
+    boolean named = false;
     List<Integer> products = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -106,6 +116,7 @@ public final class BenchSuite {
           }
         }
         case "--only" -> {
+          named = true;
           only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
           for (String s : only) {
             if (!SECTIONS.contains(s)) {
@@ -130,7 +141,7 @@ public final class BenchSuite {
     if (products == null) {
       products = List.of(quick ? 10 : 100);
     }
-    return new BenchSuite(quick, only, out, products).run();
+    return new BenchSuite(quick, only, named, out, products).run();
   }
 
   private int run() throws Exception {
@@ -978,7 +989,7 @@ public final class BenchSuite {
     int rounds = quick ? 1 : 3;
     // With the recovery section, each round also restarts the mesh after a SIGKILL: that section
     // reports it against this round's clean restart, and no start-up is run twice.
-    boolean kill = only.contains("recovery");
+    boolean kill = only.contains("recovery") && !recoverySkipped();
     var r = ColdStartBench.measure(rounds, kill, BenchSuite::log);
     meshRounds = kill ? r : null;
     var s =
@@ -1028,7 +1039,22 @@ public final class BenchSuite {
 
   // Recovery after a crash.
 
+  /**
+   * Whether the recovery section is left out: in a quick run of every section, where it would add a
+   * start of the whole mesh (about 15 s on 2 cores) to the test run's {@code BenchSuiteIT}.
+   */
+  private boolean recoverySkipped() {
+    return quick && !named;
+  }
+
   private Section recovery() throws Exception {
+    if (recoverySkipped()) {
+      return new Section("recovery", "Recovery: restart after SIGKILL against a clean restart")
+          .how(
+              "Not run by `--quick` without `--only`: it would add a start of the whole local"
+                  + " mesh to the quick run of every section. `bin/bench --quick --only"
+                  + " local-mesh,recovery` runs it at a tiny size.");
+    }
     ColdStartBench.Result mesh = meshRounds;
     boolean shared = mesh != null;
     if (mesh == null) {

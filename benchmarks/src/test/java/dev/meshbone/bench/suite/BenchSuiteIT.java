@@ -45,6 +45,6 @@ class BenchSuiteIT {
             "new product after 10: its first record, written to validated",
             "cold start to healthy",
             "restart with existing data",
-            "local mesh: restart after SIGKILL to healthy");
+            "Not run by `--quick` without `--only`");
   }
 }
