@@ -137,7 +137,7 @@ public final class ColdStartBench {
    * {@code java -Xmx2g -jar meshbone-local.jar}, or {@code java -cp <ours> LocalMesh} when there is
    * no built jar or {@code -Dbench.local-launcher=classpath}.
    */
-  static List<String> launcher() {
+  private static List<String> launcher() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path jar = "classpath".equals(System.getProperty("bench.local-launcher")) ? null : findJar();
     if (jar != null) {
@@ -152,7 +152,7 @@ public final class ColdStartBench {
   }
 
   /** The command as a reader would type it: no JDK path, no class path, a relative jar path. */
-  static String display(List<String> launcher) {
+  private static String display(List<String> launcher) {
     List<String> shown = new ArrayList<>();
     for (int i = 0; i < launcher.size(); i++) {
       String arg = launcher.get(i);
