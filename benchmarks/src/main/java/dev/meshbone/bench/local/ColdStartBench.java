@@ -30,12 +30,17 @@ import java.util.stream.Stream;
  *   <li><b>cold start</b>: a fresh, empty data folder (the broker formats its log, every topic is
  *       created, every store is empty);
  *   <li><b>restart</b>: the same folder after a clean stop (SIGTERM, as Ctrl-C), data kept;
+ *   <li><b>restart after SIGKILL</b> (when asked for, as the {@code recovery} section does): the
+ *       restarted mesh killed with SIGKILL (no shutdown hook runs: the broker recovers its log, the
+ *       services' transactions and group members are left behind) and launched again on the same
+ *       folder;
  *   <li><b>baseline</b>: a child JVM that only starts the tests' embedded single-node KRaft broker
  *       (same JDK, same class path) until it prints its address: the part of a start-up that is
  *       Kafka's, not meshbone's.
  * </ul>
  *
- * Each round runs baseline, cold start, stop, restart, stop.
+ * Each round runs baseline, cold start, stop, restart, (SIGKILL, restart,) and a SIGKILL to end it,
+ * its data wiped.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.meshbone.bench.local.ColdStartBench [--rounds 3]
@@ -49,9 +54,10 @@ public final class ColdStartBench {
           .build();
 
   /**
-   * One round, in seconds: broker baseline, cold start to healthy, clean stop, restart to healthy.
+   * One round, in seconds: broker baseline, cold start to healthy, clean stop, restart to healthy,
+   * and restart to healthy after a SIGKILL (NaN when not measured).
    */
-  public record Round(double broker, double cold, double stop, double restart) {}
+  public record Round(double broker, double cold, double stop, double restart, double killed) {}
 
   /** What the rounds found and how the mesh was launched. */
   public record Result(List<Round> rounds, String launcher) {}
@@ -66,6 +72,12 @@ public final class ColdStartBench {
 
   /** Runs {@code rounds} rounds. */
   public static Result measure(int rounds, java.util.function.Consumer<String> log)
+      throws Exception {
+    return measure(rounds, false, log);
+  }
+
+  /** Runs {@code rounds} rounds, each with a restart after SIGKILL when {@code kill}. */
+  public static Result measure(int rounds, boolean kill, java.util.function.Consumer<String> log)
       throws Exception {
     List<String> launcher = launcher();
     List<Round> result = new ArrayList<>();
@@ -88,18 +100,31 @@ public final class ColdStartBench {
         } finally {
           stop = stop(mesh);
         }
+        double killed = Double.NaN;
         launched = System.nanoTime();
         mesh = launch(launcher, data, ports);
         try {
           restart = awaitHealthy(mesh, ports, launched);
+          if (kill) {
+            mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            launched = System.nanoTime();
+            mesh = launch(launcher, data, ports);
+            killed = awaitHealthy(mesh, ports, launched);
+          }
         } finally {
-          stop(mesh);
+          // Its data is wiped next: no need to wait for a clean stop.
+          mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        var r = new Round(brokerSeconds, cold, stop, restart);
+        var r = new Round(brokerSeconds, cold, stop, restart, killed);
         log.accept(
             String.format(
-                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s",
-                round, r.broker(), r.cold(), r.stop(), r.restart()));
+                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s",
+                round,
+                r.broker(),
+                r.cold(),
+                r.stop(),
+                r.restart(),
+                kill ? String.format(", restart after SIGKILL %.1f s", r.killed()) : ""));
         result.add(r);
       } finally {
         wipe(data);
@@ -194,7 +219,7 @@ public final class ColdStartBench {
     return seconds(launched);
   }
 
-  private static boolean healthy(int port) {
+  static boolean healthy(int port) {
     try {
       HttpResponse<String> r =
           HTTP.send(
@@ -212,7 +237,7 @@ public final class ColdStartBench {
   }
 
   /** SIGTERM (the launcher's shutdown hook stops everything) and the seconds until it exits. */
-  private static double stop(Process mesh) throws InterruptedException {
+  static double stop(Process mesh) throws InterruptedException {
     long t0 = System.nanoTime();
     mesh.destroy();
     if (!mesh.waitFor(60, TimeUnit.SECONDS)) {
@@ -240,11 +265,11 @@ public final class ColdStartBench {
     }
   }
 
-  private static double seconds(long fromNanos) {
+  static double seconds(long fromNanos) {
     return (System.nanoTime() - fromNanos) / 1e9;
   }
 
-  private static void wipe(Path dir) {
+  static void wipe(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -6,6 +6,7 @@ import dev.meshbone.bench.access.AccessLatencyBench;
 import dev.meshbone.bench.contracts.ContractRegistryBench;
 import dev.meshbone.bench.contracts.KafkaEcho;
 import dev.meshbone.bench.local.ColdStartBench;
+import dev.meshbone.bench.local.ServiceRestartBench;
 import dev.meshbone.bench.publish.PublishLatencyBench;
 import dev.meshbone.bench.publish.PublishLatencyBench.Stage;
 import dev.meshbone.bench.registry.RegistryLookupHarness;
@@ -56,17 +57,30 @@ public final class BenchSuite {
           "security",
           "access",
           "products",
-          "local-mesh");
+          "local-mesh",
+          "recovery");
 
   private final boolean quick;
   private final Set<String> only;
+
+  /**
+   * Whether the sections were named ({@code --only}): a quick run of every section (the test run's
+   * {@code BenchSuiteIT}) leaves out what would cost it more start-ups of the whole mesh.
+   */
+  private final boolean named;
+
   private final Path out;
   private final List<Integer> productCounts;
   private ChildBroker broker;
   private MeshApps apps;
 
-  private BenchSuite(boolean quick, Set<String> only, Path out, List<Integer> productCounts) {
+  /** The local-mesh section's rounds, with a restart after SIGKILL when recovery runs too. */
+  private ColdStartBench.Result meshRounds;
+
+  private BenchSuite(
+      boolean quick, Set<String> only, boolean named, Path out, List<Integer> productCounts) {
     this.quick = quick;
+    this.named = named;
     this.productCounts = productCounts;
     this.only = only;
     this.out = out;
@@ -83,6 +97,7 @@ public final class BenchSuite {
     boolean quick = false;
     Path out = Path.of("BENCHMARKS.md");
     Set<String> only = new LinkedHashSet<>(SECTIONS);
+    boolean named = false;
     List<Integer> products = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -101,6 +116,7 @@ public final class BenchSuite {
           }
         }
         case "--only" -> {
+          named = true;
           only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
           for (String s : only) {
             if (!SECTIONS.contains(s)) {
@@ -125,7 +141,7 @@ public final class BenchSuite {
     if (products == null) {
       products = List.of(quick ? 10 : 100);
     }
-    return new BenchSuite(quick, only, out, products).run();
+    return new BenchSuite(quick, only, named, out, products).run();
   }
 
   private int run() throws Exception {
@@ -141,7 +157,7 @@ public final class BenchSuite {
         if (!only.contains(key)) {
           continue;
         }
-        if (key.equals("local-mesh")) {
+        if (key.equals("local-mesh") || key.equals("recovery")) {
           // The local mesh brings its own broker: stop the suite's services and broker first so
           // they do not take CPU from its start-up.
           stopShared();
@@ -188,6 +204,7 @@ public final class BenchSuite {
       case "access" -> access();
       case "products" -> products();
       case "local-mesh" -> localMesh();
+      case "recovery" -> recovery();
       default -> throw new IllegalArgumentException(key);
     };
   }
@@ -970,7 +987,11 @@ public final class BenchSuite {
 
   private Section localMesh() throws Exception {
     int rounds = quick ? 1 : 3;
-    var r = ColdStartBench.measure(rounds, BenchSuite::log);
+    // With the recovery section, each round also restarts the mesh after a SIGKILL: that section
+    // reports it against this round's clean restart, and no start-up is run twice.
+    boolean kill = only.contains("recovery") && !recoverySkipped();
+    var r = ColdStartBench.measure(rounds, kill, BenchSuite::log);
+    meshRounds = kill ? r : null;
     var s =
         new Section("local-mesh", "Local mesh cold start and restart")
             .how(
@@ -982,8 +1003,13 @@ public final class BenchSuite {
                         + " ms). Cold start: a fresh, empty data folder. Restart: the same folder"
                         + " after a clean stop (SIGTERM, as Ctrl-C). Baseline, same round: a child"
                         + " JVM that only starts the tests' embedded single-node KRaft broker,"
-                        + " until it prints its address. %d round(s), the median.",
-                    r.launcher(), rounds));
+                        + " until it prints its address. %d round(s), the median.%s",
+                    r.launcher(),
+                    rounds,
+                    kill
+                        ? " Each round then also kills the restarted mesh with SIGKILL and"
+                            + " restarts it: see `recovery`."
+                        : ""));
     List<Double> cold = r.rounds().stream().map(ColdStartBench.Round::cold).toList();
     List<Double> restart = r.rounds().stream().map(ColdStartBench.Round::restart).toList();
     double broker = Stats.median(r.rounds().stream().map(ColdStartBench.Round::broker).toList());
@@ -1007,6 +1033,119 @@ public final class BenchSuite {
           String.format(
               "| %d | %.1f | %.1f | %.1f | %.1f |",
               i, x.broker(), x.cold(), x.stop(), x.restart()));
+    }
+    return s;
+  }
+
+  // Recovery after a crash.
+
+  /**
+   * Whether the recovery section is left out: in a quick run of every section, where it would add a
+   * start of the whole mesh (about 15 s on 2 cores) to the test run's {@code BenchSuiteIT}.
+   */
+  private boolean recoverySkipped() {
+    return quick && !named;
+  }
+
+  private Section recovery() throws Exception {
+    if (recoverySkipped()) {
+      return new Section("recovery", "Recovery: restart after SIGKILL against a clean restart")
+          .how(
+              "Not run by `--quick` without `--only`: it would add a start of the whole local"
+                  + " mesh to the quick run of every section. `bin/bench --quick --only"
+                  + " local-mesh,recovery` runs it at a tiny size.");
+    }
+    ColdStartBench.Result mesh = meshRounds;
+    boolean shared = mesh != null;
+    if (mesh == null) {
+      mesh = ColdStartBench.measure(quick ? 1 : 3, true, BenchSuite::log);
+    }
+    int serviceRounds = quick ? 0 : 2;
+    var s =
+        new Section("recovery", "Recovery: restart after SIGKILL against a clean restart")
+            .how(
+                String.format(
+                    "Local mesh: `ColdStartBench` rounds (%s): `%s` on free ports and a fresh data"
+                        + " folder, started, stopped with SIGTERM and started again on the same"
+                        + " data (the clean restart), then killed with SIGKILL (no shutdown hook:"
+                        + " the broker recovers its log, the services' open transactions and"
+                        + " group members are left behind) and started again on the same data;"
+                        + " each restart timed from launching the process until the health"
+                        + " endpoints of contract-validator, mesh-registry and quality-monitor"
+                        + " all answer 200 UP (UP once each one's Kafka Streams application is"
+                        + " RUNNING), polled every 20 ms. %d round(s), the median; the clean"
+                        + " restart of the same round is the baseline. No load runs meanwhile:"
+                        + " the time until a stream's output resumes is not measured here"
+                        + " (`LocalMeshCrashFaultIT` prints it).",
+                    shared ? "shared with the `local-mesh` section" : "run for this section",
+                    mesh.launcher(),
+                    mesh.rounds().size()))
+            .how(
+                serviceRounds == 0
+                    ? "Each service on its own: not with `--quick`."
+                    : String.format(
+                        "Each service on its own: `ServiceRestartBench`, contract-validator,"
+                            + " mesh-registry and quality-monitor one after another, each in a"
+                            + " child JVM (`java -Xmx512m -cp <this class path> <its main"
+                            + " class>`) against a broker of its own (a child JVM), as the local"
+                            + " mesh runs it: a static member (`meshbone.instance-id`), a state"
+                            + " folder kept across restarts, security off. After a first start,"
+                            + " each round restarts it after SIGTERM, then after SIGKILL, each"
+                            + " time until its `/health` answers 200 UP. %d rounds, the median;"
+                            + " the restart after SIGTERM is the baseline.",
+                        serviceRounds));
+    List<Double> clean = mesh.rounds().stream().map(ColdStartBench.Round::restart).toList();
+    List<Double> killed = mesh.rounds().stream().map(ColdStartBench.Round::killed).toList();
+    double c = Stats.median(clean);
+    double k = Stats.median(killed);
+    s.figure(
+        Figure.of(
+                "local mesh: restart after SIGKILL to healthy",
+                k,
+                "s",
+                killed,
+                "restart after a clean stop (SIGTERM), same data, same round",
+                c)
+            .target("<= 2x the clean restart", k <= 2 * c));
+    List<ServiceRestartBench.Result> services = List.of();
+    if (serviceRounds > 0) {
+      services = ServiceRestartBench.measure(bootstrap(), serviceRounds, BenchSuite::log);
+    }
+    for (var r : services) {
+      List<Double> sc = r.rounds().stream().map(ServiceRestartBench.Round::clean).toList();
+      List<Double> sk = r.rounds().stream().map(ServiceRestartBench.Round::killed).toList();
+      s.figure(
+          Figure.of(
+              r.service() + ": restart after SIGKILL to healthy",
+              Stats.median(sk),
+              "s",
+              sk,
+              "the same service restarted after SIGTERM",
+              Stats.median(sc)));
+    }
+    s.detail("| round | local mesh: restart after SIGTERM s | after SIGKILL s | ratio |")
+        .detail("| --- | --- | --- | --- |");
+    for (int i = 0; i < mesh.rounds().size(); i++) {
+      var x = mesh.rounds().get(i);
+      s.detail(
+          String.format(
+              "| %d | %.1f | %.1f | %.2f |", i, x.restart(), x.killed(), x.killed() / x.restart()));
+    }
+    if (!services.isEmpty()) {
+      s.detail("")
+          .detail(
+              "| service | first start s | round | restart after SIGTERM s | after SIGKILL s |"
+                  + " ratio |")
+          .detail("| --- | --- | --- | --- | --- | --- |");
+      for (var r : services) {
+        for (int i = 0; i < r.rounds().size(); i++) {
+          var x = r.rounds().get(i);
+          s.detail(
+              String.format(
+                  "| %s | %.1f | %d | %.1f | %.1f | %.2f |",
+                  r.service(), r.first(), i, x.clean(), x.killed(), x.killed() / x.clean()));
+        }
+      }
     }
     return s;
   }

@@ -95,8 +95,10 @@ final class Report {
       for (String how : s.how) {
         md.append(how).append("\n\n");
       }
-      md.append("| figure | value | runs | baseline (same run) | ratio | target |\n");
-      md.append("| --- | --- | --- | --- | --- | --- |\n");
+      if (!s.figures.isEmpty()) {
+        md.append("| figure | value | runs | baseline (same run) | ratio | target |\n");
+        md.append("| --- | --- | --- | --- | --- | --- |\n");
+      }
       for (Figure f : s.figures) {
         md.append("| ")
             .append(f.name())
@@ -118,7 +120,9 @@ final class Report {
             .append(f.target() == null ? "" : f.target() + (f.met() ? ": met" : ": **not met**"))
             .append(" |\n");
       }
-      md.append('\n');
+      if (!s.figures.isEmpty()) {
+        md.append('\n');
+      }
       if (!s.detail.isEmpty()) {
         for (String line : s.detail) {
           md.append(line).append('\n');
