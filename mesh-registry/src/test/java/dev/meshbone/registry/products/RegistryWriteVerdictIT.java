@@ -343,8 +343,8 @@ class RegistryWriteVerdictIT {
    * the registry is stopped once the 4-second reminder is committed and started again on the same
    * application id and state folder. Each subscriber gets each reminder exactly once (read
    * read_committed from mesh.notifications), and the product still retires at its sunset. Long run
-   * only ({@code -Dmeshbone.faults.long=true}): the sunset alone is 5 s, the restart a few more (16
-   * s in all at load average 8-15, 4 Dec 2026).
+   * only ({@code -Dmeshbone.faults.long=true}): the sunset alone is 5 s, the restart a few more
+   * (16-22 s in all at load average 8-15, 4 Dec 2026).
    */
   @Test
   void shouldSendEachReminderOnceAcrossARestartAndStillRetire() throws Exception {
