@@ -42,7 +42,8 @@ public final class Dto {
       @Nullable String contractSubject,
       @Nullable String subscriptionPolicy,
       @Nullable String sunsetAt,
-      @Nullable Map<String, String> properties) {}
+      @Nullable Map<String, String> properties,
+      @Nullable String successor) {}
 
   /** A product in a list: enough to choose it. */
   @Serdeable
@@ -386,6 +387,7 @@ public final class Dto {
       String productId,
       String status,
       @Nullable String sunsetAt,
+      @Nullable String successor,
       boolean sunsetReached,
       boolean ready,
       List<String> blockers,
