@@ -156,7 +156,9 @@ class RegistryWriteVerdictIT {
         registry.send(
             "POST",
             "/products/" + id + "/deprecation",
-            "{\"sunsetAt\":\"2099-03-01\",\"reason\":\"replaced\"}",
+            "{\"sunsetAt\":\"2099-03-01\",\"reason\":\"replaced\",\"successor\":\""
+                + domain
+                + ".visits-v2\"}",
             DOMAIN,
             domain);
     assertThat(deprecated.status()).as(deprecated.toString()).isEqualTo(200);
@@ -173,6 +175,10 @@ class RegistryWriteVerdictIT {
                     .path("status")
                     .asText()
                     .equals("DEPRECATED"));
+    assertThat(registry.get("/products/" + id).json().path("descriptor").path("successor").asText())
+        .isEqualTo(domain + ".visits-v2");
+    assertThat(registry.get("/products/" + id + "/retirement").json().path("successor").asText())
+        .isEqualTo(domain + ".visits-v2");
 
     var retired = registry.send("POST", "/products/" + id + "/retirement", null, DOMAIN, domain);
     assertThat(retired.status()).as(retired.toString()).isEqualTo(200);

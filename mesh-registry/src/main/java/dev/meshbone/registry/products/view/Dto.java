@@ -222,9 +222,9 @@ public final class Dto {
 
   /**
    * A product write: {@code id} (only when registering) and the {@code descriptor} (registering or
-   * changing), {@code sunsetAt} (deprecating); {@code reason} and {@code actor} are shown to
-   * subscribers and kept for audit. {@code eventId} makes a retry idempotent; one is made up when
-   * absent.
+   * changing), {@code sunsetAt} and {@code successor} (deprecating: the successor is set on a copy
+   * of the current descriptor); {@code reason} and {@code actor} are shown to subscribers and kept
+   * for audit. {@code eventId} makes a retry idempotent; one is made up when absent.
    */
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -234,7 +234,8 @@ public final class Dto {
       @Nullable String sunsetAt,
       @Nullable String reason,
       @Nullable String actor,
-      @Nullable String eventId) {}
+      @Nullable String eventId,
+      @Nullable String successor) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
