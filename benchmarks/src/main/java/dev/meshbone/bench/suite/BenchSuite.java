@@ -532,7 +532,129 @@ public final class BenchSuite {
                 result.readsPerSecond(),
                 result.readP50Millis(),
                 result.readP99Millis()));
+    readSetGate(s, apps);
     return s;
+  }
+
+  /** Consumers' declared read sets: the impact check and the registration gate they cost. */
+  private void readSetGate(Section s, MeshApps apps) throws Exception {
+    int consumers = quick ? 20 : 1_000;
+    int warmup = quick ? 0 : 5;
+    int calls = quick ? 2 : 30;
+    int registrations = quick ? 1 : 20;
+    int rounds = quick ? 1 : 3;
+    s.how(
+        String.format(
+            "`ReadSetGateBench`, same services: three products with the same contract, one"
+                + " with %,d APPROVED consumers each declaring the fields it reads (`id`,"
+                + " `site.code`), one with as many APPROVED consumers that declare none, one with"
+                + " no consumer. **Impact**: `POST /products/{id}/impact` one call"
+                + " after the other, %d per round, a candidate adding an optional field (every"
+                + " consumer unaffected) and one removing `site` (every consumer broken); the"
+                + " baseline is the adding candidate on the product without consumers."
+                + " **Registration with the gate**: `POST /subjects/{subject}/versions` of a"
+                + " compatible new version, %d per round, taking the three products' subjects in"
+                + " turn: under the first the proposal carries every read set and the validator"
+                + " checks each declared field. The gate has no switch, so its baseline (\"off\")"
+                + " is the second, nobody declared fields of but every subscriber is still"
+                + " notified of the new version; the third (no subscriber) shows what the"
+                + " notifications cost. %d warm-up calls of"
+                + " each, %d round(s); p50 and p99 per round, the median over rounds.",
+            consumers, calls, registrations, warmup, rounds));
+    long started = System.nanoTime();
+    var g =
+        dev.meshbone.bench.contracts.ReadSetGateBench.measure(
+            apps.registryUrl(),
+            apps.bootstrapServers(),
+            "gate" + System.currentTimeMillis() % 100_000,
+            consumers,
+            warmup,
+            calls,
+            registrations,
+            rounds,
+            BenchSuite::log);
+    List<Double> none50 = quantiles(g.impactNone(), 50);
+    List<Double> none99 = quantiles(g.impactNone(), 99);
+    List<Double> all50 = quantiles(g.impactAll(), 50);
+    List<Double> all99 = quantiles(g.impactAll(), 99);
+    List<Double> base50 = quantiles(g.impactBaseline(), 50);
+    List<Double> base99 = quantiles(g.impactBaseline(), 99);
+    List<Double> on50 = quantiles(g.registerGated(), 50);
+    List<Double> on99 = quantiles(g.registerGated(), 99);
+    log(String.format("read-set gate: done in %.1f s", (System.nanoTime() - started) / 1e9));
+    List<Double> off50 = quantiles(g.registerPlain(), 50);
+    List<Double> off99 = quantiles(g.registerPlain(), 99);
+    List<Double> bare50 = quantiles(g.registerFree(), 50);
+    List<Double> bare99 = quantiles(g.registerFree(), 99);
+    String noConsumers = "impact, product without consumers";
+    String off = "registration, as many subscribers without read sets (gate off)";
+    String n = String.format("%,d", consumers);
+    s.figure(
+        Figure.of(
+            "impact p50, " + n + " consumers, none broken",
+            Stats.median(none50),
+            "ms",
+            none50,
+            noConsumers,
+            Stats.median(base50)));
+    s.figure(
+        Figure.of(
+            "impact p99, " + n + " consumers, none broken",
+            Stats.median(none99),
+            "ms",
+            none99,
+            noConsumers,
+            Stats.median(base99)));
+    s.figure(
+        Figure.of(
+            "impact p50, " + n + " consumers, all broken",
+            Stats.median(all50),
+            "ms",
+            all50,
+            noConsumers,
+            Stats.median(base50)));
+    s.figure(
+        Figure.of(
+            "registration p50, gate on (" + n + " read sets)",
+            Stats.median(on50),
+            "ms",
+            on50,
+            off,
+            Stats.median(off50)));
+    s.figure(
+        Figure.of(
+            "registration p99, gate on (" + n + " read sets)",
+            Stats.median(on99),
+            "ms",
+            on99,
+            off,
+            Stats.median(off99)));
+    s.detail("")
+        .detail(
+            "| round | impact none broken p50 / p99 ms | all broken ("
+                + g.breaks()
+                + " breaks) p50 / p99 ms | no consumers p50 / p99 ms | registration gate on"
+                + " p50 / p99 ms | gate off p50 / p99 ms | no subscriber p50 / p99 ms |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- |");
+    for (int i = 0; i < rounds; i++) {
+      s.detail(
+          String.format(
+              "| %d | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f"
+                  + " | %.1f / %.1f |",
+              i,
+              none50.get(i),
+              none99.get(i),
+              all50.get(i),
+              all99.get(i),
+              base50.get(i),
+              base99.get(i),
+              on50.get(i),
+              on99.get(i),
+              off50.get(i),
+              off99.get(i),
+              bare50.get(i),
+              bare99.get(i)));
+    }
   }
 
   private Section publish() throws Exception {

@@ -238,6 +238,20 @@ final class ProductEventChecks {
       checkSlos(reasons, d.getSlos());
     }
     checkInputs(reasons, d.getInputs(), productId);
+    String successor = d.getSuccessor();
+    if (successor != null && !ProductId.isValid(successor)) {
+      reasons.add(
+          ViolationCode.INVALID_DESCRIPTOR,
+          "descriptor.successor",
+          "successor "
+              + Reasons.quote(successor)
+              + " is not a product id (<domain>.<product>, each part a valid name)");
+    } else if (successor != null && successor.equals(productId)) {
+      reasons.add(
+          ViolationCode.INVALID_DESCRIPTOR,
+          "descriptor.successor",
+          "product " + productId + " names itself as its successor");
+    }
     String subject = d.getContractSubject();
     if (subject != null) {
       String prefix = domain + ".";

@@ -350,6 +350,18 @@ class ProductEventRulesTest {
   }
 
   @Test
+  void shouldRefuseASuccessorThatIsNotAnotherProduct() {
+    mesh.publish(
+        created(PRODUCT).setDescriptor(descriptor().setSuccessor("not a product").build()).build());
+    assertThat(onlyReason(ViolationCode.INVALID_DESCRIPTOR).getField())
+        .isEqualTo("descriptor.successor");
+
+    mesh.publish(
+        created(PRODUCT).setDescriptor(descriptor().setSuccessor(PRODUCT).build()).build());
+    assertThat(onlyReason(ViolationCode.INVALID_DESCRIPTOR).getMessage()).contains("itself");
+  }
+
+  @Test
   void shouldRefuseADescriptorWithoutOwner() {
     mesh.publish(created(PRODUCT).setDescriptor(descriptor().setOwner(null).build()).build());
 

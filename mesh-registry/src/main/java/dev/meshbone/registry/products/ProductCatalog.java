@@ -21,6 +21,7 @@ import dev.meshbone.registry.products.catalog.ProductSubscriptions;
 import dev.meshbone.registry.products.catalog.RecentNotifications;
 import dev.meshbone.registry.products.catalog.SubjectIndex;
 import dev.meshbone.registry.products.catalog.SubscriptionChange;
+import dev.meshbone.registry.products.catalog.SuccessorIndex;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
@@ -65,8 +66,12 @@ import org.apache.kafka.streams.state.Stores;
  * inputs, which live on other partitions; {@link ProductLinks} emits an edge under each input's id
  * ({@value CatalogStores#LINEAGE_REPARTITION}), so the downstream index lands beside the upstream
  * product. Subscriptions are keyed {@code <productId>|<consumerDomain>} on their topic and re-keyed
- * by product ({@value CatalogStores#SUBSCRIPTIONS_REPARTITION}). Every repartition has the product
- * topics' partition count so the catalog inputs stay co-partitioned.
+ * by product ({@value CatalogStores#SUBSCRIPTIONS_REPARTITION}). A product that names a successor
+ * sends a link to the successor's partition ({@value CatalogStores#SUCCESSOR_LINKS_REPARTITION}),
+ * where {@link SuccessorIndex} sends back, under the product's id, the successor's APPROVED
+ * consumers ({@value CatalogStores#SUCCESSOR_READERS_REPARTITION}), so the sunset check decides
+ * from the product's own task. Every repartition has the product topics' partition count so the
+ * catalog inputs stay co-partitioned.
  *
  * <p>State topics (products, subscriptions, health, stats) are read from their beginning; the
  * topics that only cause notifications (alerts, violations, contract decisions) from their end when
@@ -103,6 +108,8 @@ public final class ProductCatalog {
     addStore(builder, CatalogStores.HISTORY_CHECKPOINT_STORE, HistoryCheckpoint.SERDE);
     addStore(builder, CatalogStores.READERS_STORE, topics.observedReaders.valueSerde());
     addStore(builder, CatalogStores.SUNSET_STORE, Codecs.stringList());
+    addStore(builder, CatalogStores.SUCCESSOR_INDEX_STORE, Codecs.stringList());
+    addStore(builder, CatalogStores.SUCCESSOR_READERS_STORE, Codecs.stringList());
 
     // Products, and the index links they imply on other partitions.
     var products =
@@ -114,6 +121,8 @@ public final class ProductCatalog {
             .process(ProductLinks::new, Named.as("product-links"), CatalogStores.LINKS_STORE)
             .split(Named.as("links-"))
             .branch((subject, link) -> link.kind() == Link.Kind.SUBJECT, Branched.as("subject"))
+            .branch(
+                (successor, link) -> link.kind() == Link.Kind.SUCCESSOR, Branched.as("successor"))
             .defaultBranch(Branched.as("lineage"));
     KStream<String, Link> lineageEdges =
         links
@@ -183,6 +192,32 @@ public final class ProductCatalog {
                     .withValueSerde(SubscriptionChange.SERDE)
                     .withNumberOfPartitions(partitions));
 
+    // Successors: each product named as a successor tells the products that name it who holds an
+    // APPROVED subscription to it, keyed by the predecessor's id.
+    KStream<String, List<String>> successorReaders =
+        links
+            .get("links-successor")
+            .repartition(
+                Repartitioned.<String, Link>as(CatalogStores.SUCCESSOR_LINKS_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(Link.SERDE)
+                    .withNumberOfPartitions(partitions))
+            .<SuccessorIndex.Input>mapValues(
+                SuccessorIndex.LinkInput::new, Named.as("successor-link"))
+            .merge(
+                subscriptions.mapValues(
+                    SuccessorIndex.SubscriptionInput::new, Named.as("successor-subscription")),
+                Named.as("successor-inputs"))
+            .process(
+                SuccessorIndex::new,
+                Named.as("successor-index"),
+                CatalogStores.SUCCESSOR_INDEX_STORE)
+            .repartition(
+                Repartitioned.<String, List<String>>as(CatalogStores.SUCCESSOR_READERS_REPARTITION)
+                    .withKeySerde(keys)
+                    .withValueSerde(Codecs.stringList())
+                    .withNumberOfPartitions(partitions));
+
     // The catalog: every input about a product in one processor.
     KStream<String, CatalogUpdate> updates =
         products
@@ -222,6 +257,10 @@ public final class ProductCatalog {
                     CatalogUpdate.ContractAdded::new, Named.as("contract-update")),
                 Named.as("merge-contracts"))
             .merge(
+                successorReaders.mapValues(
+                    CatalogUpdate.SuccessorReaders::new, Named.as("successor-update")),
+                Named.as("merge-successors"))
+            .merge(
                 builder.stream(
                         topics.issueRequests.name(),
                         Consumed.with(keys, topics.issueRequests.valueSerde())
@@ -251,7 +290,8 @@ public final class ProductCatalog {
                 CatalogStores.HISTORY_STORE,
                 CatalogStores.HISTORY_CHECKPOINT_STORE,
                 CatalogStores.READERS_STORE,
-                CatalogStores.SUNSET_STORE)
+                CatalogStores.SUNSET_STORE,
+                CatalogStores.SUCCESSOR_READERS_STORE)
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))

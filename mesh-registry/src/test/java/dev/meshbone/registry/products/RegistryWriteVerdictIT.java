@@ -3,15 +3,21 @@ package dev.meshbone.registry.products;
 import static dev.meshbone.registry.products.RegistryReadApiIT.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.meshbone.events.Notification;
+import dev.meshbone.events.NotificationType;
 import dev.meshbone.registry.BesideValidator;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicBootstrapper;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +34,8 @@ class RegistryWriteVerdictIT {
   private static final String DOMAIN = "X-Mesh-Domain";
 
   private final String domain = KafkaBroker.unique("writer");
+  private final String registryId = KafkaBroker.unique("registry-writes");
+  private Path registryState;
   private TestRegistry registry;
   private ApplicationContext validator;
   private KafkaBroker broker;
@@ -35,17 +43,8 @@ class RegistryWriteVerdictIT {
   @BeforeAll
   void start(KafkaBroker broker) throws Exception {
     this.broker = broker;
-    // Observed readers and the sunset's checks every half second; a consumer drains after 0.5 s.
-    registry =
-        TestRegistry.start(
-            broker,
-            KafkaBroker.unique("registry-writes"),
-            Files.createTempDirectory("registry-writes"),
-            Map.of(
-                "meshbone.registry.readers-interval", "500ms",
-                "meshbone.registry.sunset-check-interval", "500ms",
-                "meshbone.registry.sunset-quiet-period", "500ms",
-                "meshbone.registry.sunset-lead-times", "14d,1d,1s"));
+    registryState = Files.createTempDirectory("registry-writes");
+    registry = startRegistry();
     // The validator follows every domain's control topic by pattern; a topic made before it
     // starts is followed at once rather than at its next metadata refresh.
     try (var admin = broker.admin()) {
@@ -60,6 +59,22 @@ class RegistryWriteVerdictIT {
                 "meshbone.security.enabled", false,
                 "kafka.streams.application.id", KafkaBroker.unique("validator-writes"),
                 "meshbone.state-dir", Files.createTempDirectory("validator-writes").toString()));
+  }
+
+  /**
+   * The registry, on the same application id and state folder each time: observed readers and the
+   * sunset's checks every half second; a consumer drains after 0.5 s.
+   */
+  private TestRegistry startRegistry() {
+    return TestRegistry.start(
+        broker,
+        registryId,
+        registryState,
+        Map.of(
+            "meshbone.registry.readers-interval", "500ms",
+            "meshbone.registry.sunset-check-interval", "500ms",
+            "meshbone.registry.sunset-quiet-period", "500ms",
+            "meshbone.registry.sunset-lead-times", "14d,1d,4s,1s"));
   }
 
   @AfterAll
@@ -141,7 +156,9 @@ class RegistryWriteVerdictIT {
         registry.send(
             "POST",
             "/products/" + id + "/deprecation",
-            "{\"sunsetAt\":\"2099-03-01\",\"reason\":\"replaced\"}",
+            "{\"sunsetAt\":\"2099-03-01\",\"reason\":\"replaced\",\"successor\":\""
+                + domain
+                + ".visits-v2\"}",
             DOMAIN,
             domain);
     assertThat(deprecated.status()).as(deprecated.toString()).isEqualTo(200);
@@ -158,6 +175,10 @@ class RegistryWriteVerdictIT {
                     .path("status")
                     .asText()
                     .equals("DEPRECATED"));
+    assertThat(registry.get("/products/" + id).json().path("descriptor").path("successor").asText())
+        .isEqualTo(domain + ".visits-v2");
+    assertThat(registry.get("/products/" + id + "/retirement").json().path("successor").asText())
+        .isEqualTo(domain + ".visits-v2");
 
     var retired = registry.send("POST", "/products/" + id + "/retirement", null, DOMAIN, domain);
     assertThat(retired.status()).as(retired.toString()).isEqualTo(200);
@@ -303,7 +324,8 @@ class RegistryWriteVerdictIT {
     assertThat(status(read)).isEqualTo("DEPRECATED");
     assertThat(waiting.path("sunsetReached").asBoolean()).isTrue();
     assertThat(waiting.path("ready").asBoolean()).isFalse();
-    assertThat(waiting.path("leadTimes").toString()).isEqualTo("[\"PT336H\",\"PT24H\",\"PT1S\"]");
+    assertThat(waiting.path("leadTimes").toString())
+        .isEqualTo("[\"PT336H\",\"PT24H\",\"PT4S\",\"PT1S\"]");
     assertThat(waiting.path("blockers").get(0).asText()).isEqualTo(consumer);
     assertThat(waiting.path("consumers").get(0).path("status").asText()).isEqualTo("STILL_READING");
     await()
@@ -320,6 +342,68 @@ class RegistryWriteVerdictIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> status(read).equals("RETIRED"));
     var history = registry.get("/products/" + read + "/history").json().toString();
     assertThat(history).contains("RETIRED");
+  }
+
+  /**
+   * A restart between two reminders: a product whose sunset is 5 s ahead, two APPROVED subscribers;
+   * the registry is stopped once the 4-second reminder is committed and started again on the same
+   * application id and state folder. Each subscriber gets each reminder exactly once (read
+   * read_committed from mesh.notifications), and the product still retires at its sunset. Long run
+   * only ({@code -Dmeshbone.faults.long=true}): the sunset alone is 5 s, the restart a few more
+   * (16-22 s in all at load average 8-15, 4 Dec 2026).
+   */
+  @Test
+  void shouldSendEachReminderOnceAcrossARestartAndStillRetire() throws Exception {
+    assumeTrue(
+        Boolean.getBoolean("meshbone.faults.long"), "long run only (-Dmeshbone.faults.long=true)");
+    String id = domain + ".restarted";
+    List<String> subscribers = List.of(KafkaBroker.unique("first"), KafkaBroker.unique("second"));
+    assertThat(register(id).status()).isEqualTo(201);
+    await().until(() -> registry.get("/products/" + id).status() == 200);
+    for (String consumer : subscribers) {
+      var subscribed =
+          registry.send("POST", "/products/" + id + "/subscriptions", "{}", DOMAIN, consumer);
+      assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                registry.get("/products/" + id + "/retirement").json().path("consumers").size()
+                    == 2);
+
+    try (var sent = new TopicRecords<>(broker, MeshTopics.defaults().notifications)) {
+      deprecateSoon(id, java.time.Instant.now().plusSeconds(5));
+      await().atMost(Duration.ofSeconds(30)).until(() -> reminders(sent, id).size() == 2);
+      registry.close();
+      registry = null;
+      List<String> beforeRestart = reminders(sent, id);
+      registry = startRegistry();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("RETIRED"));
+      var retirement = registry.get("/products/" + id + "/retirement").json();
+      assertThat(retirement.path("remindersSent").toString()).isEqualTo("[\"PT4S\",\"PT1S\"]");
+      List<String> expected =
+          subscribers.stream().flatMap(c -> List.of(c + " PT4S", c + " PT1S").stream()).toList();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reminders(sent, id).size() >= expected.size());
+      assertThat(beforeRestart)
+          .doesNotHaveDuplicates()
+          .contains(subscribers.get(0) + " PT4S", subscribers.get(1) + " PT4S");
+      assertThat(reminders(sent, id)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  /** The sunset reminders about a product sent so far, as {@code "<recipient> <leadTime>"}. */
+  private static List<String> reminders(TopicRecords<Notification> sent, String productId) {
+    return sent.values().stream()
+        .filter(
+            n ->
+                n.getType() == NotificationType.SUNSET_REMINDER
+                    && n.getProductId().equals(productId))
+        .map(n -> n.getRecipientDomain() + " " + n.getAttributes().get("leadTime"))
+        .toList();
   }
 
   private void commit(String group, String topic, long offset) {

@@ -60,6 +60,7 @@ public final class CatalogProcessor
   private ReaderLedger readers;
   private KeyValueStore<String, ReaderObservation> readersStore;
   private KeyValueStore<String, List<String>> sunset;
+  private KeyValueStore<String, List<String>> successorReaders;
   private final SunsetPolicy policy;
   private final int historyMaxChanges;
 
@@ -92,7 +93,9 @@ public final class CatalogProcessor
     this.readersStore = context.getStateStore(CatalogStores.READERS_STORE);
     this.readers = new ReaderLedger(readersStore);
     this.sunset = context.getStateStore(CatalogStores.SUNSET_STORE);
-    var clock = new SunsetClock(products, subscriptions, readersStore, sunset, policy);
+    this.successorReaders = context.getStateStore(CatalogStores.SUCCESSOR_READERS_STORE);
+    var clock =
+        new SunsetClock(products, subscriptions, readersStore, successorReaders, sunset, policy);
     context.schedule(
         policy.checkInterval(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -152,6 +155,8 @@ public final class CatalogProcessor
               productId, ownerDomain(productId), r.observation(), approved, record.timestamp())) {
         notify(record, n);
       }
+    } else if (update instanceof CatalogUpdate.SuccessorReaders s) {
+      putOrDelete(successorReaders, productId, s.readers());
     } else if (update instanceof IssueRequested i) {
       onIssue(record, productId, i.request());
     } else if (update instanceof ContractAdded c) {
@@ -273,6 +278,7 @@ public final class CatalogProcessor
             before,
             Objects.requireNonNullElse(subscriptions.get(productId), ProductSubscriptions.EMPTY),
             readersStore.get(productId),
+            successorReaders.get(productId),
             policy.quietPeriod(),
             now.getOccurredAt())
         .blockers();

@@ -66,6 +66,18 @@ public final class CatalogStores {
    */
   public static final String SUNSET_STORE = "product-sunset";
 
+  /**
+   * Product id → the products that name it as their successor ({@code "<id"}) and the consumers
+   * with an APPROVED subscription to it ({@code "+domain"}): {@link SuccessorIndex}.
+   */
+  public static final String SUCCESSOR_INDEX_STORE = "successor-index";
+
+  /**
+   * Product id → {@code [successor, consumer...]}: the consumers with an APPROVED subscription to
+   * the product its descriptor names as successor, as {@link SuccessorIndex} last told it.
+   */
+  public static final String SUCCESSOR_READERS_STORE = "successor-readers";
+
   /** Recipient domain → {@link RecentNotifications}, its latest notifications. */
   public static final String RECENT_NOTIFICATIONS_STORE = "recent-notifications";
 
@@ -82,7 +94,9 @@ public final class CatalogStores {
           HISTORY_STORE,
           HISTORY_CHECKPOINT_STORE,
           READERS_STORE,
-          SUNSET_STORE);
+          SUNSET_STORE,
+          SUCCESSOR_INDEX_STORE,
+          SUCCESSOR_READERS_STORE);
 
   /** The key of an issue in {@link #ISSUES_STORE}; a product's issues share the prefix. */
   public static String issueKey(String productId, String issueId) {
@@ -94,6 +108,8 @@ public final class CatalogStores {
   public static final String SUBJECT_REPARTITION = "subject-links";
   public static final String DECISIONS_REPARTITION = "decisions-by-subject";
   public static final String CONTRACT_VERSIONS_REPARTITION = "contract-versions-by-product";
+  public static final String SUCCESSOR_LINKS_REPARTITION = "successor-links";
+  public static final String SUCCESSOR_READERS_REPARTITION = "successor-readers-by-product";
 
   private CatalogStores() {}
 }

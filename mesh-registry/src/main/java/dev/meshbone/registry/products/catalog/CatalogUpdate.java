@@ -39,6 +39,12 @@ public sealed interface CatalogUpdate {
   record ReadersObserved(dev.meshbone.events.ReaderObservation observation)
       implements CatalogUpdate {}
 
+  /**
+   * The consumers with an APPROVED subscription to the product's successor changed: {@code
+   * [successor, consumer...]} ({@link SuccessorIndex}).
+   */
+  record SuccessorReaders(java.util.List<String> readers) implements CatalogUpdate {}
+
   /** A new version of the product's contract was accepted. */
   record ContractAdded(ContractDecision decision) implements CatalogUpdate {}
 }

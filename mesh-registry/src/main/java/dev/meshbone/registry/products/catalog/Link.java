@@ -8,12 +8,14 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * One entry of a cross-partition index, keyed by what is indexed: {@link Kind#LINEAGE} under an
  * upstream product id says that {@code productId} reads from it (or no longer does); {@link
- * Kind#SUBJECT} under a schema subject says that {@code productId}'s contract lives under it.
+ * Kind#SUBJECT} under a schema subject says that {@code productId}'s contract lives under it;
+ * {@link Kind#SUCCESSOR} under a product id says that {@code productId} names it as its successor.
  */
 public record Link(Kind kind, String productId, boolean added) {
   public enum Kind {
     LINEAGE,
-    SUBJECT
+    SUBJECT,
+    SUCCESSOR
   }
 
   public static final Serde<Link> SERDE =

@@ -10,11 +10,12 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Turns each product change into changes of the two indexes that live on other partitions than the
- * product: its downstream lineage (an edge under each input product's id) and the products under a
- * schema subject (a link under the subject). It remembers what it last indexed for each product in
- * {@link CatalogStores#LINKS_STORE} ({@code [subject, input...]}) so a change emits only the
- * difference, and a removed input or a moved subject is taken back.
+ * Turns each product change into changes of the indexes that live on other partitions than the
+ * product: its downstream lineage (an edge under each input product's id), the products under a
+ * schema subject (a link under the subject) and the products that name a successor (a link under
+ * the successor's id). It remembers what it last indexed for each product in {@link
+ * CatalogStores#LINKS_STORE} ({@code [subject, input..., ">successor"]}) so a change emits only the
+ * difference, and a removed input, a moved subject or a changed successor is taken back.
  */
 public final class ProductLinks implements Processor<String, DataProductEvent, String, Link> {
   private ProcessorContext<String, Link> context;
@@ -43,14 +44,20 @@ public final class ProductLinks implements Processor<String, DataProductEvent, S
       after = new ArrayList<>();
       after.add(ProductState.contractSubject(productId, event));
       after.addAll(ProductState.inputs(event));
+      String successor = ProductState.successor(event);
+      if (successor != null) {
+        after.add(SUCCESSOR_MARK + successor);
+      }
     }
     if (Objects.equals(before, after)) {
       return;
     }
     String subjectBefore = before == null ? null : before.get(0);
     String subjectAfter = after == null ? null : after.get(0);
-    List<String> inputsBefore = before == null ? List.of() : before.subList(1, before.size());
-    List<String> inputsAfter = after == null ? List.of() : after.subList(1, after.size());
+    List<String> inputsBefore = inputs(before);
+    List<String> inputsAfter = inputs(after);
+    String successorBefore = successor(before);
+    String successorAfter = successor(after);
 
     if (!Objects.equals(subjectBefore, subjectAfter)) {
       if (subjectBefore != null) {
@@ -70,11 +77,41 @@ public final class ProductLinks implements Processor<String, DataProductEvent, S
         forward(record, input, new Link(Link.Kind.LINEAGE, productId, true));
       }
     }
+    if (!Objects.equals(successorBefore, successorAfter)) {
+      if (successorBefore != null) {
+        forward(record, successorBefore, new Link(Link.Kind.SUCCESSOR, productId, false));
+      }
+      if (successorAfter != null) {
+        forward(record, successorAfter, new Link(Link.Kind.SUCCESSOR, productId, true));
+      }
+    }
     if (after == null) {
       links.delete(productId);
     } else {
       links.put(productId, after);
     }
+  }
+
+  /** Marks the successor in the stored list; a product id cannot start with it. */
+  private static final String SUCCESSOR_MARK = ">";
+
+  private static List<String> inputs(List<String> indexed) {
+    return indexed == null
+        ? List.of()
+        : indexed.subList(1, indexed.size()).stream()
+            .filter(s -> !s.startsWith(SUCCESSOR_MARK))
+            .toList();
+  }
+
+  private static String successor(List<String> indexed) {
+    if (indexed == null) {
+      return null;
+    }
+    return indexed.stream()
+        .filter(s -> s.startsWith(SUCCESSOR_MARK))
+        .map(s -> s.substring(SUCCESSOR_MARK.length()))
+        .findFirst()
+        .orElse(null);
   }
 
   private void forward(Record<String, DataProductEvent> record, String key, Link link) {

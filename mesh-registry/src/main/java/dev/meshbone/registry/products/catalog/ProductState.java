@@ -81,6 +81,18 @@ public final class ProductState {
     return event.getDescriptor() == null ? null : event.getDescriptor().getSunsetAt();
   }
 
+  /**
+   * The product the descriptor names as its successor, when it is a well-formed product id other
+   * than the product itself; else null.
+   */
+  public static String successor(DataProductEvent event) {
+    if (event == null || event.getDescriptor() == null) {
+      return null;
+    }
+    String s = event.getDescriptor().getSuccessor();
+    return s != null && ProductId.isValid(s) && !s.equals(event.getProductId()) ? s : null;
+  }
+
   /** The descriptor's input products that are well-formed product ids, without duplicates. */
   public static List<String> inputs(DataProductEvent event) {
     if (event == null || event.getDescriptor() == null) {

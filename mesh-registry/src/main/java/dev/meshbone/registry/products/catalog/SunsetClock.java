@@ -40,6 +40,7 @@ public final class SunsetClock {
   private final ReadOnlyKeyValueStore<String, DataProductEvent> products;
   private final ReadOnlyKeyValueStore<String, ProductSubscriptions> subscriptions;
   private final ReadOnlyKeyValueStore<String, ReaderObservation> readers;
+  private final ReadOnlyKeyValueStore<String, List<String>> successorReaders;
   private final KeyValueStore<String, List<String>> facts;
   private final SunsetPolicy policy;
 
@@ -47,11 +48,13 @@ public final class SunsetClock {
       ReadOnlyKeyValueStore<String, DataProductEvent> products,
       ReadOnlyKeyValueStore<String, ProductSubscriptions> subscriptions,
       ReadOnlyKeyValueStore<String, ReaderObservation> readers,
+      ReadOnlyKeyValueStore<String, List<String>> successorReaders,
       KeyValueStore<String, List<String>> facts,
       SunsetPolicy policy) {
     this.products = products;
     this.subscriptions = subscriptions;
     this.readers = readers;
+    this.successorReaders = successorReaders;
     this.facts = facts;
     this.policy = policy;
   }
@@ -155,7 +158,14 @@ public final class SunsetClock {
       subs = ProductSubscriptions.EMPTY;
     }
     var readiness =
-        SunsetReadiness.of(productId, p, subs, readers.get(productId), policy.quietPeriod(), now);
+        SunsetReadiness.of(
+            productId,
+            p,
+            subs,
+            readers.get(productId),
+            successorReaders.get(productId),
+            policy.quietPeriod(),
+            now);
     for (Duration lead : policy.leadTimes()) {
       Instant due = sunsetAt.minus(lead);
       if (now.isBefore(due) || due.isBefore(f.since()) || f.reminded().contains(lead)) {

@@ -22,7 +22,10 @@ public final class SunsetReadiness {
 
   /** Where a consumer stands with a product being retired. */
   public enum Status {
-    /** it unsubscribed (its subscription was revoked or it ended it) */
+    /**
+     * it unsubscribed (its subscription was revoked or it ended it), or it holds an APPROVED
+     * subscription to the product's successor ({@code descriptor.successor})
+     */
     MIGRATED,
     /** no lag on any of its groups and no commit for the quiet period, or no group observed */
     DRAINED,
@@ -36,12 +39,14 @@ public final class SunsetReadiness {
 
   /**
    * The product's readiness: {@code ready} when it is DEPRECATED, its sunset has come and nobody
-   * blocks it ({@code blockers}, the consumers still reading).
+   * blocks it ({@code blockers}, the consumers still reading); {@code successor} is the product its
+   * descriptor names as successor, if any.
    */
   public record Readiness(
       String productId,
       LifecycleStatus status,
       Instant sunsetAt,
+      String successor,
       boolean sunsetReached,
       boolean ready,
       List<Consumer> consumers,
@@ -52,15 +57,18 @@ public final class SunsetReadiness {
       DataProductEvent product,
       ProductSubscriptions subscriptions,
       ReaderObservation readers,
+      List<String> successorReaders,
       Duration quietPeriod,
       Instant now) {
+    String successor = ProductState.successor(product);
+    var migrated = new java.util.HashSet<>(SuccessorIndex.readers(successor, successorReaders));
     List<Consumer> consumers = new ArrayList<>();
     List<String> blockers = new ArrayList<>();
     for (Subscription s : subscriptions.all()) {
       if (s.getState() != SubscriptionState.APPROVED && s.getState() != SubscriptionState.REVOKED) {
         continue;
       }
-      Consumer c = consumer(s, readers, quietPeriod, now);
+      Consumer c = consumer(s, migrated.contains(s.getConsumerDomain()), readers, quietPeriod, now);
       consumers.add(c);
       if (c.status() == Status.STILL_READING) {
         blockers.add(c.domain());
@@ -70,11 +78,16 @@ public final class SunsetReadiness {
     LifecycleStatus status = product == null ? null : product.getStatus();
     boolean reached = sunsetAt != null && !now.isBefore(sunsetAt);
     boolean ready = status == LifecycleStatus.DEPRECATED && reached && blockers.isEmpty();
-    return new Readiness(productId, status, sunsetAt, reached, ready, consumers, blockers);
+    return new Readiness(
+        productId, status, sunsetAt, successor, reached, ready, consumers, blockers);
   }
 
   private static Consumer consumer(
-      Subscription s, ReaderObservation readers, Duration quietPeriod, Instant now) {
+      Subscription s,
+      boolean onSuccessor,
+      ReaderObservation readers,
+      Duration quietPeriod,
+      Instant now) {
     List<String> groups = new ArrayList<>();
     long lag = 0;
     Instant last = null;
@@ -93,7 +106,7 @@ public final class SunsetReadiness {
       }
     }
     Status status;
-    if (s.getState() != SubscriptionState.APPROVED) {
+    if (s.getState() != SubscriptionState.APPROVED || onSuccessor) {
       status = Status.MIGRATED;
     } else if (lag == 0 && (last == null || !last.plus(quietPeriod).isAfter(now))) {
       status = Status.DRAINED;

@@ -135,8 +135,20 @@ public class ProductWriteController {
         body,
         partition -> {
           DataProductEvent before = existing(partition, productId, "deprecated");
+          // A successor named here goes on a copy of the current descriptor; without one the
+          // event carries no descriptor and the last is kept.
+          ProductDescriptor descriptor =
+              write.successor() == null
+                      || write.successor().isBlank()
+                      || before.getDescriptor() == null
+                  ? null
+                  : ProductDescriptor.newBuilder(before.getDescriptor())
+                      .setSuccessor(write.successor())
+                      .build();
           return answer(
-              event(productId, ChangeType.DEPRECATED, write, null, sunset), before, HttpStatus.OK);
+              event(productId, ChangeType.DEPRECATED, write, descriptor, sunset),
+              before,
+              HttpStatus.OK);
         });
   }
 
@@ -147,7 +159,7 @@ public class ProductWriteController {
     acting.require(request, productId.domain(), "retire a product of domain " + productId.domain());
     ProductWrite write =
         body == null || body.isBlank()
-            ? new ProductWrite(null, null, null, null, null, null)
+            ? new ProductWrite(null, null, null, null, null, null, null)
             : bodies.parse(body, ProductWrite.class);
     return router.route(
         request,

@@ -63,6 +63,7 @@ final class Requests {
                         d.subscriptionPolicy(),
                         SubscriptionPolicy.class))
             .setSunsetAt(Bodies.instant("descriptor.sunsetAt", d.sunsetAt()))
+            .setSuccessor(d.successor() == null || d.successor().isBlank() ? null : d.successor())
             .setProperties(
                 d.properties() == null
                     ? new LinkedHashMap<>()

@@ -117,6 +117,9 @@ public class ReaderQueries {
             p,
             queries.subscriptions(partition, productId),
             observation(partition, productId),
+            stores
+                .<List<String>>partition(CatalogStores.SUCCESSOR_READERS_STORE, partition)
+                .get(productId),
             policy.quietPeriod(),
             now);
     Instant sunsetAt = r.sunsetAt();
@@ -140,6 +143,7 @@ public class ReaderQueries {
         productId,
         r.status() == null ? null : r.status().name(),
         sunsetAt == null ? null : sunsetAt.toString(),
+        r.successor(),
         r.sunsetReached(),
         r.ready(),
         r.blockers(),

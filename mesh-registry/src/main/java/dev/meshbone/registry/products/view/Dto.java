@@ -42,7 +42,8 @@ public final class Dto {
       @Nullable String contractSubject,
       @Nullable String subscriptionPolicy,
       @Nullable String sunsetAt,
-      @Nullable Map<String, String> properties) {}
+      @Nullable Map<String, String> properties,
+      @Nullable String successor) {}
 
   /** A product in a list: enough to choose it. */
   @Serdeable
@@ -239,9 +240,9 @@ public final class Dto {
 
   /**
    * A product write: {@code id} (only when registering) and the {@code descriptor} (registering or
-   * changing), {@code sunsetAt} (deprecating); {@code reason} and {@code actor} are shown to
-   * subscribers and kept for audit. {@code eventId} makes a retry idempotent; one is made up when
-   * absent.
+   * changing), {@code sunsetAt} and {@code successor} (deprecating: the successor is set on a copy
+   * of the current descriptor); {@code reason} and {@code actor} are shown to subscribers and kept
+   * for audit. {@code eventId} makes a retry idempotent; one is made up when absent.
    */
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -251,7 +252,8 @@ public final class Dto {
       @Nullable String sunsetAt,
       @Nullable String reason,
       @Nullable String actor,
-      @Nullable String eventId) {}
+      @Nullable String eventId,
+      @Nullable String successor) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -404,6 +406,7 @@ public final class Dto {
       String productId,
       String status,
       @Nullable String sunsetAt,
+      @Nullable String successor,
       boolean sunsetReached,
       boolean ready,
       List<String> blockers,

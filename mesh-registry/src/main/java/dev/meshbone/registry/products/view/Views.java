@@ -86,7 +86,8 @@ public final class Views {
         d.getContractSubject(),
         d.getSubscriptionPolicy().name(),
         time(d.getSunsetAt()),
-        new TreeMap<>(d.getProperties()));
+        new TreeMap<>(d.getProperties()),
+        d.getSuccessor());
   }
 
   public static LifecycleDto lifecycle(DataProductEvent e) {

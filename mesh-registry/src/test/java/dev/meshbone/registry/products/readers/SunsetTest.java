@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sunset state machine in the registry's topology, with the wall clock advanced: reminders at
  * each lead time once, the retirement published at the sunset when nobody reads, the wait (told
- * once) while a group lags, and a forced retirement recorded on its notifications.
+ * once) while a group lags, a consumer that moved to the successor counting as migrated, and a
+ * forced retirement recorded on its notifications.
  */
 class SunsetTest {
   private static final String PRODUCT = "clinical-trials.enrollments";
@@ -245,6 +246,53 @@ class SunsetTest {
         .containsExactlyInAnyOrder(OWNER, PV);
     assertThat(blocked.get(0).getAttributes()).containsEntry("blockers", PV);
     assertThat(blockedAgain).isEmpty();
+    assertThat(productEvents.readValuesToList())
+        .extracting(DataProductEvent::getType)
+        .containsExactly(ChangeType.RETIRED);
+  }
+
+  /**
+   * The deprecated product names a successor (its own partition, maybe another instance): a
+   * consumer still lagging on the old product stops blocking once it holds an APPROVED subscription
+   * to the successor, and a migrated consumer gets no reminders.
+   */
+  @Test
+  void shouldCountAConsumerApprovedOnTheSuccessorAsMigrated() {
+    String successor = "clinical-trials.enrollments-v2";
+    subscribe(FINANCE, SubscriptionState.APPROVED);
+    subscriptions.pipeInput(
+        subscriptionKey(successor, FINANCE),
+        subscription(successor, FINANCE, SubscriptionState.APPROVED, 1_000));
+    subscriptions.pipeInput(
+        subscriptionKey(successor, PV),
+        subscription(successor, PV, SubscriptionState.REQUESTED, 1_000));
+    subscriptions.pipeInput(
+        subscriptionKey("clinical-trials.other", PV),
+        subscription("clinical-trials.other", PV, SubscriptionState.APPROVED, 1_000));
+    Instant sunset = START.plus(Duration.ofDays(10));
+    products.pipeInput(
+        PRODUCT,
+        deprecated(PRODUCT, 2, descriptor("Enrollments").setSuccessor(successor).build(), sunset));
+    notifications.readRecordsToList();
+    observe(START, 4, 10);
+
+    advanceTo(sunset.minus(Duration.ofDays(7)).plus(CHECK));
+    List<Notification> reminders = sent(NotificationType.SUNSET_REMINDER);
+    advanceTo(sunset.plus(CHECK));
+    List<Notification> blocked = sent(NotificationType.SUNSET_BLOCKED);
+    assertThat(productEvents.isEmpty()).as("pharmacovigilance still reads").isTrue();
+
+    // Pharmacovigilance moves to the successor: approved there, it no longer blocks.
+    subscriptions.pipeInput(
+        subscriptionKey(successor, PV),
+        subscription(successor, PV, SubscriptionState.APPROVED, 2_000));
+    advanceTo(sunset.plus(CHECK.multipliedBy(2)));
+
+    assertThat(reminders)
+        .extracting(Notification::getRecipientDomain)
+        .as("finance, on the successor already, is not reminded")
+        .containsExactly(PV);
+    assertThat(blocked.get(0).getAttributes()).containsEntry("blockers", PV);
     assertThat(productEvents.readValuesToList())
         .extracting(DataProductEvent::getType)
         .containsExactly(ChangeType.RETIRED);
