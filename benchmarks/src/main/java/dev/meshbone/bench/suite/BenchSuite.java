@@ -538,7 +538,7 @@ public final class BenchSuite {
 
   /** Consumers' declared read sets: the impact check and the registration gate they cost. */
   private void readSetGate(Section s, MeshApps apps) throws Exception {
-    int consumers = quick ? 20 : 1_000;
+    int consumers = quick ? 3 : 1_000;
     int warmup = quick ? 0 : 5;
     int calls = quick ? 2 : 30;
     int registrations = quick ? 1 : 20;
