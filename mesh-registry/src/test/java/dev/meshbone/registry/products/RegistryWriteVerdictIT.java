@@ -179,6 +179,27 @@ class RegistryWriteVerdictIT {
         .isEqualTo(domain + ".visits-v2");
     assertThat(registry.get("/products/" + id + "/retirement").json().path("successor").asText())
         .isEqualTo(domain + ".visits-v2");
+    // A declaration that does not speak of the successor (the SDK's) keeps it.
+    var redeclared =
+        registry.send(
+            "PUT",
+            "/products/" + id,
+            "{\"descriptor\":" + descriptor("Site visits") + "}",
+            DOMAIN,
+            domain);
+    assertThat(redeclared.status()).as(redeclared.toString()).isEqualTo(200);
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path("descriptor")
+                    .path("name")
+                    .asText()
+                    .equals("Site visits"));
+    assertThat(registry.get("/products/" + id).json().path("descriptor").path("successor").asText())
+        .isEqualTo(domain + ".visits-v2");
 
     var retired = registry.send("POST", "/products/" + id + "/retirement", null, DOMAIN, domain);
     assertThat(retired.status()).as(retired.toString()).isEqualTo(200);

@@ -112,7 +112,9 @@ public class ProductWriteController {
         partition -> {
           DataProductEvent before = existing(partition, productId, "changed");
           return answer(
-              event(productId, ChangeType.UPDATED, write, descriptor, null), before, HttpStatus.OK);
+              event(productId, ChangeType.UPDATED, write, keepSuccessor(descriptor, before), null),
+              before,
+              HttpStatus.OK);
         });
   }
 
@@ -260,6 +262,19 @@ public class ProductWriteController {
           "PRODUCT_RETIRED", id + " is retired and cannot be " + what + " any more");
     }
     return before;
+  }
+
+  /**
+   * A change that does not name a successor keeps the one the product has: a declaration that does
+   * not speak of it (the SDK's, an ODCS apply) must not undo what the deprecation said.
+   */
+  private static ProductDescriptor keepSuccessor(
+      ProductDescriptor descriptor, DataProductEvent before) {
+    String kept = before.getDescriptor() == null ? null : before.getDescriptor().getSuccessor();
+    if (descriptor == null || descriptor.getSuccessor() != null || kept == null) {
+      return descriptor;
+    }
+    return ProductDescriptor.newBuilder(descriptor).setSuccessor(kept).build();
   }
 
   private static DataProductEvent event(
