@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,12 +139,17 @@ public final class TopicBootstrapper {
   }
 
   private List<String> check(Map<String, TopicSpec<?, ?>> byName, List<String> names) {
+    // A topic the controller just created (here, or by another app: TopicExistsException) can be
+    // unknown for a while to the broker that answers, which learns of it from the metadata log:
+    // on a loaded broker creating hundreds of topics that took seconds. Ask again until it knows.
+    long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, TopicDescription> descriptions =
-        await(admin.describeTopics(names).allTopicNames(), "describe topics");
+        untilKnown(() -> admin.describeTopics(names).allTopicNames(), "describe topics", deadline);
     List<ConfigResource> resources =
         names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
     Map<ConfigResource, Config> configs =
-        await(admin.describeConfigs(resources).all(), "describe topic configs");
+        untilKnown(
+            () -> admin.describeConfigs(resources).all(), "describe topic configs", deadline);
 
     List<String> contradictions = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -218,6 +225,29 @@ public final class TopicBootstrapper {
     }
     ConfigEntry entry = config.get(name);
     return entry == null ? Optional.empty() : Optional.ofNullable(entry.value());
+  }
+
+  private <T> T untilKnown(
+      Supplier<org.apache.kafka.common.KafkaFuture<T>> call, String what, long deadline) {
+    long pauseMillis = 50;
+    while (true) {
+      try {
+        return await(call.get(), what);
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) > deadline) {
+          throw e;
+        }
+        LOG.debug("cannot {} yet ({}); asking again", what, e.getCause().getMessage());
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("interrupted while trying to " + what, e);
+      }
+      pauseMillis = Math.min(pauseMillis * 2, 500);
+    }
   }
 
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
