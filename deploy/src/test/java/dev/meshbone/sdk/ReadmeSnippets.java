@@ -165,7 +165,8 @@ final class ReadmeSnippets {
     mesh.deprecate(
         "enrollments",
         Instant.now().plus(90, ChronoUnit.DAYS),
-        "replaced by clinical-trials.enrollments-v2");
+        "replaced by clinical-trials.enrollments-v2",
+        "clinical-trials.enrollments-v2"); // the successor: its subscribers count as migrated
     // end::quality[]
   }
 

@@ -160,8 +160,22 @@ public final class MeshClient implements AutoCloseable {
    * @throws ProductChangeRefusedException e.g. {@code SUNSET_NOT_IN_FUTURE}
    */
   public DataProduct deprecate(String product, Instant sunsetAt, String reason) {
+    return deprecate(product, sunsetAt, reason, null);
+  }
+
+  /**
+   * As {@link #deprecate(String, Instant, String)}, naming the product that replaces it: a consumer
+   * holding an APPROVED subscription to {@code successor} counts as migrated, is not reminded of
+   * the sunset, and does not hold the retirement back. Null keeps the successor named before, if
+   * any.
+   */
+  public DataProduct deprecate(String product, Instant sunsetAt, String reason, String successor) {
     Objects.requireNonNull(sunsetAt, "sunsetAt");
-    return registry.deprecate(own(product), sunsetAt, reason);
+    return registry.deprecate(
+        own(product),
+        sunsetAt,
+        reason,
+        successor == null ? null : ProductId.parse(successor).toString());
   }
 
   /**

@@ -257,6 +257,15 @@ class MeshClientRegistryTest {
     var body = registry.requests("POST", "/products/" + ID + "/deprecation").get(0).json();
     assertThat(body.get("sunsetAt").asText()).isEqualTo("2030-01-01T00:00:00Z");
     assertThat(body.get("reason").asText()).isEqualTo("replaced by v2");
+    assertThat(body.has("successor")).isFalse();
+
+    mesh.deprecate(
+        "enrollments",
+        Instant.parse("2030-01-01T00:00:00Z"),
+        "replaced by v2",
+        "clinical-trials.enrollments-v2");
+    var named = registry.requests("POST", "/products/" + ID + "/deprecation").get(1).json();
+    assertThat(named.get("successor").asText()).isEqualTo("clinical-trials.enrollments-v2");
   }
 
   @Test

@@ -222,7 +222,8 @@ final class SupplyChain implements AutoCloseable {
       return;
     }
     Instant sunset = Instant.now().plus(90, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS);
-    DataProduct deprecated = mesh.deprecate(SHIPMENTS, sunset, "replaced by " + BATCHES_ID);
+    DataProduct deprecated =
+        mesh.deprecate(SHIPMENTS, sunset, "replaced by " + BATCHES_ID, BATCHES_ID);
     DemoLog.say(DOMAIN, "deprecated %s, sunset %s", SHIPMENTS_ID, deprecated.sunsetAt());
   }
 

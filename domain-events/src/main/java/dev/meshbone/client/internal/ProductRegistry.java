@@ -118,11 +118,14 @@ public final class ProductRegistry {
             + " while it was being declared (another instance declaring it differently?)");
   }
 
-  public DataProduct deprecate(ProductId id, Instant sunsetAt, String reason) {
+  public DataProduct deprecate(ProductId id, Instant sunsetAt, String reason, String successor) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     String eventId = UUID.randomUUID().toString();
     body.put("sunsetAt", sunsetAt.toString());
     body.put("reason", reason);
+    if (successor != null) {
+      body.put("successor", successor);
+    }
     body.put("eventId", eventId);
     return verdict(http.post(products(id) + "/deprecation", body), id, eventId, "deprecate");
   }

@@ -263,13 +263,20 @@ public final class ProductCommands {
     @Option(names = "--reason", description = "why, for the subscribers")
     String reason;
 
+    @Option(
+        names = "--successor",
+        paramLabel = "ID",
+        description = "the product that replaces it: its APPROVED subscribers count as migrated")
+    String successor;
+
     @Override
     int run() {
       ProductId pid = productId(id);
       Instant at = sunset(sunset);
+      String next = successor == null ? null : productId(successor).toString();
       try (MeshClient client = api().client(actingFor(pid));
           Progress p = progress("waiting for contract-validator's verdict on " + pid)) {
-        DataProduct product = Api.sdk(() -> client.deprecate(pid.toString(), at, reason));
+        DataProduct product = Api.sdk(() -> client.deprecate(pid.toString(), at, reason, next));
         emitProduct(output(), product, "deprecated");
       }
       return 0;
