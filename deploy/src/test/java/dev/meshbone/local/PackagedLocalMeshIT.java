@@ -185,7 +185,11 @@ class PackagedLocalMeshIT {
             () -> {
               assertThat(metrics(mesh.validatorPort))
                   .contains("meshbone_validator_records_total{")
-                  .contains("meshbone_validator_control_events_total{");
+                  .contains("meshbone_validator_control_events_total{")
+                  // the provisioner's own consumer of mesh.products
+                  .contains(
+                      "kafka_consumer_fetch_manager_records_consumed_total"
+                          + "{client_id=\"meshbone-product-topics\"");
               assertThat(metrics(mesh.qualityPort))
                   .contains("meshbone_quality_products{")
                   .contains("meshbone_quality_accepted_total");

@@ -1,6 +1,7 @@
 package dev.meshbone.validator.records;
 
 import dev.meshbone.events.DataProductEvent;
+import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.runtime.MeshSettings;
 import dev.meshbone.serde.MeshEventSerde;
@@ -9,6 +10,7 @@ import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.topics.TopicSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
@@ -22,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,7 @@ public class ProductTopicProvisioner implements OutputTopics {
   private volatile Admin admin;
   private volatile boolean running;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private final Optional<MeterRegistry> meters;
   private final Object pause = new Object();
   private Thread thread;
 
@@ -92,8 +96,10 @@ public class ProductTopicProvisioner implements OutputTopics {
       MeshSettings mesh,
       MeshTopics topics,
       ProductTopicSettings config,
-      NewProductPickup pickup) {
+      NewProductPickup pickup,
+      Optional<MeterRegistry> meters) {
     this.kafka = kafka;
+    this.meters = meters;
     this.pickup = pickup;
     this.mesh = mesh;
     this.topics = topics;
@@ -177,8 +183,10 @@ public class ProductTopicProvisioner implements OutputTopics {
   }
 
   private void run() {
+    AutoCloseable consumerMeters = null;
     try (var consumer = productsConsumer()) {
       this.consumer = consumer;
+      consumerMeters = KafkaClientMeters.bind(meters, consumer);
       boolean assigned = false;
       long nextRound = 0;
       while (running) {
@@ -217,6 +225,10 @@ public class ProductTopicProvisioner implements OutputTopics {
     } catch (RuntimeException e) {
       if (running) {
         LOG.error("the product topic provisioner stopped", e);
+      }
+    } finally {
+      if (consumerMeters != null) {
+        KafkaClientMeters.close(consumerMeters);
       }
     }
   }

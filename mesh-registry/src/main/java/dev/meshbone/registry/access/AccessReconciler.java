@@ -1,10 +1,12 @@
 package dev.meshbone.registry.access;
 
+import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.access.AclTable;
 import dev.meshbone.runtime.access.MeshAccessState;
 import dev.meshbone.runtime.access.PrincipalMapping;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,17 +101,25 @@ public final class AccessReconciler implements AutoCloseable {
   }
 
   private final Config config;
+  private final Optional<MeterRegistry> meters;
   private final AccessState state;
   private final AtomicLong reconciliations = new AtomicLong();
   private volatile boolean running;
   private volatile boolean caughtUp;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile ReconcilerLock lock;
+  private volatile AutoCloseable stateMeters;
   private volatile String lastError;
   private Thread thread;
 
   public AccessReconciler(Config config) {
+    this(config, Optional.empty());
+  }
+
+  /** As above, with its consumers' client metrics on {@code meters}. */
+  public AccessReconciler(Config config, Optional<MeterRegistry> meters) {
     this.config = config;
+    this.meters = meters;
     this.state = new AccessState(config.topics());
   }
 
@@ -160,6 +171,7 @@ public final class AccessReconciler implements AutoCloseable {
             new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Admin admin = Admin.create(config.admin())) {
       consumer = stateConsumer;
+      stateMeters = KafkaClientMeters.bind(meters, stateConsumer);
       Map<TopicPartition, Long> barrier = null;
       state.knowDomains(config.domains());
       boolean dirty = true;
@@ -177,7 +189,11 @@ public final class AccessReconciler implements AutoCloseable {
           if (lock == null) {
             lock =
                 new ReconcilerLock(
-                    c, config.lockGroup(), topics.contracts.name(), config.lockSessionTimeout());
+                    c,
+                    config.lockGroup(),
+                    topics.contracts.name(),
+                    config.lockSessionTimeout(),
+                    meters);
           }
           for (ConsumerRecord<byte[], byte[]> r : stateConsumer.poll(Duration.ofMillis(200))) {
             if (r.topic().equals(topics.accessGrants.name())) {
@@ -240,6 +256,9 @@ public final class AccessReconciler implements AutoCloseable {
       ReconcilerLock l = lock;
       if (l != null) {
         l.close();
+      }
+      if (stateMeters != null) {
+        KafkaClientMeters.close(stateMeters);
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.meshbone.runtime.KafkaSettings;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.runtime.access.PrincipalMapping;
 import dev.meshbone.topics.MeshTopics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -13,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the {@link AccessReconciler} inside mesh-registry when {@code meshbone.access.enabled=true},
@@ -25,7 +27,11 @@ public class AccessReconcilerService {
   private final AccessReconciler reconciler;
 
   public AccessReconcilerService(
-      AccessSettings settings, KafkaSettings kafka, MeshTopics topics, MeshStreams streams) {
+      AccessSettings settings,
+      KafkaSettings kafka,
+      MeshTopics topics,
+      MeshStreams streams,
+      Optional<MeterRegistry> meters) {
     Map<String, Object> admin = new HashMap<>(kafka.admin());
     admin.putIfAbsent("bootstrap.servers", kafka.bootstrapServers());
     Map<String, Object> consumer = new HashMap<>(kafka.consumer());
@@ -40,7 +46,8 @@ public class AccessReconcilerService {
                 new LinkedHashSet<>(settings.domains()),
                 settings.interval(),
                 streams.applicationId() + "-access-reconciler",
-                settings.lockSessionTimeout()));
+                settings.lockSessionTimeout()),
+            meters);
   }
 
   @EventListener

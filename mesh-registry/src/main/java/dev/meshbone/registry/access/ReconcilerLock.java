@@ -1,10 +1,13 @@
 package dev.meshbone.registry.access;
 
+import dev.meshbone.runtime.KafkaClientMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,11 +31,16 @@ final class ReconcilerLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcilerLock.class);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final AutoCloseable meterBinding;
   private final String group;
   private volatile boolean held;
 
   ReconcilerLock(
-      Map<String, Object> consumerConfig, String group, String topic, Duration sessionTimeout) {
+      Map<String, Object> consumerConfig,
+      String group,
+      String topic,
+      Duration sessionTimeout,
+      Optional<MeterRegistry> meters) {
     this.group = group;
     Map<String, Object> config = new HashMap<>(consumerConfig);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -45,6 +53,7 @@ final class ReconcilerLock implements AutoCloseable {
     config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
     this.consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.meterBinding = KafkaClientMeters.bind(meters, consumer);
     consumer.subscribe(
         List.of(topic),
         new ConsumerRebalanceListener() {
@@ -85,6 +94,7 @@ final class ReconcilerLock implements AutoCloseable {
   @Override
   public void close() {
     held = false;
+    KafkaClientMeters.close(meterBinding);
     consumer.close(Duration.ofSeconds(5));
   }
 
