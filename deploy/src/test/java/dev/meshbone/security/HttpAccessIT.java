@@ -100,6 +100,8 @@ class HttpAccessIT {
             "U U A A A A"));
     rows.add(reg("GET", "/products/{id}/stats", "/products/" + p + "/stats", null, "U U A A A A"));
     rows.add(
+        reg("GET", "/products/{id}/health", "/products/" + p + "/health", null, "U U A A A A"));
+    rows.add(
         reg(
             "GET",
             "/products/{id}/events/{eventId}",
