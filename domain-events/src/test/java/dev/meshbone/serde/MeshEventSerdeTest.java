@@ -60,11 +60,7 @@ class MeshEventSerdeTest {
   @Test
   void shouldReadRecordsWrittenWithAnEarlierSchemaKeptInTheHistory() throws Exception {
     // given a subscription written before it had declared fields (history/Subscription.1.avsc)
-    org.apache.avro.Schema v1;
-    try (var in =
-        dev.meshbone.events.Subscription.class.getResourceAsStream("history/Subscription.1.avsc")) {
-      v1 = new org.apache.avro.Schema.Parser().parse(in);
-    }
+    org.apache.avro.Schema v1 = history(dev.meshbone.events.Subscription.class, 1);
     var old = new org.apache.avro.generic.GenericData.Record(v1);
     old.put("productId", "clinical-trials.enrollments");
     old.put("consumerDomain", "pharmacovigilance");
@@ -74,12 +70,7 @@ class MeshEventSerdeTest {
             v1.getField("state").schema(), "APPROVED"));
     old.put("requestedAt", 1L);
     old.put("updatedAt", 2L);
-    var buffer =
-        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v1)
-            .encode(old);
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
+    byte[] bytes = encode(v1, old);
 
     // when today's serde reads it
     var sub = MeshEventSerde.of(dev.meshbone.events.Subscription.class).deserialize("t", bytes);
@@ -92,12 +83,7 @@ class MeshEventSerdeTest {
   @Test
   void shouldReadAProductHealthWrittenBeforeItCarriedIssueFigures() throws Exception {
     // given a health as quality-monitor wrote it before (history/ProductHealth.1.avsc)
-    org.apache.avro.Schema v1;
-    try (var in =
-        dev.meshbone.events.ProductHealth.class.getResourceAsStream(
-            "history/ProductHealth.1.avsc")) {
-      v1 = new org.apache.avro.Schema.Parser().parse(in);
-    }
+    org.apache.avro.Schema v1 = history(dev.meshbone.events.ProductHealth.class, 1);
     var old = new org.apache.avro.generic.GenericData.Record(v1);
     old.put("productId", "supply-chain.batch-releases");
     old.put(
@@ -110,12 +96,7 @@ class MeshEventSerdeTest {
         "reasons",
         new org.apache.avro.generic.GenericData.Array<>(
             v1.getField("reasons").schema(), java.util.List.of()));
-    var buffer =
-        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                org.apache.avro.generic.GenericData.get(), v1)
-            .encode(old);
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
+    byte[] bytes = encode(v1, old);
 
     // when today's serde reads it
     var health = MeshEventSerde.of(dev.meshbone.events.ProductHealth.class).deserialize("t", bytes);
@@ -123,5 +104,25 @@ class MeshEventSerdeTest {
     // then it has no issue figures
     assertThat(health.getState().name()).isEqualTo("DEGRADED");
     assertThat(health.getIssues()).isNull();
+  }
+
+  /** The earlier schema {@code history/<Name>.<n>.avsc} kept beside {@code type}. */
+  private static org.apache.avro.Schema history(Class<?> type, int n) throws Exception {
+    try (var in = type.getResourceAsStream("history/" + type.getSimpleName() + "." + n + ".avsc")) {
+      return new org.apache.avro.Schema.Parser().parse(in);
+    }
+  }
+
+  /** {@code record} as a writer of {@code schema} encoded it (single-object encoding). */
+  private static byte[] encode(
+      org.apache.avro.Schema schema, org.apache.avro.generic.GenericRecord record)
+      throws Exception {
+    var buffer =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), schema)
+            .encode(record);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return bytes;
   }
 }

@@ -79,6 +79,19 @@ public final class ColdStartBench {
   /** Runs {@code rounds} rounds, each with a restart after SIGKILL when {@code kill}. */
   public static Result measure(int rounds, boolean kill, java.util.function.Consumer<String> log)
       throws Exception {
+    return measure(rounds, true, kill, log);
+  }
+
+  /**
+   * As above; without {@code restart} (and {@code kill}) a round is the baseline and the cold start
+   * only, ended with a SIGKILL (stop and restart NaN): {@code bin/bench --quick}'s smoke run.
+   */
+  public static Result measure(
+      int rounds, boolean restart, boolean kill, java.util.function.Consumer<String> log)
+      throws Exception {
+    if (kill && !restart) {
+      throw new IllegalArgumentException("a restart after SIGKILL needs the restart before it");
+    }
     List<String> launcher = launcher();
     List<Round> result = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
@@ -92,19 +105,29 @@ public final class ColdStartBench {
         Map<String, Integer> ports = freePorts();
         double cold;
         double stop;
-        double restart;
+        double restarted;
         long launched = System.nanoTime();
         Process mesh = launch(launcher, data, ports);
         try {
           cold = awaitHealthy(mesh, ports, launched);
         } finally {
-          stop = stop(mesh);
+          stop = restart ? stop(mesh) : Double.NaN;
+          if (!restart) {
+            mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          }
         }
         double killed = Double.NaN;
+        if (!restart) {
+          result.add(new Round(brokerSeconds, cold, stop, Double.NaN, killed));
+          log.accept(
+              String.format(
+                  "round %d: broker alone %.1f s, cold start %.1f s", round, brokerSeconds, cold));
+          continue;
+        }
         launched = System.nanoTime();
         mesh = launch(launcher, data, ports);
         try {
-          restart = awaitHealthy(mesh, ports, launched);
+          restarted = awaitHealthy(mesh, ports, launched);
           if (kill) {
             mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             launched = System.nanoTime();
@@ -115,7 +138,7 @@ public final class ColdStartBench {
           // Its data is wiped next: no need to wait for a clean stop.
           mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        var r = new Round(brokerSeconds, cold, stop, restart, killed);
+        var r = new Round(brokerSeconds, cold, stop, restarted, killed);
         log.accept(
             String.format(
                 "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s",

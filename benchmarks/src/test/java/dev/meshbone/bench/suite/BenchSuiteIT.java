@@ -44,7 +44,7 @@ class BenchSuiteIT {
             "onboarding, declare + register, 8 clients",
             "new product after 10: its first record, written to validated",
             "cold start to healthy",
-            "restart with existing data",
+            "Restart with existing data to healthy: not measured with `--quick`",
             "Not run by `--quick` without `--only`");
   }
 }

@@ -141,16 +141,7 @@ class RegistryWriteVerdictIT {
             domain);
     assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
     assertThat(changed.json().path("lifecycle").path("lastChange").asText()).isEqualTo("UPDATED");
-    await()
-        .until(
-            () ->
-                registry
-                    .get("/products/" + id)
-                    .json()
-                    .path("descriptor")
-                    .path("name")
-                    .asText()
-                    .equals("Visits"));
+    awaitProduct(id, "descriptor", "name", "Visits");
 
     var deprecated =
         registry.send(
@@ -165,16 +156,7 @@ class RegistryWriteVerdictIT {
     assertThat(deprecated.json().path("lifecycle").path("status").asText()).isEqualTo("DEPRECATED");
     assertThat(deprecated.json().path("lifecycle").path("sunsetAt").asText())
         .isEqualTo("2099-03-01T00:00:00Z");
-    await()
-        .until(
-            () ->
-                registry
-                    .get("/products/" + id)
-                    .json()
-                    .path("lifecycle")
-                    .path("status")
-                    .asText()
-                    .equals("DEPRECATED"));
+    awaitProduct(id, "lifecycle", "status", "DEPRECATED");
     assertThat(registry.get("/products/" + id).json().path("descriptor").path("successor").asText())
         .isEqualTo(domain + ".visits-v2");
     assertThat(registry.get("/products/" + id + "/retirement").json().path("successor").asText())
@@ -188,32 +170,14 @@ class RegistryWriteVerdictIT {
             DOMAIN,
             domain);
     assertThat(redeclared.status()).as(redeclared.toString()).isEqualTo(200);
-    await()
-        .until(
-            () ->
-                registry
-                    .get("/products/" + id)
-                    .json()
-                    .path("descriptor")
-                    .path("name")
-                    .asText()
-                    .equals("Site visits"));
+    awaitProduct(id, "descriptor", "name", "Site visits");
     assertThat(registry.get("/products/" + id).json().path("descriptor").path("successor").asText())
         .isEqualTo(domain + ".visits-v2");
 
     var retired = registry.send("POST", "/products/" + id + "/retirement", null, DOMAIN, domain);
     assertThat(retired.status()).as(retired.toString()).isEqualTo(200);
     assertThat(retired.json().path("lifecycle").path("status").asText()).isEqualTo("RETIRED");
-    await()
-        .until(
-            () ->
-                registry
-                    .get("/products/" + id)
-                    .json()
-                    .path("lifecycle")
-                    .path("status")
-                    .asText()
-                    .equals("RETIRED"));
+    awaitProduct(id, "lifecycle", "status", "RETIRED");
     assertError(
         registry.send(
             "PUT", "/products/" + id, "{\"descriptor\":" + descriptor("V") + "}", DOMAIN, domain),
@@ -251,16 +215,7 @@ class RegistryWriteVerdictIT {
     String body = "{\"descriptor\":" + descriptor("Retried") + ",\"eventId\":\"retry-" + id + "\"}";
 
     var first = registry.send("PUT", "/products/" + id, body, DOMAIN, domain);
-    await()
-        .until(
-            () ->
-                registry
-                    .get("/products/" + id)
-                    .json()
-                    .path("lifecycle")
-                    .path("lastEventId")
-                    .asText()
-                    .equals("retry-" + id));
+    awaitProduct(id, "lifecycle", "lastEventId", "retry-" + id);
     var retry = registry.send("PUT", "/products/" + id, body, DOMAIN, domain);
 
     assertThat(first.status()).as(first.toString()).isEqualTo(200);
@@ -436,5 +391,19 @@ class RegistryWriteVerdictIT {
               new org.apache.kafka.common.TopicPartition(topic, 0),
               new org.apache.kafka.clients.consumer.OffsetAndMetadata(offset)));
     }
+  }
+
+  /** Waits until the registry shows {@code object.field} of product {@code id} as {@code value}. */
+  private void awaitProduct(String id, String object, String field, String value) {
+    await()
+        .until(
+            () ->
+                registry
+                    .get("/products/" + id)
+                    .json()
+                    .path(object)
+                    .path(field)
+                    .asText()
+                    .equals(value));
   }
 }
