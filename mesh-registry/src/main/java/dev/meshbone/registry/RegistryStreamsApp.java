@@ -3,6 +3,7 @@ package dev.meshbone.registry;
 import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.products.routing.InstanceAddress;
+import dev.meshbone.registry.products.routing.OpenStores;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
@@ -25,10 +26,16 @@ public class RegistryStreamsApp implements StreamsApp {
   private final String applicationServer;
   private final SunsetPolicy sunset;
   private final int historyMaxChanges;
+  private OpenStores openStores = new OpenStores();
 
   @Inject
-  public RegistryStreamsApp(MeshTopics topics, InstanceAddress address, RegistrySettings settings) {
+  public RegistryStreamsApp(
+      MeshTopics topics,
+      InstanceAddress address,
+      RegistrySettings settings,
+      OpenStores openStores) {
     this(topics, address.applicationServer(), settings.sunset(), settings.historyMaxChanges());
+    this.openStores = openStores;
   }
 
   /** For tests of the topology and settings alone: advertises {@code localhost:8081}. */
@@ -66,7 +73,7 @@ public class RegistryStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return RegistryTopology.build(topics, sunset, historyMaxChanges);
+    return RegistryTopology.build(topics, sunset, historyMaxChanges, openStores);
   }
 
   @Override

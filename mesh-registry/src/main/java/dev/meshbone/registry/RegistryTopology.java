@@ -2,6 +2,7 @@ package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.ProductCatalog;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
+import dev.meshbone.registry.products.routing.OpenStores;
 import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.topics.MeshTopics;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,9 +30,15 @@ public final class RegistryTopology {
    * @param historyMaxChanges how many changes each product's history keeps (0: all)
    */
   public static Topology build(MeshTopics topics, SunsetPolicy sunset, int historyMaxChanges) {
+    return build(topics, sunset, historyMaxChanges, new OpenStores());
+  }
+
+  /** As {@link #build(MeshTopics, SunsetPolicy, int)}, listing the catalog's stores while open. */
+  public static Topology build(
+      MeshTopics topics, SunsetPolicy sunset, int historyMaxChanges, OpenStores openStores) {
     var builder = new StreamsBuilder();
     ContractsView.addTo(builder, topics);
-    ProductCatalog.addTo(builder, topics, sunset, historyMaxChanges);
+    ProductCatalog.addTo(builder, topics, sunset, historyMaxChanges, openStores);
     return builder.build();
   }
 }

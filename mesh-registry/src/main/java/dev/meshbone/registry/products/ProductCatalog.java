@@ -23,6 +23,7 @@ import dev.meshbone.registry.products.catalog.SubjectIndex;
 import dev.meshbone.registry.products.catalog.SubscriptionChange;
 import dev.meshbone.registry.products.catalog.SuccessorIndex;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
+import dev.meshbone.registry.products.routing.OpenStores;
 import dev.meshbone.serde.MeshEventSerde;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
@@ -79,6 +80,22 @@ import org.apache.kafka.streams.state.Stores;
  * does not announce a month of old alerts to every domain again.
  */
 public final class ProductCatalog {
+  /** The stores the catalog processor keeps, co-located per product id. */
+  static final List<String> CATALOG_PROCESSOR_STORES =
+      List.of(
+          CatalogStores.PRODUCTS_STORE,
+          CatalogStores.HEALTH_STORE,
+          CatalogStores.HEALTH_TRAIL_STORE,
+          CatalogStores.STATS_STORE,
+          CatalogStores.SUBSCRIPTIONS_STORE,
+          CatalogStores.DOWNSTREAM_STORE,
+          CatalogStores.ISSUES_STORE,
+          CatalogStores.HISTORY_STORE,
+          CatalogStores.HISTORY_CHECKPOINT_STORE,
+          CatalogStores.READERS_STORE,
+          CatalogStores.SUNSET_STORE,
+          CatalogStores.SUCCESSOR_READERS_STORE);
+
   private ProductCatalog() {}
 
   public static void addTo(StreamsBuilder builder, MeshTopics topics) {
@@ -91,6 +108,19 @@ public final class ProductCatalog {
    */
   public static void addTo(
       StreamsBuilder builder, MeshTopics topics, SunsetPolicy sunset, int historyMaxChanges) {
+    addTo(builder, topics, sunset, historyMaxChanges, new OpenStores());
+  }
+
+  /**
+   * As {@link #addTo(StreamsBuilder, MeshTopics, SunsetPolicy, int)}, with the catalog's stores
+   * listed in {@code openStores} while its tasks run, for the HTTP API's reads.
+   */
+  public static void addTo(
+      StreamsBuilder builder,
+      MeshTopics topics,
+      SunsetPolicy sunset,
+      int historyMaxChanges,
+      OpenStores openStores) {
     int partitions = topics.products.partitions();
     Serde<String> keys = Serdes.String();
     addStore(builder, CatalogStores.PRODUCTS_STORE, topics.products.valueSerde());
@@ -278,20 +308,11 @@ public final class ProductCatalog {
     var outputs =
         updates
             .process(
-                () -> new CatalogProcessor(sunset, historyMaxChanges),
+                openStores.listing(
+                    () -> new CatalogProcessor(sunset, historyMaxChanges),
+                    CATALOG_PROCESSOR_STORES),
                 Named.as("catalog"),
-                CatalogStores.PRODUCTS_STORE,
-                CatalogStores.HEALTH_STORE,
-                CatalogStores.HEALTH_TRAIL_STORE,
-                CatalogStores.STATS_STORE,
-                CatalogStores.SUBSCRIPTIONS_STORE,
-                CatalogStores.DOWNSTREAM_STORE,
-                CatalogStores.ISSUES_STORE,
-                CatalogStores.HISTORY_STORE,
-                CatalogStores.HISTORY_CHECKPOINT_STORE,
-                CatalogStores.READERS_STORE,
-                CatalogStores.SUNSET_STORE,
-                CatalogStores.SUCCESSOR_READERS_STORE)
+                CATALOG_PROCESSOR_STORES.toArray(String[]::new))
             .split(Named.as("catalog-"))
             .branch((key, out) -> out instanceof CatalogOutput.Grant, Branched.as("grants"))
             .branch((key, out) -> out instanceof CatalogOutput.IssueDecided, Branched.as("issues"))

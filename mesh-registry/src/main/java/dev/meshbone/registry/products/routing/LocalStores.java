@@ -25,11 +25,13 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public class LocalStores {
   private final MeshStreams mesh;
   private final InstanceAddress address;
+  private final OpenStores open;
   private final Map<String, ReadOnlyKeyValueStore<String, ?>> handles = new ConcurrentHashMap<>();
 
-  public LocalStores(MeshStreams mesh, InstanceAddress address) {
+  public LocalStores(MeshStreams mesh, InstanceAddress address, OpenStores open) {
     this.mesh = mesh;
     this.address = address;
+    this.open = open;
   }
 
   public KafkaStreams streams() {
@@ -37,13 +39,18 @@ public class LocalStores {
   }
 
   /**
-   * One partition of a key-value store held by an active task of this instance. The handle is kept:
-   * Kafka Streams resolves the task's store on every read through it, so it stays right across
-   * rebalances (a read while the partition is elsewhere throws {@link InvalidStateStoreException},
-   * which {@link StoreUnavailableHandler} answers with 503).
+   * One partition of a key-value store held by an active task of this instance: the running task's
+   * store itself when its processor listed it in {@link OpenStores}, otherwise an interactive-query
+   * handle. The handle is kept: Kafka Streams resolves the task's store on every read through it,
+   * so it stays right across rebalances (a read while the partition is elsewhere throws {@link
+   * InvalidStateStoreException}, which {@link StoreUnavailableHandler} answers with 503).
    */
   @SuppressWarnings("unchecked")
   public <V> ReadOnlyKeyValueStore<String, V> partition(String store, int partition) {
+    ReadOnlyKeyValueStore<String, V> running = open.get(store, partition);
+    if (running != null) {
+      return running;
+    }
     String key = store + "#" + partition;
     var handle = handles.get(key);
     if (handle == null) {
