@@ -310,7 +310,8 @@ public final class ProductCatalog {
             .process(
                 openStores.listing(
                     () -> new CatalogProcessor(sunset, historyMaxChanges),
-                    CATALOG_PROCESSOR_STORES),
+                    CATALOG_PROCESSOR_STORES,
+                    partitions),
                 Named.as("catalog"),
                 CATALOG_PROCESSOR_STORES.toArray(String[]::new))
             .split(Named.as("catalog-"))

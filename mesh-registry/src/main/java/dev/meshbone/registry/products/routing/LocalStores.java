@@ -69,6 +69,14 @@ public class LocalStores {
     return (ReadOnlyKeyValueStore<String, V>) handle;
   }
 
+  /**
+   * The partition of {@code store} holding {@code key} if a running task of this instance has it
+   * open ({@link OpenStores#runningPartition}), otherwise -1.
+   */
+  public int runningPartition(String store, String key) {
+    return open.runningPartition(store, key);
+  }
+
   /** The global contract store: every accepted contract version, on every instance. */
   @SuppressWarnings("unchecked")
   public ReadOnlyKeyValueStore<String, ContractEntry> contracts() {

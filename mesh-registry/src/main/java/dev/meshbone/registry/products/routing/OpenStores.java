@@ -1,9 +1,11 @@
 package dev.meshbone.registry.products.routing;
 
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -27,6 +29,7 @@ public class OpenStores {
   private record Open(Object owner, ReadOnlyKeyValueStore<String, ?> store) {}
 
   private final Map<String, Open> open = new ConcurrentHashMap<>();
+  private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
   /** Partition {@code partition} of {@code store} if a running task of this instance holds it. */
   @SuppressWarnings("unchecked")
@@ -36,11 +39,30 @@ public class OpenStores {
   }
 
   /**
+   * The partition of {@code store} that holds {@code key}, if a running task of this instance holds
+   * it; -1 otherwise (another instance holds it, or the store is not listed here). The partition is
+   * the one Kafka Streams' default partitioner gives a {@code String} key: murmur2 of its UTF-8
+   * bytes, as {@code KafkaStreams.queryMetadataForKey} computes it, without its walk over every
+   * instance's metadata.
+   */
+  public int runningPartition(String store, String key) {
+    Integer partitions = partitionCounts.get(store);
+    if (partitions == null) {
+      return -1;
+    }
+    int partition =
+        Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return open.containsKey(key(store, partition)) ? partition : -1;
+  }
+
+  /**
    * {@code supplier}'s processors, each of which, once initialised, lists its task's partition of
-   * every store in {@code stores} here, and takes it off when it closes.
+   * every store in {@code stores} (each of {@code partitions} partitions, keyed by {@code String})
+   * here, and takes it off when it closes.
    */
   public <KI, VI, KO, VO> ProcessorSupplier<KI, VI, KO, VO> listing(
-      ProcessorSupplier<KI, VI, KO, VO> supplier, List<String> stores) {
+      ProcessorSupplier<KI, VI, KO, VO> supplier, List<String> stores, int partitions) {
+    stores.forEach(store -> partitionCounts.put(store, partitions));
     return () -> new Listing<>(supplier.get(), stores);
   }
 

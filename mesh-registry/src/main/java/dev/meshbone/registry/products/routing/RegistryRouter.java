@@ -82,6 +82,10 @@ public class RegistryRouter {
 
   /** The instance and partition that hold {@code key} of {@code store}. */
   public Location locate(String store, String key) {
+    int running = stores.runningPartition(store, key);
+    if (running >= 0) {
+      return new Location(address.self(), running, true);
+    }
     KeyQueryMetadata md;
     try {
       md = stores.streams().queryMetadataForKey(store, key, KEYS);
