@@ -60,7 +60,14 @@ public final class ClusterRecoveryBench {
 
   /** One fault of one round. */
   public record Round(
-      String fault, int round, int broker, double resume, double healthy, long lost, long dup) {}
+      String fault,
+      int round,
+      int broker,
+      double input,
+      double resume,
+      double healthy,
+      long lost,
+      long dup) {}
 
   /** The rounds, with the run's own account. */
   public record Result(List<Round> rounds, int rate, long sent, long refused, long outOfOrder) {}
@@ -138,8 +145,9 @@ public final class ClusterRecoveryBench {
           Round r = fault(admin, load, fault, round);
           log.accept(
               String.format(
-                  "%s round %d (broker %d): output resumed after %.1f s, healthy after %.1f s",
-                  fault, round, r.broker(), r.resume(), r.healthy()));
+                  "%s round %d (broker %d): input acknowledged after %.1f s, output resumed after"
+                      + " %.1f s, healthy after %.1f s",
+                  fault, round, r.broker(), r.input(), r.resume(), r.healthy()));
           result.add(r);
           // Steady again before the next fault.
           Thread.sleep(3_000);
@@ -156,6 +164,7 @@ public final class ClusterRecoveryBench {
                 r.fault(),
                 r.round(),
                 r.broker(),
+                r.input(),
                 r.resume(),
                 r.healthy(),
                 load.lost(range[0], range[1]),
@@ -205,7 +214,7 @@ public final class ClusterRecoveryBench {
     }
     double healthy = awaitHealthy(admin, t0, fault.equals("leader move"));
     double resume = load.awaitResumed(Duration.ofMinutes(3));
-    return new Round(fault, round, broker, resume, healthy, 0, 0);
+    return new Round(fault, round, broker, load.inputResumedAfterMark(), resume, healthy, 0, 0);
   }
 
   /**

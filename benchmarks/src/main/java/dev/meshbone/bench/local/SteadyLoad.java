@@ -54,6 +54,7 @@ final class SteadyLoad implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean loading = new AtomicBoolean(true);
   private final AtomicLongArray firstAfterMark;
+  private final AtomicLongArray ackedAfterMark;
   private volatile long markMillis = Long.MAX_VALUE;
   private volatile long markNanos;
   private final Thread producer;
@@ -66,6 +67,7 @@ final class SteadyLoad implements AutoCloseable {
     this.acked = new AtomicIntegerArray(rate * MAX_SECONDS);
     this.seen = new AtomicIntegerArray(rate * MAX_SECONDS);
     this.firstAfterMark = new AtomicLongArray(partitions);
+    this.ackedAfterMark = new AtomicLongArray(partitions);
     producer = new Thread(this::produce, "steady-load");
     reader = new Thread(this::read, "steady-reader");
     reader.setDaemon(true);
@@ -112,6 +114,7 @@ final class SteadyLoad implements AutoCloseable {
   void mark() {
     for (int p = 0; p < partitions; p++) {
       firstAfterMark.set(p, 0);
+      ackedAfterMark.set(p, 0);
     }
     markNanos = System.nanoTime();
     markMillis = System.currentTimeMillis();
@@ -125,6 +128,22 @@ final class SteadyLoad implements AutoCloseable {
     long latest = 0;
     for (int p = 0; p < partitions; p++) {
       long t = firstAfterMark.get(p);
+      if (t == 0) {
+        return Double.NaN;
+      }
+      latest = Math.max(latest, t);
+    }
+    return (latest - markNanos) / 1e9;
+  }
+
+  /**
+   * Seconds from the mark until the broker acknowledged, on every ingest partition, a record sent
+   * after it (the input side of {@link #resumedAfterMark()}), or NaN if not yet.
+   */
+  double inputResumedAfterMark() {
+    long latest = 0;
+    for (int p = 0; p < partitions; p++) {
+      long t = ackedAfterMark.get(p);
       if (t == 0) {
         return Double.NaN;
       }
@@ -218,11 +237,15 @@ final class SteadyLoad implements AutoCloseable {
                 ("k" + (s % 64)).getBytes(StandardCharsets.UTF_8),
                 values[(int) (s % values.length)]);
         record.headers().add("seq", ByteBuffer.allocate(8).putLong(s).array());
+        long sentAt = System.currentTimeMillis();
         p.send(
             record,
             (metadata, e) -> {
               if (e == null) {
                 acked.set((int) s, 1);
+                if (sentAt >= markMillis && ackedAfterMark.get(metadata.partition()) == 0) {
+                  ackedAfterMark.set(metadata.partition(), System.nanoTime());
+                }
               } else {
                 refused.incrementAndGet();
               }

@@ -1230,8 +1230,10 @@ public final class BenchSuite {
                             + " mesh runs it: a static member (`meshbone.instance-id`), a state"
                             + " folder kept across restarts, security off. After a first start,"
                             + " each round restarts it after SIGTERM, then after SIGKILL, each"
-                            + " time until its `/health` answers 200 UP. %d rounds, the median;"
-                            + " the restart after SIGTERM is the baseline.",
+                            + " time until its `/health` answers 200 UP and until its output"
+                            + " moved (see the recovery table's note), both from the launch of"
+                            + " the new process. %d rounds, the median; the restart after SIGTERM"
+                            + " is the baseline.",
                         serviceRounds))
             .how(
                 clusterRounds == 0
@@ -1368,16 +1370,17 @@ public final class BenchSuite {
                 cluster.sent(), cluster.rate(), cluster.refused(), cluster.outOfOrder()))
         .detail("")
         .detail(
-            "| round | fault | broker | to output s | to healthy s | records lost | records"
-                + " duplicated |")
-        .detail("| --- | --- | --- | --- | --- | --- | --- |");
+            "| round | fault | broker | input acknowledged s | to output s | to healthy s |"
+                + " records lost | records duplicated |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (var r : cluster.rounds()) {
       s.detail(
           String.format(
-              "| %d | %s | %s | %s | %s | %d | %d |",
+              "| %d | %s | %s | %s | %s | %s | %d | %d |",
               r.round(),
               r.fault(),
               r.broker() < 0 ? "–" : Integer.toString(r.broker()),
+              seconds(r.input()),
               seconds(r.resume()),
               seconds(r.healthy()),
               r.lost(),
