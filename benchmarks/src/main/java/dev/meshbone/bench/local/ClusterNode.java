@@ -40,7 +40,14 @@ public final class ClusterNode {
     String clusterId = args[5];
     Files.createDirectories(dir);
     if (!Files.exists(dir.resolve("meta.properties"))) {
-      new Formatter()
+      var formatter = new Formatter();
+      // -Dbench.transaction-version=1 formats the cluster with transactions v1 instead of Kafka
+      // 4.3's default v2 (a new producer epoch per transaction), to compare the two.
+      String transactionVersion = System.getProperty("bench.transaction-version");
+      if (transactionVersion != null && !transactionVersion.isEmpty()) {
+        formatter.setFeatureLevel("transaction.version", Short.parseShort(transactionVersion));
+      }
+      formatter
           .setNodeId(id)
           .setClusterId(clusterId)
           .setDirectories(List.of(dir.toString()))

@@ -335,6 +335,7 @@ public final class ClusterRecoveryBench {
         List.of(
             java,
             id == 0 ? "-Xmx256m" : "-Xmx512m",
+            "-Dbench.transaction-version=" + System.getProperty("bench.transaction-version", ""),
             "-cp",
             System.getProperty("java.class.path"),
             ClusterNode.class.getName(),
