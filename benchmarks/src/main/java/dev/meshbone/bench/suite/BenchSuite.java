@@ -5,6 +5,7 @@ import dev.meshbone.bench.Stats;
 import dev.meshbone.bench.access.AccessLatencyBench;
 import dev.meshbone.bench.contracts.ContractRegistryBench;
 import dev.meshbone.bench.contracts.KafkaEcho;
+import dev.meshbone.bench.local.ClusterRecoveryBench;
 import dev.meshbone.bench.local.ColdStartBench;
 import dev.meshbone.bench.local.ServiceRestartBench;
 import dev.meshbone.bench.publish.PublishLatencyBench;
@@ -1198,6 +1199,7 @@ public final class BenchSuite {
       mesh = ColdStartBench.measure(quick ? 1 : 3, true, BenchSuite::log);
     }
     int serviceRounds = quick ? 0 : 2;
+    int clusterRounds = quick ? 0 : 3;
     var s =
         new Section("recovery", "Recovery: restart after SIGKILL against a clean restart")
             .how(
@@ -1228,9 +1230,38 @@ public final class BenchSuite {
                             + " mesh runs it: a static member (`meshbone.instance-id`), a state"
                             + " folder kept across restarts, security off. After a first start,"
                             + " each round restarts it after SIGTERM, then after SIGKILL, each"
-                            + " time until its `/health` answers 200 UP. %d rounds, the median;"
-                            + " the restart after SIGTERM is the baseline.",
-                        serviceRounds));
+                            + " time until its `/health` answers 200 UP and until its output"
+                            + " moved (see the recovery table's note), both from the launch of"
+                            + " the new process. %d rounds, the median; the restart after SIGTERM"
+                            + " is the baseline.",
+                        serviceRounds))
+            .how(
+                clusterRounds == 0
+                    ? "Three-broker cluster: not with `--quick`."
+                    : String.format(
+                        "Three-broker cluster: `ClusterRecoveryBench`, a KRaft controller and three"
+                            + " brokers, each a child JVM, replication factor 3,"
+                            + " `min.insync.replicas=2`, the transaction state and consumer offsets"
+                            + " replicated (3, min in-sync 2), other settings at Kafka's defaults"
+                            + " (`broker.session.timeout.ms` 9 s); contract-validator in a child"
+                            + " JVM (static member, exactly-once, replication factor 3) under a"
+                            + " steady %,d records/s of valid orders into a product of 3"
+                            + " partitions. Each round makes, in turn: a clean restart of the"
+                            + " broker leading ingest partition 0 (SIGTERM: a controlled shutdown,"
+                            + " then started again at once; the baseline), a SIGKILL of that"
+                            + " broker, a SIGKILL of the broker coordinating the validator's"
+                            + " transactions (each started again at once, as a supervisor would),"
+                            + " and a leader move (each ingest partition's replicas reordered,"
+                            + " then a preferred leader election; no broker stops). Time to resume"
+                            + " output: from the fault until every partition of the validated"
+                            + " topic delivered (read_committed) a record sent after the fault,"
+                            + " the producer's own recovery included. Time to healthy: until the"
+                            + " broker serves again, every partition of every topic (internal ones"
+                            + " too) has its full ISR and the validator's `/health` is UP. Records"
+                            + " lost (acknowledged, never read) and duplicated (read twice) are"
+                            + " counted per round by a read_committed reader of every sequence"
+                            + " number, after the load stops. %d rounds, the median.",
+                        CLUSTER_RATE, clusterRounds));
     List<Double> clean = mesh.rounds().stream().map(ColdStartBench.Round::restart).toList();
     List<Double> killed = mesh.rounds().stream().map(ColdStartBench.Round::killed).toList();
     double c = Stats.median(clean);
@@ -1259,7 +1290,25 @@ public final class BenchSuite {
               sk,
               "the same service restarted after SIGTERM",
               Stats.median(sc)));
+      List<Double> oc = r.rounds().stream().map(ServiceRestartBench.Round::cleanOutput).toList();
+      List<Double> ok = r.rounds().stream().map(ServiceRestartBench.Round::killedOutput).toList();
+      s.figure(
+          Figure.of(
+              r.service() + ": restart after SIGKILL to output",
+              Stats.median(ok),
+              "s",
+              ok,
+              "the same service restarted after SIGTERM",
+              Stats.median(oc)));
     }
+    ClusterRecoveryBench.Result cluster = null;
+    if (clusterRounds > 0) {
+      // The cluster brings its own brokers: the suite's broker would only take CPU from them.
+      stopShared();
+      cluster = ClusterRecoveryBench.measure(clusterRounds, CLUSTER_RATE, BenchSuite::log);
+      clusterFigures(s, cluster);
+    }
+    recoveryTable(s, mesh, services, cluster);
     s.detail("| round | local mesh: restart after SIGTERM s | after SIGKILL s | ratio |")
         .detail("| --- | --- | --- | --- |");
     for (int i = 0; i < mesh.rounds().size(); i++) {
@@ -1285,6 +1334,166 @@ public final class BenchSuite {
       }
     }
     return s;
+  }
+
+  /** The cluster part's steady load, records a second. */
+  private static final int CLUSTER_RATE = 2_000;
+
+  private static List<Double> clusterRuns(
+      ClusterRecoveryBench.Result cluster,
+      String fault,
+      java.util.function.ToDoubleFunction<ClusterRecoveryBench.Round> value) {
+    return cluster.rounds().stream()
+        .filter(r -> r.fault().equals(fault))
+        .map(r -> value.applyAsDouble(r))
+        .toList();
+  }
+
+  private static void clusterFigures(Section s, ClusterRecoveryBench.Result cluster) {
+    String clean = ClusterRecoveryBench.FAULTS.get(0);
+    double base = Stats.median(clusterRuns(cluster, clean, ClusterRecoveryBench.Round::resume));
+    for (String fault : ClusterRecoveryBench.FAULTS.subList(1, 4)) {
+      List<Double> runs = clusterRuns(cluster, fault, ClusterRecoveryBench.Round::resume);
+      s.figure(
+          Figure.of(
+              "cluster: " + fault + " to output",
+              Stats.median(runs),
+              "s",
+              runs,
+              "clean restart of the ingest leader, same run",
+              base));
+    }
+    s.detail(
+            String.format(
+                "Three-broker cluster: %,d records sent at %,d/s (%,d sends failed), %,d read out"
+                    + " of order.",
+                cluster.sent(), cluster.rate(), cluster.refused(), cluster.outOfOrder()))
+        .detail("")
+        .detail(
+            "| round | fault | broker | input acknowledged s | to output s | to healthy s |"
+                + " records lost | records duplicated |")
+        .detail("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (var r : cluster.rounds()) {
+      s.detail(
+          String.format(
+              "| %d | %s | %s | %s | %s | %s | %d | %d |",
+              r.round(),
+              r.fault(),
+              r.broker() < 0 ? "–" : Integer.toString(r.broker()),
+              seconds(r.input()),
+              seconds(r.resume()),
+              seconds(r.healthy()),
+              r.lost(),
+              r.dup()));
+    }
+    s.detail("");
+  }
+
+  /**
+   * The recovery table: one row per fault, its medians against the clean restart of the same run.
+   */
+  private static void recoveryTable(
+      Section s,
+      ColdStartBench.Result mesh,
+      List<ServiceRestartBench.Result> services,
+      ClusterRecoveryBench.Result cluster) {
+    var t = new ArrayList<String>();
+    t.add(
+        "**Recovery table** (medians, seconds; the baseline is the clean restart of the same run:");
+    t.add("a broker's controlled shutdown and restart for the cluster faults, a restart after");
+    t.add("SIGTERM for a service or the local mesh; ratio = fault / baseline)");
+    t.add("");
+    t.add(
+        "| fault | time to resume output s | time to healthy s | clean-restart baseline:"
+            + " output / healthy s | ratio: output / healthy | records lost / duplicated |");
+    t.add("| --- | --- | --- | --- | --- | --- |");
+    if (cluster != null) {
+      String clean = ClusterRecoveryBench.FAULTS.get(0);
+      double bo = Stats.median(clusterRuns(cluster, clean, ClusterRecoveryBench.Round::resume));
+      double bh = Stats.median(clusterRuns(cluster, clean, ClusterRecoveryBench.Round::healthy));
+      for (String fault : ClusterRecoveryBench.FAULTS) {
+        double o = Stats.median(clusterRuns(cluster, fault, ClusterRecoveryBench.Round::resume));
+        double h = Stats.median(clusterRuns(cluster, fault, ClusterRecoveryBench.Round::healthy));
+        long lost =
+            cluster.rounds().stream()
+                .filter(r -> r.fault().equals(fault))
+                .mapToLong(ClusterRecoveryBench.Round::lost)
+                .sum();
+        long dup =
+            cluster.rounds().stream()
+                .filter(r -> r.fault().equals(fault))
+                .mapToLong(ClusterRecoveryBench.Round::dup)
+                .sum();
+        String name =
+            switch (fault) {
+              case "clean restart" -> "broker clean restart (baseline)";
+              case "ingest leader SIGKILL" -> "broker loss: SIGKILL of the ingest leader";
+              case "coordinator SIGKILL" ->
+                  "broker loss: SIGKILL of the validator's transaction coordinator";
+              default -> "leader move (reassignment + preferred election)";
+            };
+        t.add(
+            String.format(
+                "| %s | %s | %s | %s / %s | %s / %s | %d / %d |",
+                name,
+                seconds(o),
+                seconds(h),
+                seconds(bo),
+                seconds(bh),
+                ratio(o, bo),
+                ratio(h, bh),
+                lost,
+                dup));
+      }
+    } else {
+      t.add("| three-broker cluster faults | not run with `--quick` | | | | |");
+    }
+    for (var r : services) {
+      double o =
+          Stats.median(r.rounds().stream().map(ServiceRestartBench.Round::killedOutput).toList());
+      double h = Stats.median(r.rounds().stream().map(ServiceRestartBench.Round::killed).toList());
+      double bo =
+          Stats.median(r.rounds().stream().map(ServiceRestartBench.Round::cleanOutput).toList());
+      double bh = Stats.median(r.rounds().stream().map(ServiceRestartBench.Round::clean).toList());
+      t.add(
+          String.format(
+              "| %s SIGKILL | %s | %s | %s / %s | %s / %s | %s |",
+              r.service(),
+              seconds(o),
+              seconds(h),
+              seconds(bo),
+              seconds(bh),
+              ratio(o, bo),
+              ratio(h, bh),
+              r.account()));
+    }
+    if (services.isEmpty()) {
+      t.add("| each service's SIGKILL | not run with `--quick` | | | | |");
+    }
+    double k = Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::killed).toList());
+    double c = Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::restart).toList());
+    t.add(
+        String.format(
+            "| local mesh SIGKILL (whole JVM) | not measured here | %s | – / %s | – / %s | not"
+                + " counted here |",
+            seconds(k), seconds(c), ratio(k, c)));
+    t.add("");
+    t.add(
+        "Time to resume output, per row: the cluster faults, from the fault until every partition"
+            + " of the validated topic delivered a record sent after it; contract-validator, the"
+            + " same after the new process was launched; mesh-registry, the first 200 answer to a"
+            + " contract read (`GET /subjects/bench.orders-value/versions`); quality-monitor, the"
+            + " first health update the new process wrote to `mesh.quality.status` under a steady"
+            + " stream of quality results. The services' times count from the launch of the new"
+            + " process (the old one gone). Records lost / duplicated: counted by a read_committed"
+            + " reader of every sequence number; `n/a` where the service's output is not a record"
+            + " stream counted here.");
+    t.add("");
+    s.detail.addAll(0, t);
+  }
+
+  private static String ratio(double value, double base) {
+    return Double.isNaN(value) || Double.isNaN(base) ? "–" : String.format("%.2f", value / base);
   }
 
   // Helpers.
