@@ -3,6 +3,7 @@ package dev.meshbone.bench.suite;
 import dev.meshbone.bench.MeshApps;
 import dev.meshbone.bench.Stats;
 import dev.meshbone.bench.access.AccessLatencyBench;
+import dev.meshbone.bench.contracts.ApicurioPeer;
 import dev.meshbone.bench.contracts.ContractRegistryBench;
 import dev.meshbone.bench.contracts.KafkaEcho;
 import dev.meshbone.bench.local.ClusterRecoveryBench;
@@ -534,7 +535,108 @@ public final class BenchSuite {
                 result.readP50Millis(),
                 result.readP99Millis()));
     readSetGate(s, apps);
+    apicurio(s, warmup, registrations, rounds, readSeconds, p50, p99);
     return s;
+  }
+
+  /**
+   * Apicurio Registry as the peer baseline of registration: the same registrations against its
+   * Confluent-compatible API, after meshbone's services and broker are stopped (the two never run
+   * at the same time; later sections start them again). Full run only.
+   */
+  private void apicurio(
+      Section s,
+      int warmup,
+      int registrations,
+      int rounds,
+      int readSeconds,
+      List<Double> p50,
+      List<Double> p99)
+      throws Exception {
+    String peer = "Apicurio Registry " + ApicurioPeer.VERSION;
+    if (quick) {
+      String skip =
+          peer + " baseline: full run only (a 151 MB download and a start), not with `--quick`.";
+      log(skip);
+      s.detail("").detail(skip);
+      return;
+    }
+    var java = ApicurioPeer.java21();
+    if (java.isEmpty()) {
+      String skip =
+          peer
+              + " baseline: skipped, no Java 21 or newer (set JAVA21 or install one in"
+              + " /usr/lib/jvm).";
+      log(skip);
+      s.detail("").detail(skip);
+      return;
+    }
+    s.how(
+        String.format(
+            "Peer baseline: %s from its published artifact (`%s` from Maven Central, its"
+                + " defaults: in-memory H2, no authentication) under %s, started after"
+                + " meshbone's services and broker are stopped, so the two never run at the same"
+                + " time: the same %d warm-up registrations, %d round(s) of %d and %d s of"
+                + " lookups through its Confluent-compatible API (`/apis/ccompat/v7`).",
+            peer,
+            "io.apicurio:apicurio-registry-app:" + ApicurioPeer.VERSION + ":tar.gz:all",
+            java.get().getParent().getParent().getFileName(),
+            warmup,
+            rounds,
+            registrations,
+            readSeconds));
+    stopShared();
+    Path work = Path.of("benchmarks", "target", "apicurio");
+    Files.createDirectories(work);
+    ContractRegistryBench.Result result;
+    long t0 = System.nanoTime();
+    try (var apicurio = ApicurioPeer.start(java.get(), work, BenchSuite::log)) {
+      log(String.format("%s up in %d s", peer, (System.nanoTime() - t0) / 1_000_000_000L));
+      result =
+          ContractRegistryBench.measure(
+              apicurio.url(), "peer", warmup, registrations, rounds, readSeconds, 4);
+    }
+    List<Double> a50 = quantiles(result.registrations(), 50);
+    List<Double> a99 = quantiles(result.registrations(), 99);
+    String baseline = peer + " (H2 in memory), same run";
+    s.figure(
+        Figure.of(
+                "registration p50 vs peer",
+                Stats.median(p50),
+                "ms",
+                p50,
+                baseline,
+                Stats.median(a50))
+            .target("<= " + peer, Stats.median(p50) <= Stats.median(a50)));
+    s.figure(
+        Figure.of(
+                "registration p99 vs peer",
+                Stats.median(p99),
+                "ms",
+                p99,
+                baseline,
+                Stats.median(a99))
+            .target("<= " + peer, Stats.median(p99) <= Stats.median(a99)));
+    s.detail("")
+        .detail("| round | " + peer + " registration p50 ms | p99 ms | max ms |")
+        .detail("| --- | --- | --- | --- |");
+    for (int i = 0; i < rounds; i++) {
+      long[] reg = result.registrations().get(i);
+      s.detail(
+          String.format(
+              "| %d | %.1f | %.1f | %.1f |", i, a50.get(i), a99.get(i), reg[reg.length - 1] / 1e6));
+    }
+    s.detail("")
+        .detail(
+            String.format(
+                "%s `GET /schemas/ids/{id}`, 4 closed-loop client threads for %d s over %d ids:"
+                    + " %,.0f requests/s, p50 %.2f ms, p99 %.2f ms.",
+                peer,
+                readSeconds,
+                result.ids(),
+                result.readsPerSecond(),
+                result.readP50Millis(),
+                result.readP99Millis()));
   }
 
   /** Consumers' declared read sets: the impact check and the registration gate they cost. */

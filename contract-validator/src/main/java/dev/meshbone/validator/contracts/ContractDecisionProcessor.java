@@ -120,6 +120,13 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
       LOG.warn("skipping a contract proposal without a request id (key {})", record.key());
       return;
     }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "request {}: deciding at {} (epoch ms), {} ms after the proposal was sent",
+          proposal.getRequestId(),
+          System.currentTimeMillis(),
+          System.currentTimeMillis() - record.timestamp());
+    }
     Changes changes = decider.decide(proposal, record.timestamp());
     apply(changes);
     for (Outcome outcome : changes.outcomes) {

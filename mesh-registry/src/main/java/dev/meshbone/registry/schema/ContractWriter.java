@@ -114,6 +114,10 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
       return;
     }
     String requestId = new String(record.key(), StandardCharsets.UTF_8);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "request {}: decision read at {} (epoch ms)", requestId, System.currentTimeMillis());
+    }
     CompletableFuture<ContractDecision> waiting = pending.get(requestId);
     if (waiting == null) {
       return;
@@ -157,7 +161,14 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     try {
       awaitReady(deadline);
       while (true) {
+        long sent = System.nanoTime();
         send(proposal, deadline);
+        if (LOG.isDebugEnabled()) {
+          LOG.debug(
+              "request {}: proposal acknowledged in {} us",
+              requestId,
+              (System.nanoTime() - sent) / 1_000);
+        }
         long wait = Math.min(settings.schemaWriteResend().toNanos(), remaining(deadline));
         try {
           ContractDecision decision = answer.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
