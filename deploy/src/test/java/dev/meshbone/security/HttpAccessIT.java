@@ -229,6 +229,14 @@ class HttpAccessIT {
             "/domains/" + a + "/products",
             null,
             "U U A A A A"));
+    // bulk onboarding: only the domain named, as for one product (each item must be its own)
+    rows.add(
+        reg(
+            "POST",
+            "/domains/{domain}/products",
+            "/domains/" + a + "/products",
+            "{",
+            "U U F A F A"));
     rows.add(
         reg(
             "GET",

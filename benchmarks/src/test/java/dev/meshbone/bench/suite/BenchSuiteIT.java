@@ -42,6 +42,7 @@ class BenchSuiteIT {
             "lookup p99, security on, Basic",
             "registration p99, security on, Basic",
             "onboarding, declare + register, 8 clients",
+            "bulk onboarding, declare + register, 8 clients",
             "new product after 10: its first record, written to validated",
             "cold start to healthy",
             "Restart with existing data to healthy: not measured with `--quick`",

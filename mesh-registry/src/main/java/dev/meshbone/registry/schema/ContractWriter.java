@@ -149,6 +149,127 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     return decision;
   }
 
+  /** One proposal's fate in {@link #writeAll}: its decision, or why there is none. */
+  public record Decided(ContractDecision decision, SchemaRegistryException error) {}
+
+  /**
+   * {@link #write} for many proposals at once: sends them all (pipelined on the one producer), then
+   * waits for their decisions together, sending those still unanswered again every {@code
+   * schema-write-resend}; then waits for the accepted ones to be visible. So N proposals cost about
+   * one decision's wait, not N. Each proposal's outcome is its own: one that cannot be sent or is
+   * not decided in time fails alone.
+   */
+  public List<Decided> writeAll(
+      List<ContractProposal> proposals, Function<ContractDecision, BooleanSupplier> visible) {
+    long deadline = System.nanoTime() + settings.schemaWriteTimeout().toNanos();
+    int n = proposals.size();
+    List<CompletableFuture<ContractDecision>> answers = new java.util.ArrayList<>(n);
+    Decided[] out = new Decided[n];
+    for (ContractProposal proposal : proposals) {
+      CompletableFuture<ContractDecision> answer = new CompletableFuture<>();
+      CompletableFuture<ContractDecision> earlier =
+          pending.putIfAbsent(proposal.getRequestId(), answer);
+      answers.add(earlier != null ? earlier : answer);
+    }
+    try {
+      awaitReady(deadline);
+      while (true) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        List<Integer> sentIndex = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          if (out[i] == null && !answers.get(i).isDone()) {
+            sent.add(sendAsync(proposals.get(i)));
+            sentIndex.add(i);
+          }
+        }
+        for (int j = 0; j < sent.size(); j++) {
+          int i = sentIndex.get(j);
+          try {
+            sent.get(j).get(Math.max(remaining(deadline), 0), TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            out[i] = new Decided(null, timeout(proposals.get(i).getRequestId()));
+          } catch (ExecutionException e) {
+            out[i] = new Decided(null, sendError(e.getCause()));
+          }
+        }
+        long waitUntil =
+            System.nanoTime()
+                + Math.min(settings.schemaWriteResend().toNanos(), remaining(deadline));
+        boolean open = false;
+        for (int i = 0; i < n; i++) {
+          if (out[i] != null) {
+            continue;
+          }
+          try {
+            out[i] =
+                new Decided(
+                    answers
+                        .get(i)
+                        .get(Math.max(waitUntil - System.nanoTime(), 0), TimeUnit.NANOSECONDS),
+                    null);
+          } catch (TimeoutException noAnswerYet) {
+            open = true;
+          } catch (ExecutionException e) {
+            out[i] = new Decided(null, storeError("the decision listener failed", e.getCause()));
+          }
+        }
+        if (!open) {
+          break;
+        }
+        if (remaining(deadline) <= 0) {
+          for (int i = 0; i < n; i++) {
+            if (out[i] == null) {
+              out[i] = new Decided(null, timeout(proposals.get(i).getRequestId()));
+            }
+          }
+          break;
+        }
+        LOG.info("no decision yet for some of {} proposals; sending those again", n);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      for (int i = 0; i < n; i++) {
+        if (out[i] == null) {
+          out[i] = new Decided(null, timeout(proposals.get(i).getRequestId()));
+        }
+      }
+    } catch (SchemaRegistryException notReady) {
+      for (int i = 0; i < n; i++) {
+        if (out[i] == null) {
+          out[i] = new Decided(null, notReady);
+        }
+      }
+    } finally {
+      for (int i = 0; i < n; i++) {
+        pending.remove(proposals.get(i).getRequestId(), answers.get(i));
+      }
+    }
+    for (Decided d : out) {
+      if (d.decision() != null && d.decision().getOutcome() == DecisionOutcome.ACCEPTED) {
+        awaitVisible(visible.apply(d.decision()));
+      }
+    }
+    return List.of(out);
+  }
+
+  private java.util.concurrent.Future<?> sendAsync(ContractProposal proposal) {
+    String key = proposal.getSubject() == null ? "" : proposal.getSubject();
+    try {
+      return producer.send(new ProducerRecord<>(topics.contractProposals.name(), key, proposal));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private SchemaRegistryException sendError(Throwable cause) {
+    if (cause instanceof RecordTooLargeException) {
+      return new SchemaRegistryException(
+          RegistryErrors.SCHEMA_TOO_LARGE,
+          "Write failed because schema is too large: " + cause.getMessage());
+    }
+    return storeError("cannot write the proposal to Kafka", cause);
+  }
+
   /** Sends {@code proposal} and returns the validator's decision. */
   private ContractDecision decision(ContractProposal proposal) {
     long deadline = System.nanoTime() + settings.schemaWriteTimeout().toNanos();

@@ -224,6 +224,87 @@ class RegistryWriteVerdictIT {
         .isEqualTo(first.json().path("lifecycle").path("version").asLong());
   }
 
+  /**
+   * Bulk onboarding: one request declares three products and registers two contracts; each product
+   * has its own outcome (one refused by the validator, the others accepted and readable at once),
+   * each write is decided once (one event per product on mesh.products, one version per subject),
+   * and the same batch sent again answers the same without writing anything again.
+   */
+  @Test
+  void shouldOnboardABatchWithAnOutcomePerProductEachDecidedOnce() {
+    String schema =
+        "{\"type\":\"record\",\"name\":\"Visit\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+    String a = domain + ".bulk-a";
+    String b = domain + ".bulk-b";
+    String bad = domain + ".bulk-ownerless";
+    String body =
+        "[{\"id\":\""
+            + a
+            + "\",\"eventId\":\"bulk-a-1\",\"descriptor\":"
+            + descriptor("A")
+            + ",\"schema\":"
+            + TestRegistry.JSON.valueToTree(schema)
+            + "},{\"id\":\""
+            + bad
+            + "\",\"eventId\":\"bulk-bad-1\",\"descriptor\":{\"name\":\"No owner\"},\"schema\":"
+            + TestRegistry.JSON.valueToTree(schema)
+            + "},{\"id\":\""
+            + b
+            + "\",\"eventId\":\"bulk-b-1\",\"descriptor\":"
+            + descriptor("B")
+            + "}]";
+
+    var first = registry.send("POST", "/domains/" + domain + "/products", body, DOMAIN, domain);
+    var again = registry.send("POST", "/domains/" + domain + "/products", body, DOMAIN, domain);
+
+    for (var response : List.of(first, again)) {
+      assertThat(response.status()).as(response.toString()).isEqualTo(200);
+      var results = response.json().path("products");
+      assertThat(response.json().path("accepted").asInt()).isEqualTo(2);
+      assertThat(results.get(0).path("outcome").asText()).isEqualTo("ACCEPTED");
+      assertThat(results.get(0).path("schema").path("status").asText()).isEqualTo("REGISTERED");
+      assertThat(results.get(1).path("status").asInt()).isEqualTo(422);
+      assertThat(results.get(1).path("reasons").findValuesAsText("code")).contains("MISSING_OWNER");
+      assertThat(results.get(1).path("schema").path("status").asText()).isEqualTo("NOT_ATTEMPTED");
+      assertThat(results.get(2).path("outcome").asText()).isEqualTo("ACCEPTED");
+      assertThat(results.get(2).path("schema").isNull()).isTrue();
+    }
+    assertThat(again.json().path("products").get(0).path("schema").path("id").asInt())
+        .isEqualTo(first.json().path("products").get(0).path("schema").path("id").asInt());
+    // Read your writes: the products and the contract are there at once.
+    assertThat(registry.get("/products/" + a).status()).isEqualTo(200);
+    assertThat(registry.get("/products/" + b).status()).isEqualTo(200);
+    assertThat(registry.get("/products/" + bad).status()).isEqualTo(404);
+    var versions = registry.get("/subjects/" + a + "-value/versions");
+    assertThat(versions.json().size()).as(versions.toString()).isEqualTo(1);
+    try (var products = new TopicRecords<>(broker, MeshTopics.defaults().products)) {
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          products.values().stream()
+                              .map(e -> e.getEventId())
+                              .filter(e -> e.startsWith("bulk-"))
+                              .sorted()
+                              .toList())
+                      .containsExactly("bulk-a-1", "bulk-b-1"));
+    }
+    // Bad batches are 400s, and write nothing.
+    assertError(
+        registry.send("POST", "/domains/" + domain + "/products", "[]", DOMAIN, domain),
+        400,
+        "EMPTY_BATCH");
+    assertError(
+        registry.send(
+            "POST",
+            "/domains/" + domain + "/products",
+            "[{\"id\":\"other.xx\",\"descriptor\":" + descriptor("X") + "}]",
+            DOMAIN,
+            domain),
+        400,
+        "WRONG_DOMAIN");
+  }
+
   @Test
   void shouldAnswer404WhenChangingAnUnknownProduct() {
     assertError(

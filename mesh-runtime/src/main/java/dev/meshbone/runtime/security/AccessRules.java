@@ -116,6 +116,11 @@ public final class AccessRules {
           rule("GET", "/domains", READ, "list domains"),
           rule("GET", "/domains/{domain}/products", READ, "list the products of {domain}"),
           rule(
+              "POST",
+              "/domains/{domain}/products",
+              NAMED_DOMAIN,
+              "register products of domain {domain}"),
+          rule(
               "GET",
               "/domains/{domain}/notifications",
               NAMED_DOMAIN,

@@ -34,7 +34,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -305,36 +304,6 @@ public class ProductWriteController {
         .build();
   }
 
-  /** How long an accepted write waits to be read back here (read your writes); then it answers. */
-  static final Duration READ_YOUR_WRITES = Duration.ofSeconds(5);
-
-  /**
-   * Waits, at most {@link #READ_YOUR_WRITES}, until this instance's catalog holds the accepted
-   * event (or a later one): the verdict comes from a tail of {@code mesh.products}, the catalog
-   * from the registry's Streams app, a few milliseconds apart, and a client's next request (a
-   * subscription to the product it just registered) must find it.
-   */
-  private void awaitVisible(int partition, DataProductEvent accepted) {
-    String productId = accepted.getProductId();
-    long deadline = System.nanoTime() + READ_YOUR_WRITES.toNanos();
-    try {
-      while (System.nanoTime() < deadline) {
-        DataProductEvent now = queries.product(partition, productId);
-        // That event, or a later one of the product (a version at least as high).
-        if (now != null
-            && (accepted.getEventId().equals(now.getEventId())
-                || now.getVersion() >= accepted.getVersion())) {
-          return;
-        }
-        Thread.sleep(5);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      // The store moved away (a rebalance): answer with the verdict, as before.
-    }
-  }
-
   private HttpResponse<?> answer(
       DataProductEvent event, DataProductEvent before, HttpStatus acceptedStatus, int partition) {
     String productId = event.getProductId();
@@ -354,7 +323,7 @@ public class ProductWriteController {
     }
     var verdict = outcome.verdict();
     if (verdict.isAccepted()) {
-      awaitVisible(partition, verdict.accepted());
+      ReadYourWrites.await(queries, partition, verdict.accepted());
       var response =
           HttpResponse.status(acceptedStatus)
               .body(

@@ -70,6 +70,32 @@ public class MeshClients {
     }
   }
 
+  /**
+   * Sends one record without waiting: many sends in a row share the producer's batches and
+   * in-flight requests. The future fails with the same 503 {@link #send} would throw.
+   */
+  public <V> java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(
+      TopicSpec<String, V> spec, String topic, String key, V value) {
+    var result = new java.util.concurrent.CompletableFuture<RecordMetadata>();
+    try {
+      byte[] k = spec.keySerde().serializer().serialize(topic, key);
+      byte[] v = spec.valueSerde().serializer().serialize(topic, value);
+      producer()
+          .send(
+              new ProducerRecord<>(topic, k, v),
+              (sent, error) -> {
+                if (error != null) {
+                  result.completeExceptionally(kafkaDown(topic, error));
+                } else {
+                  result.complete(sent);
+                }
+              });
+    } catch (KafkaException e) {
+      result.completeExceptionally(kafkaDown(topic, e));
+    }
+    return result.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Creates the domain's product-events and quality-events topics if they do not exist yet. */
   public void ensureControlTopics(String domain) {
     if (domainsReady.contains(domain)) {

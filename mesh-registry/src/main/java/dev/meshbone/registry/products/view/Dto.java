@@ -278,6 +278,45 @@ public final class Dto {
   public record Refusal(
       String code, String message, String eventId, String productId, List<ReasonDto> reasons) {}
 
+  /**
+   * One product of a bulk onboarding: {@code status} is the HTTP status its own {@code POST
+   * /products} would have answered (201 accepted, 422 refused, 202 pending, 409 exists, 503...),
+   * {@code outcome} ACCEPTED (declared and, if a schema came, registered), REFUSED, PENDING or
+   * FAILED; {@code schema} what became of its contract, if one came.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record BatchItemResult(
+      String productId,
+      @Nullable String eventId,
+      int status,
+      String outcome,
+      @Nullable String code,
+      @Nullable String message,
+      @Nullable List<ReasonDto> reasons,
+      @Nullable LifecycleDto lifecycle,
+      @Nullable String check,
+      @Nullable SchemaOutcome schema) {}
+
+  /**
+   * A bulk item's contract: REGISTERED (with its id and version), REFUSED or FAILED (with the
+   * schema registry's error code), or NOT_ATTEMPTED when the declaration was not accepted.
+   */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record SchemaOutcome(
+      String subject,
+      String status,
+      @Nullable Integer id,
+      @Nullable Integer version,
+      @Nullable Integer errorCode,
+      @Nullable String message) {}
+
+  /** The answer to a bulk onboarding: counts, then one result per product, in request order. */
+  @Serdeable
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record BatchResult(int accepted, int notAccepted, List<BatchItemResult> products) {}
+
   /** The verdict on an earlier write, by event id. */
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -6,6 +6,10 @@ import dev.meshbone.registry.products.RegistrySettings;
 import dev.meshbone.registry.products.kafka.MeshClients;
 import dev.meshbone.topics.DomainTopics;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,9 +22,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 @Singleton
 public class ProductWriter {
   /** Where a product event stands when the writer stops waiting. */
-  public record Outcome(VerdictWatcher.Verdict verdict, RecordMetadata sent) {
+  public record Outcome(
+      VerdictWatcher.Verdict verdict, RecordMetadata sent, RuntimeException failed) {
+    public Outcome(VerdictWatcher.Verdict verdict, RecordMetadata sent) {
+      this(verdict, sent, null);
+    }
+
+    /** No verdict yet (the event was sent; ask later). */
     public boolean pending() {
-      return verdict == null;
+      return verdict == null && failed == null;
     }
   }
 
@@ -61,6 +71,72 @@ public class ProductWriter {
       }
     } finally {
       watcher.forget(event.getEventId());
+    }
+  }
+
+  /**
+   * {@link #publish} for many events at once: all are sent (pipelined on the one producer), then
+   * their verdicts are awaited together, so N events cost about one verdict's wait. One outcome per
+   * event, in order; an event that could not be sent has {@link Outcome#failed} and costs the
+   * others nothing.
+   */
+  public List<Outcome> publishAll(List<DataProductEvent> events) {
+    List<CompletableFuture<VerdictWatcher.Verdict>> verdicts = new ArrayList<>();
+    List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+    Outcome[] out = new Outcome[events.size()];
+    try {
+      for (DataProductEvent event : events) {
+        clients.ensureControlTopics(event.getDomain());
+        verdicts.add(watcher.expect(event.getEventId()));
+        sends.add(
+            clients.sendAsync(
+                DomainTopics.productEventsSpec(event.getDomain()),
+                DomainTopics.productEvents(event.getDomain()),
+                event.getProductId(),
+                event));
+      }
+      RecordMetadata[] sent = new RecordMetadata[events.size()];
+      for (int i = 0; i < events.size(); i++) {
+        try {
+          sent[i] = sends.get(i).join();
+          watcher.located(
+              events.get(i).getEventId(),
+              verdicts.get(i),
+              sent[i].topic(),
+              sent[i].partition(),
+              sent[i].offset());
+        } catch (CompletionException e) {
+          out[i] =
+              new Outcome(
+                  null,
+                  null,
+                  e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e));
+        }
+      }
+      long deadline = System.nanoTime() + settings.writeTimeout().toNanos();
+      for (int i = 0; i < events.size(); i++) {
+        if (out[i] != null) {
+          continue;
+        }
+        try {
+          out[i] =
+              new Outcome(
+                  verdicts
+                      .get(i)
+                      .get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS),
+                  sent[i]);
+        } catch (TimeoutException e) {
+          out[i] = new Outcome(null, sent[i]);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          out[i] = new Outcome(null, sent[i]);
+        } catch (ExecutionException e) {
+          out[i] = new Outcome(null, sent[i], new IllegalStateException(e.getCause()));
+        }
+      }
+      return List.of(out);
+    } finally {
+      events.forEach(e -> watcher.forget(e.getEventId()));
     }
   }
 
