@@ -59,7 +59,7 @@ public final class ApicurioPeer implements AutoCloseable {
     String configured = System.getenv("JAVA21");
     if (configured != null && !configured.isBlank()) {
       Path path = Path.of(configured);
-      Path java = Files.isDirectory(path) ? path.resolve("bin/java") : path;
+      Path java = Files.isDirectory(path) ? path.resolve("bin").resolve("java") : path;
       return Files.isExecutable(java) ? Optional.of(java) : Optional.empty();
     }
     Path jvms = Path.of("/usr/lib/jvm");
@@ -68,11 +68,11 @@ public final class ApicurioPeer implements AutoCloseable {
     }
     try (Stream<Path> homes = Files.list(jvms)) {
       return homes
-          .filter(home -> Files.isExecutable(home.resolve("bin/java")))
+          .filter(home -> Files.isExecutable(home.resolve("bin").resolve("java")))
           .filter(home -> !Files.isSymbolicLink(home))
           .filter(home -> feature(home) >= 21)
           .max(Comparator.comparingInt(ApicurioPeer::feature))
-          .map(home -> home.resolve("bin/java"));
+          .map(home -> home.resolve("bin").resolve("java"));
     } catch (IOException e) {
       return Optional.empty();
     }
