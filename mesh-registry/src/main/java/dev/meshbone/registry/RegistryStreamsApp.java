@@ -1,9 +1,9 @@
 package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.RegistrySettings;
+import dev.meshbone.registry.products.catalog.OpenStores;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
 import dev.meshbone.registry.products.routing.InstanceAddress;
-import dev.meshbone.registry.products.routing.OpenStores;
 import dev.meshbone.runtime.StreamsApp;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;

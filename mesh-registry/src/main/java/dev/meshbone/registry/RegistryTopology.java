@@ -1,8 +1,8 @@
 package dev.meshbone.registry;
 
 import dev.meshbone.registry.products.ProductCatalog;
+import dev.meshbone.registry.products.catalog.OpenStores;
 import dev.meshbone.registry.products.catalog.SunsetPolicy;
-import dev.meshbone.registry.products.routing.OpenStores;
 import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.topics.MeshTopics;
 import org.apache.kafka.streams.StreamsBuilder;

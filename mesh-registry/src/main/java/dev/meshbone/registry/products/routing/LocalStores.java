@@ -1,6 +1,7 @@
 package dev.meshbone.registry.products.routing;
 
 import dev.meshbone.events.ContractEntry;
+import dev.meshbone.registry.products.catalog.OpenStores;
 import dev.meshbone.registry.schema.ContractsView;
 import dev.meshbone.runtime.MeshStreams;
 import dev.meshbone.runtime.http.ApiException;

@@ -1,4 +1,4 @@
-package dev.meshbone.registry.products.routing;
+package dev.meshbone.registry.products.catalog;
 
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
