@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,9 +75,9 @@ public class MeshClients {
    * Sends one record without waiting: many sends in a row share the producer's batches and
    * in-flight requests. The future fails with the same 503 {@link #send} would throw.
    */
-  public <V> java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(
+  public <V> CompletableFuture<RecordMetadata> sendAsync(
       TopicSpec<String, V> spec, String topic, String key, V value) {
-    var result = new java.util.concurrent.CompletableFuture<RecordMetadata>();
+    var result = new CompletableFuture<RecordMetadata>();
     try {
       byte[] k = spec.keySerde().serializer().serialize(topic, key);
       byte[] v = spec.valueSerde().serializer().serialize(topic, value);
