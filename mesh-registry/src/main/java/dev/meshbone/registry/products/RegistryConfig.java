@@ -15,6 +15,7 @@ public class RegistryConfig {
   private static final RegistrySettings D = RegistrySettings.DEFAULTS;
   private String advertisedUrl = D.advertisedUrl();
   private Duration writeTimeout = D.writeTimeout();
+  private Duration sendTimeout = D.sendTimeout();
   private Duration forwardTimeout = D.forwardTimeout();
   private int defaultPageSize = D.defaultPageSize();
   private int maxPageSize = D.maxPageSize();
@@ -32,6 +33,10 @@ public class RegistryConfig {
 
   public void setWriteTimeout(Duration writeTimeout) {
     this.writeTimeout = writeTimeout;
+  }
+
+  public void setSendTimeout(Duration sendTimeout) {
+    this.sendTimeout = sendTimeout;
   }
 
   public void setForwardTimeout(Duration forwardTimeout) {
@@ -79,6 +84,7 @@ public class RegistryConfig {
     return new RegistrySettings(
         advertisedUrl,
         writeTimeout,
+        sendTimeout,
         forwardTimeout,
         defaultPageSize,
         maxPageSize,

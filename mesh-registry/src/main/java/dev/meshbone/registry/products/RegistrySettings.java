@@ -15,6 +15,11 @@ import java.time.Duration;
  * @param writeTimeout {@code write-timeout} (15 s): how long a product write waits for
  *     contract-validator's verdict before it answers 202 with a way to check later. A new domain's
  *     first write can take up to the validator's metadata refresh (10 s) to be seen
+ * @param sendTimeout {@code send-timeout} (10 s): how long a write through the API waits for Kafka
+ *     to acknowledge its event before it answers 503 {@code KAFKA_UNAVAILABLE} with {@code
+ *     Retry-After}; the API's producer is then replaced by a fresh one, since an idempotent producer
+ *     can retry one batch until {@code delivery.timeout.ms} (2 min) without ever getting through.
+ *     With {@code write-timeout} it bounds a write's answer well under an HTTP client's patience
  * @param forwardTimeout {@code forward-timeout} (10 s): how long a request forwarded to the
  *     instance that holds a product may take
  * @param defaultPageSize {@code default-page-size} (50): products per page when a list or search
@@ -37,6 +42,7 @@ import java.time.Duration;
 public record RegistrySettings(
     String advertisedUrl,
     Duration writeTimeout,
+    Duration sendTimeout,
     Duration forwardTimeout,
     int defaultPageSize,
     int maxPageSize,
@@ -51,6 +57,7 @@ public record RegistrySettings(
           null,
           Duration.ofSeconds(15),
           Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
           50,
           500,
           10_000,
@@ -61,6 +68,7 @@ public record RegistrySettings(
 
   public RegistrySettings {
     positive("write-timeout", writeTimeout);
+    positive("send-timeout", sendTimeout);
     positive("forward-timeout", forwardTimeout);
     positive("readers-interval", readersInterval);
     java.util.Objects.requireNonNull(sunset, "sunset");

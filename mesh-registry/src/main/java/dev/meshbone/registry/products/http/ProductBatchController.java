@@ -35,8 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -54,14 +53,6 @@ import org.apache.kafka.streams.state.HostInfo;
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProductBatchController {
-  private static final ExecutorService FORWARDS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "registry-batch-forward");
-            t.setDaemon(true);
-            return t;
-          });
-
   private final Acting acting;
   private final Bodies bodies;
   private final RegistryRouter router;
@@ -122,12 +113,13 @@ public class ProductBatchController {
         results[i] = failed(items.get(i), e);
       }
     }
-    Map<HostInfo, CompletableFuture<List<BatchItemResult>>> elsewhere = new LinkedHashMap<>();
+    // Sent first, so the other instances work while this one writes its own; no thread waits.
+    Map<HostInfo, CompletableFuture<HttpResponse<?>>> elsewhere = new LinkedHashMap<>();
     for (var group : remote.entrySet()) {
-      List<BatchRequests.Item> part = group.getValue().stream().map(items::get).toList();
       elsewhere.put(
           group.getKey(),
-          CompletableFuture.supplyAsync(() -> forward(request, group.getKey(), part), FORWARDS));
+          router.forwardAsync(
+              request, group.getKey(), body(group.getValue().stream().map(items::get).toList())));
     }
     List<BatchItemResult> here =
         writeHere(request, local.stream().map(items::get).toList(), partitions);
@@ -135,7 +127,11 @@ public class ProductBatchController {
       results[local.get(j)] = here.get(j);
     }
     for (var group : remote.entrySet()) {
-      List<BatchItemResult> there = elsewhere.get(group.getKey()).join();
+      List<BatchItemResult> there =
+          answer(
+              group.getKey(),
+              group.getValue().stream().map(items::get).toList(),
+              elsewhere.get(group.getKey()));
       for (int j = 0; j < group.getValue().size(); j++) {
         results[group.getValue().get(j)] = there.get(j);
       }
@@ -285,13 +281,20 @@ public class ProductBatchController {
     return List.of(results);
   }
 
+  private static String body(List<BatchRequests.Item> part) {
+    return "[" + String.join(",", part.stream().map(BatchRequests.Item::json).toList()) + "]";
+  }
+
   /** The other instance's answer for its products, or each of them failed with why. */
-  private List<BatchItemResult> forward(
-      HttpRequest<?> request, HostInfo host, List<BatchRequests.Item> part) {
-    String body =
-        "[" + String.join(",", part.stream().map(BatchRequests.Item::json).toList()) + "]";
+  private List<BatchItemResult> answer(
+      HostInfo host, List<BatchRequests.Item> part, CompletableFuture<HttpResponse<?>> forwarded) {
     try {
-      HttpResponse<?> answer = router.forward(request, host, body);
+      HttpResponse<?> answer;
+      try {
+        answer = forwarded.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
       byte[] bytes = answer.getBody(byte[].class).orElse(new byte[0]);
       if (answer.getStatus().getCode() == 200) {
         BatchResult result = json.readValue(bytes, Argument.of(BatchResult.class));

@@ -42,8 +42,11 @@ import java.util.List;
  * product, and publish a quality result. Each is published on the acting domain's own control
  * topic, exactly as a Kafka client would, and a product write answers with contract-validator's
  * verdict: 201/200 accepted, 422 refused with the reasons, or 202 when no verdict came within
- * {@code meshbone.registry.write-timeout} (ask {@code GET /products/{id}/events/{eventId}} later).
- * Only the domain that owns a product may write it.
+ * {@code meshbone.registry.write-timeout} (ask {@code GET /products/{id}/events/{eventId}} later),
+ * 503 {@code KAFKA_UNAVAILABLE} with {@code Retry-After} when Kafka does not take the event within
+ * {@code meshbone.registry.send-timeout}. A write sent again with the same {@code eventId} is not
+ * made twice: one already accepted is answered from the catalog, and contract-validator drops a
+ * second copy of an accepted event. Only the domain that owns a product may write it.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -87,16 +90,14 @@ public class ProductWriteController {
         body,
         partition -> {
           DataProductEvent before = queries.product(partition, id.toString());
-          if (before != null) {
+          DataProductEvent event = event(id, ChangeType.CREATED, write, descriptor, null);
+          // A retry of the declaration that made the product is answered as the first time.
+          if (before != null && !event.getEventId().equals(before.getEventId())) {
             throw ApiException.conflict(
                 "PRODUCT_EXISTS",
                 id + " is already registered; change it with PUT /products/" + id);
           }
-          return answer(
-              event(id, ChangeType.CREATED, write, descriptor, null),
-              before,
-              HttpStatus.CREATED,
-              partition);
+          return answer(event, before, HttpStatus.CREATED, partition);
         });
   }
 
@@ -310,10 +311,15 @@ public class ProductWriteController {
     if (before != null && event.getEventId().equals(before.getEventId())) {
       // A client's retry of an event already accepted: the validator drops it as a duplicate and
       // no verdict would come, so answer from the registry.
-      return HttpResponse.status(acceptedStatus)
-          .body(
-              new WriteResult(
-                  "ACCEPTED", event.getEventId(), productId, Views.lifecycle(before), null));
+      var response =
+          HttpResponse.status(acceptedStatus)
+              .body(
+                  new WriteResult(
+                      "ACCEPTED", event.getEventId(), productId, Views.lifecycle(before), null));
+      if (acceptedStatus == HttpStatus.CREATED) {
+        response.header("Location", "/products/" + productId);
+      }
+      return response;
     }
     ProductWriter.Outcome outcome = writer.publish(event);
     String check = "/products/" + productId + "/events/" + event.getEventId();

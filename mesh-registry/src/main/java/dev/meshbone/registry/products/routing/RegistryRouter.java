@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -145,7 +146,7 @@ public class RegistryRouter {
     HostInfo target = location.host();
     return client
         .sendAsync(
-            forwardRequest(request, target, null),
+            forwardRequest(request, target, null, settings.forwardTimeout()),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray())
         .orTimeout(settings.forwardTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
         .handle(
@@ -163,17 +164,48 @@ public class RegistryRouter {
 
   /** Sends the request on to another instance and passes its answer back unchanged. */
   public HttpResponse<?> forward(HttpRequest<?> request, HostInfo target, String body) {
-    // A forwarded write waits on the other instance for the validator's verdict.
-    Duration timeout = settings.forwardTimeout().plus(settings.writeTimeout());
-    return passBack(send(target, forwardRequest(request, target, body), timeout));
+    try {
+      return forwardAsync(request, target, body).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof ApiException api
+          ? api
+          : unreachable(target, e.getCause() instanceof Exception c ? c : e);
+    }
+  }
+
+  /**
+   * {@link #forward} without holding a thread while the other instance works: the future completes
+   * with its answer, or fails with a 503 {@link ApiException} when it cannot be reached or does not
+   * answer in time.
+   */
+  public CompletableFuture<HttpResponse<?>> forwardAsync(
+      HttpRequest<?> request, HostInfo target, String body) {
+    // A forwarded write waits on the other instance for Kafka's acknowledgement, then for the
+    // validator's verdict.
+    Duration timeout =
+        settings.forwardTimeout().plus(settings.sendTimeout()).plus(settings.writeTimeout());
+    return client
+        .sendAsync(
+            forwardRequest(request, target, body, timeout),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+        .orTimeout(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .handle(
+            (received, error) -> {
+              if (error != null) {
+                Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
+                throw unreachable(
+                    target, cause instanceof Exception ex ? ex : new RuntimeException(cause));
+              }
+              return passBack(received);
+            });
   }
 
   private java.net.http.HttpRequest forwardRequest(
-      HttpRequest<?> request, HostInfo target, String body) {
+      HttpRequest<?> request, HostInfo target, String body, Duration timeout) {
     String uri = address.baseUrl(target) + request.getUri().toString();
     var builder =
         java.net.http.HttpRequest.newBuilder(URI.create(uri))
-            .timeout(settings.forwardTimeout().plus(settings.writeTimeout()))
+            .timeout(timeout)
             .header(FORWARDED_HEADER, address.applicationServer());
     for (String header : FORWARDED_REQUEST_HEADERS) {
       String value = request.getHeaders().get(header);

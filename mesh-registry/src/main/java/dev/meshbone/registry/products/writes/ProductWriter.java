@@ -48,30 +48,16 @@ public class ProductWriter {
    * Publishes a product event on its domain's product-events topic (creating the topic on the
    * domain's first write) and waits, up to {@code meshbone.registry.write-timeout}, for the
    * validator's verdict.
+   *
+   * @throws dev.meshbone.runtime.http.ApiException 503 when Kafka does not acknowledge the event
+   *     within {@code meshbone.registry.send-timeout}
    */
   public Outcome publish(DataProductEvent event) {
-    String domain = event.getDomain();
-    clients.ensureControlTopics(domain);
-    var verdict = watcher.expect(event.getEventId());
-    try {
-      String topic = DomainTopics.productEvents(domain);
-      RecordMetadata sent =
-          clients.send(DomainTopics.productEventsSpec(domain), topic, event.getProductId(), event);
-      watcher.located(event.getEventId(), verdict, sent.topic(), sent.partition(), sent.offset());
-      try {
-        return new Outcome(
-            verdict.get(settings.writeTimeout().toMillis(), TimeUnit.MILLISECONDS), sent);
-      } catch (TimeoutException e) {
-        return new Outcome(null, sent);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new Outcome(null, sent);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
-      }
-    } finally {
-      watcher.forget(event.getEventId());
+    Outcome outcome = publishAll(List.of(event)).get(0);
+    if (outcome.failed() != null) {
+      throw outcome.failed();
     }
+    return outcome;
   }
 
   /**
@@ -81,62 +67,77 @@ public class ProductWriter {
    * others nothing.
    */
   public List<Outcome> publishAll(List<DataProductEvent> events) {
-    List<CompletableFuture<VerdictWatcher.Verdict>> verdicts = new ArrayList<>();
-    List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
-    Outcome[] out = new Outcome[events.size()];
+    List<Pending> pending = new ArrayList<>();
     try {
       for (DataProductEvent event : events) {
-        clients.ensureControlTopics(event.getDomain());
-        verdicts.add(watcher.expect(event.getEventId()));
-        sends.add(
-            clients.sendAsync(
-                DomainTopics.productEventsSpec(event.getDomain()),
-                DomainTopics.productEvents(event.getDomain()),
-                event.getProductId(),
-                event));
+        pending.add(send(event));
       }
-      RecordMetadata[] sent = new RecordMetadata[events.size()];
-      for (int i = 0; i < events.size(); i++) {
-        try {
-          sent[i] = sends.get(i).join();
-          watcher.located(
-              events.get(i).getEventId(),
-              verdicts.get(i),
-              sent[i].topic(),
-              sent[i].partition(),
-              sent[i].offset());
-        } catch (CompletionException e) {
-          out[i] =
-              new Outcome(
-                  null,
-                  null,
-                  e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e));
-        }
-      }
+      pending.forEach(Pending::locate);
       long deadline = System.nanoTime() + settings.writeTimeout().toNanos();
-      for (int i = 0; i < events.size(); i++) {
-        if (out[i] != null) {
-          continue;
-        }
-        try {
-          out[i] =
-              new Outcome(
-                  verdicts
-                      .get(i)
-                      .get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS),
-                  sent[i]);
-        } catch (TimeoutException e) {
-          out[i] = new Outcome(null, sent[i]);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          out[i] = new Outcome(null, sent[i]);
-        } catch (ExecutionException e) {
-          out[i] = new Outcome(null, sent[i], new IllegalStateException(e.getCause()));
-        }
-      }
-      return List.of(out);
+      return pending.stream().map(p -> p.await(deadline)).toList();
     } finally {
       events.forEach(e -> watcher.forget(e.getEventId()));
+    }
+  }
+
+  /** Says what verdict to wait for, then sends: a verdict that comes first is not missed. */
+  private Pending send(DataProductEvent event) {
+    String domain = event.getDomain();
+    clients.ensureControlTopics(domain);
+    var verdict = watcher.expect(event.getEventId());
+    var sending =
+        clients.sendAsync(
+            DomainTopics.productEventsSpec(domain),
+            DomainTopics.productEvents(domain),
+            event.getProductId(),
+            event);
+    return new Pending(event, verdict, sending);
+  }
+
+  /** One event on its way: sent, then located, then decided (or not in time). */
+  private final class Pending {
+    private final DataProductEvent event;
+    private final CompletableFuture<VerdictWatcher.Verdict> verdict;
+    private final CompletableFuture<RecordMetadata> sending;
+    private RecordMetadata sent;
+    private RuntimeException failed;
+
+    Pending(
+        DataProductEvent event,
+        CompletableFuture<VerdictWatcher.Verdict> verdict,
+        CompletableFuture<RecordMetadata> sending) {
+      this.event = event;
+      this.verdict = verdict;
+      this.sending = sending;
+    }
+
+    /** Waits for Kafka's acknowledgement and tells the watcher where the event landed. */
+    void locate() {
+      try {
+        sent = sending.join();
+        watcher.located(
+            event.getEventId(), verdict, sent.topic(), sent.partition(), sent.offset());
+      } catch (CompletionException e) {
+        failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
+    }
+
+    /** The verdict, if it comes by {@code deadline} (a {@link System#nanoTime} instant). */
+    Outcome await(long deadline) {
+      if (failed != null) {
+        return new Outcome(null, null, failed);
+      }
+      try {
+        return new Outcome(
+            verdict.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS), sent);
+      } catch (TimeoutException e) {
+        return new Outcome(null, sent);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome(null, sent);
+      } catch (ExecutionException e) {
+        return new Outcome(null, sent, new IllegalStateException(e.getCause()));
+      }
     }
   }
 
