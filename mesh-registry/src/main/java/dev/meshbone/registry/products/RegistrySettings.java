@@ -17,9 +17,10 @@ import java.time.Duration;
  *     first write can take up to the validator's metadata refresh (10 s) to be seen
  * @param sendTimeout {@code send-timeout} (10 s): how long a write through the API waits for Kafka
  *     to acknowledge its event before it answers 503 {@code KAFKA_UNAVAILABLE} with {@code
- *     Retry-After}; the API's producer is then replaced by a fresh one, since an idempotent producer
- *     can retry one batch until {@code delivery.timeout.ms} (2 min) without ever getting through.
- *     With {@code write-timeout} it bounds a write's answer well under an HTTP client's patience
+ *     Retry-After}; the API's producer is then replaced by a fresh one, since an idempotent
+ *     producer can retry one batch until {@code delivery.timeout.ms} (2 min) without ever getting
+ *     through. With {@code write-timeout} it bounds a write's answer well under an HTTP client's
+ *     patience
  * @param forwardTimeout {@code forward-timeout} (10 s): how long a request forwarded to the
  *     instance that holds a product may take
  * @param defaultPageSize {@code default-page-size} (50): products per page when a list or search

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.meshbone.events.ContractViolation;
 import dev.meshbone.events.DataProductEvent;
 import dev.meshbone.events.LifecycleStatus;
+import dev.meshbone.events.QualityEvent;
 import dev.meshbone.events.ViolationCode;
 import dev.meshbone.events.ViolationReason;
+import dev.meshbone.registry.products.FaultyApiProducers.Fault;
+import dev.meshbone.registry.products.kafka.MeshClients;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.testkit.WithKafka;
 import dev.meshbone.topics.DomainTopics;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The other outcomes of a product write, with the test playing contract-validator: a refusal (which
  * names the refused record's offset, not its event id) is a 422 with the reasons; no verdict within
- * the wait is a 202 with a place to ask later.
+ * the wait is a 202 with a place to ask later; Kafka not taking the event in time is a 503 to retry
+ * with the same event id, and the registry's producer is replaced ({@link FaultyApiProducers}).
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -37,6 +41,7 @@ class RegistryWriteOutcomesIT {
   private final MeshTopics topics = MeshTopics.defaults();
   private final String refused = KafkaBroker.unique("refused");
   private final String silent = KafkaBroker.unique("silent");
+  private final String unacked = KafkaBroker.unique("unacked");
   private final AtomicBoolean running = new AtomicBoolean(true);
   private KafkaBroker broker;
   private TestRegistry registry;
@@ -50,7 +55,10 @@ class RegistryWriteOutcomesIT {
             broker,
             KafkaBroker.unique("registry-outcomes"),
             Files.createTempDirectory("registry-outcomes"),
-            Map.of("meshbone.registry.write-timeout", "3s"));
+            Map.of(
+                "meshbone.registry.write-timeout", "3s",
+                "meshbone.registry.send-timeout", "2s",
+                "meshbone.test.faulty-api-producer", true));
   }
 
   @AfterAll
@@ -163,5 +171,82 @@ class RegistryWriteOutcomesIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> registry.get(check).json().path("status").asText().equals("ACCEPTED"));
+  }
+
+  @Test
+  void shouldAnswer503InTimeAndWriteOnceWhenKafkaDoesNotAcknowledgeAndTheCallerRetries()
+      throws Exception {
+    String id = unacked + ".enrollments";
+    String body =
+        "{\"id\":\""
+            + id
+            + "\",\"eventId\":\"declare-"
+            + unacked
+            + "\",\"descriptor\":{\"name\":\"E\",\"owner\":{\"team\":\"t\"}}}";
+    var faults = registry.context().getBean(FaultyApiProducers.class);
+    var clients = registry.context().getBean(MeshClients.class);
+    int replaced = clients.producersReplaced();
+
+    // The event is written, but its acknowledgement never comes back to the registry.
+    faults.failNextSend(Fault.NO_ACKNOWLEDGEMENT);
+    long start = System.nanoTime();
+    var unanswered = registry.send("POST", "/products", body, DOMAIN, unacked);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(unanswered.status()).as(unanswered.toString()).isEqualTo(503);
+    assertThat(unanswered.json().path("code").asText()).isEqualTo("KAFKA_UNAVAILABLE");
+    assertThat(unanswered.header("Retry-After")).isEqualTo("1");
+    assertThat(took).isLessThan(Duration.ofSeconds(10));
+    assertThat(clients.producersReplaced()).isEqualTo(replaced + 1);
+
+    // The validator accepts the event that did land; the caller's retry is answered from the
+    // catalog as the first write would have been, and nothing is written twice.
+    try (var events =
+            new TopicRecords<>(
+                broker,
+                DomainTopics.productEventsSpec(unacked),
+                DomainTopics.productEvents(unacked));
+        var producer = new TestRegistry.Producer(broker)) {
+      DataProductEvent event = await().until(events::values, l -> !l.isEmpty()).get(0);
+      producer.send(
+          topics.products,
+          id,
+          DataProductEvent.newBuilder(event)
+              .setStatus(LifecycleStatus.ACTIVE)
+              .setVersion(1)
+              .build());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> registry.get("/products/" + id).status() == 200);
+
+      var retried = registry.send("POST", "/products", body, DOMAIN, unacked);
+
+      assertThat(retried.status()).as(retried.toString()).isEqualTo(201);
+      assertThat(retried.json().path("eventId").asText()).isEqualTo("declare-" + unacked);
+      assertThat(retried.json().path("lifecycle").path("version").asLong()).isEqualTo(1);
+      assertThat(retried.header("Location")).isEqualTo("/products/" + id);
+      assertThat(events.values()).hasSize(1);
+    }
+
+    // A send the broker refuses as out of order: a 503 at once, a fresh producer for the retry.
+    String result = "{\"eventId\":\"q-" + unacked + "\",\"checkName\":\"c\",\"passed\":true}";
+    faults.failNextSend(Fault.OUT_OF_ORDER_SEQUENCE);
+    var refused =
+        registry.send("POST", "/products/" + id + "/quality-results", result, DOMAIN, unacked);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+    assertThat(refused.header("Retry-After")).isEqualTo("1");
+    assertThat(clients.producersReplaced()).isEqualTo(replaced + 2);
+
+    var published =
+        registry.send("POST", "/products/" + id + "/quality-results", result, DOMAIN, unacked);
+    assertThat(published.status()).as(published.toString()).isEqualTo(202);
+    try (var quality =
+        new TopicRecords<>(
+            broker, DomainTopics.qualityEventsSpec(unacked), DomainTopics.qualityEvents(unacked))) {
+      assertThat(
+              await().until(quality::values, l -> !l.isEmpty()).stream()
+                  .map(QualityEvent::getEventId))
+          .containsExactly("q-" + unacked);
+    }
   }
 }

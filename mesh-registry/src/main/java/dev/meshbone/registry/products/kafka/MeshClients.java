@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,8 +164,8 @@ public class MeshClients {
 
   /**
    * Puts a fresh producer in place of {@code failed}, if it is still the one in use (many sends
-   * failing together replace it once). The old one is given {@code send-timeout} to deliver what
-   * it still holds, on a thread of its own, then closed.
+   * failing together replace it once). The old one is given {@code send-timeout} to deliver what it
+   * still holds, on a thread of its own, then closed.
    */
   private void replace(ApiProducer failed, String topic, Throwable why) {
     synchronized (this) {
@@ -178,7 +178,9 @@ public class MeshClients {
     LOG.warn(
         "replacing the registry API's producer after a send to {} failed: {}",
         topic,
-        why instanceof TimeoutException ? "not acknowledged within " + sendTimeout : why.toString());
+        why instanceof TimeoutException
+            ? "not acknowledged within " + sendTimeout
+            : why.toString());
     Thread closer = new Thread(() -> close(failed, sendTimeout), "registry-api-producer-close");
     closer.setDaemon(true);
     closer.start();

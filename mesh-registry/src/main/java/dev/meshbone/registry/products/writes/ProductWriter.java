@@ -115,8 +115,7 @@ public class ProductWriter {
     void locate() {
       try {
         sent = sending.join();
-        watcher.located(
-            event.getEventId(), verdict, sent.topic(), sent.partition(), sent.offset());
+        watcher.located(event.getEventId(), verdict, sent.topic(), sent.partition(), sent.offset());
       } catch (CompletionException e) {
         failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
