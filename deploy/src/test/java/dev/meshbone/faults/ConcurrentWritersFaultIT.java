@@ -222,16 +222,36 @@ class ConcurrentWritersFaultIT {
       Http http, Map<String, String> owner, String product, String description, boolean change) {
     String descriptor =
         "{\"name\":\"P\",\"description\":\"" + description + "\",\"owner\":{\"team\":\"t\"}}";
+    // The write names its event id, so that a 503 (Kafka did not take it in time) can be sent
+    // again, as Retry-After says, without being made twice.
+    String eventId = "\"eventId\":\"" + java.util.UUID.randomUUID() + "\",";
     Http.Answer answer =
-        change
-            ? send(
-                http, "PUT", "/products/" + product, "{\"descriptor\":" + descriptor + "}", owner)
-            : send(
-                http,
-                "POST",
-                "/products",
-                "{\"id\":\"" + product + "\",\"descriptor\":" + descriptor + "}",
-                owner);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () ->
+                    change
+                        ? send(
+                            http,
+                            "PUT",
+                            "/products/" + product,
+                            "{" + eventId + "\"descriptor\":" + descriptor + "}",
+                            owner)
+                        : send(
+                            http,
+                            "POST",
+                            "/products",
+                            "{"
+                                + eventId
+                                + "\"id\":\""
+                                + product
+                                + "\",\"descriptor\":"
+                                + descriptor
+                                + "}",
+                            owner),
+                a -> a.status() != 503);
     JsonNode json = answer.json();
     switch (answer.status()) {
       case 200, 201 -> {

@@ -283,6 +283,25 @@ class RegistryTwoInstancesIT {
   }
 
   @Test
+  void shouldForwardABatchsProductsToTheInstancesThatHoldThem() {
+    // Every product of the batch exists already: each is answered 409 by the instance that holds
+    // it, at once (no verdict to wait for), the other instance's through one forwarded request.
+    String body =
+        products.stream()
+            .map(id -> "{\"id\":\"" + id + "\",\"descriptor\":{\"name\":\"Again\"}}")
+            .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+
+    var response =
+        a.send("POST", "/domains/" + domain + "/products", body, "X-Mesh-Domain", domain);
+
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    var results = response.json().path("products");
+    assertThat(results.findValuesAsText("productId")).containsExactlyElementsOf(products);
+    assertThat(results.findValuesAsText("code")).containsOnly("PRODUCT_EXISTS");
+    assertThat(results.findValuesAsText("status")).containsOnly("409");
+  }
+
+  @Test
   void shouldRefuseToForwardAForwardedRequestAgain() {
     String onB = heldBy(b);
 

@@ -92,7 +92,9 @@ public class ProductWriteController {
           DataProductEvent before = queries.product(partition, id.toString());
           DataProductEvent event = event(id, ChangeType.CREATED, write, descriptor, null);
           // A retry of the declaration that made the product is answered as the first time.
-          if (before != null && !event.getEventId().equals(before.getEventId())) {
+          if (before != null
+              && !event.getEventId().equals(before.getEventId())
+              && !acceptedLately(event.getEventId(), id)) {
             throw ApiException.conflict(
                 "PRODUCT_EXISTS",
                 id + " is already registered; change it with PUT /products/" + id);
@@ -261,6 +263,14 @@ public class ProductWriteController {
         });
   }
 
+  private boolean acceptedLately(String eventId, ProductId id) {
+    return watcher
+        .recent(eventId)
+        .filter(VerdictWatcher.Verdict::isAccepted)
+        .map(v -> v.accepted().getProductId().equals(id.toString()))
+        .orElse(false);
+  }
+
   private DataProductEvent existing(int partition, ProductId id, String what) {
     DataProductEvent before = queries.product(partition, id.toString());
     if (before == null) {
@@ -308,14 +318,24 @@ public class ProductWriteController {
   private HttpResponse<?> answer(
       DataProductEvent event, DataProductEvent before, HttpStatus acceptedStatus, int partition) {
     String productId = event.getProductId();
-    if (before != null && event.getEventId().equals(before.getEventId())) {
-      // A client's retry of an event already accepted: the validator drops it as a duplicate and
-      // no verdict would come, so answer from the registry.
+    // A client's retry of an event already accepted (it may not have had the answer: a 503 whose
+    // event landed all the same): the validator drops it as a duplicate and no verdict would come,
+    // so answer from the catalog, or from the verdict seen lately.
+    DataProductEvent accepted =
+        before != null && event.getEventId().equals(before.getEventId())
+            ? before
+            : watcher
+                .recent(event.getEventId())
+                .filter(VerdictWatcher.Verdict::isAccepted)
+                .map(VerdictWatcher.Verdict::accepted)
+                .filter(e -> e.getProductId().equals(productId))
+                .orElse(null);
+    if (accepted != null) {
       var response =
           HttpResponse.status(acceptedStatus)
               .body(
                   new WriteResult(
-                      "ACCEPTED", event.getEventId(), productId, Views.lifecycle(before), null));
+                      "ACCEPTED", event.getEventId(), productId, Views.lifecycle(accepted), null));
       if (acceptedStatus == HttpStatus.CREATED) {
         response.header("Location", "/products/" + productId);
       }
