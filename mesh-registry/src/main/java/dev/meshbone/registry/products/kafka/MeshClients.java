@@ -265,7 +265,7 @@ public class MeshClients {
             + topic
             + ": "
             + (why == null ? "no answer" : why)
-            + "; retry shortly (with the same eventId, a write is not made twice)",
+            + "; retry shortly",
         Duration.ofSeconds(1));
   }
 
