@@ -261,11 +261,7 @@ public class MeshClients {
     return new ApiException(
         HttpStatus.SERVICE_UNAVAILABLE,
         "KAFKA_UNAVAILABLE",
-        "cannot write to "
-            + topic
-            + ": "
-            + (why == null ? "no answer" : why)
-            + "; retry shortly",
+        "cannot write to " + topic + ": " + (why == null ? "no answer" : why) + "; retry shortly",
         Duration.ofSeconds(1));
   }
 
