@@ -57,6 +57,7 @@ public final class ClusterRecoveryBench {
       List.of("clean restart", "ingest leader SIGKILL", "coordinator SIGKILL", "leader move");
   private static final int PARTITIONS = 3;
   private static final String APP_ID = "recov-validator";
+  private static final long SETTLE_MILLIS = 1_000;
 
   /** One fault of one round. */
   public record Round(
@@ -108,8 +109,30 @@ public final class ClusterRecoveryBench {
       return bench.run(rounds, rate, log);
     } finally {
       bench.stopAll();
+      log.accept(
+          String.format(
+              "the brokers logged %d OutOfOrderSequenceException(s) (transaction.version %s)",
+              bench.count("OutOfOrderSequenceException: Invalid sequence number"),
+              System.getProperty("bench.transaction-version", "default")));
       ColdStartBench.wipe(bench.work);
     }
+  }
+
+  /** Lines of the nodes' logs that contain {@code text}. */
+  private long count(String text) {
+    long n = 0;
+    for (int id = 0; id <= 3; id++) {
+      Path file = work.resolve(id + ".log");
+      if (!Files.exists(file)) {
+        continue;
+      }
+      try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+        n += lines.filter(l -> l.contains(text)).count();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // a log we cannot read counts nothing
+      }
+    }
+    return n;
   }
 
   private String bootstrap() {
@@ -138,7 +161,9 @@ public final class ClusterRecoveryBench {
       if (Double.isNaN(load.awaitResumed(Duration.ofSeconds(120)))) {
         throw new IllegalStateException("no validated output within 120 s; see " + work);
       }
-      Thread.sleep(3_000);
+      // Output and health are both awaited after each fault: a second of steady load is enough
+      // before the next.
+      Thread.sleep(SETTLE_MILLIS);
       for (int round = 0; round < rounds; round++) {
         for (String fault : FAULTS) {
           long from = load.nextSeq();
@@ -150,7 +175,7 @@ public final class ClusterRecoveryBench {
                   fault, round, r.broker(), r.input(), r.resume(), r.healthy()));
           result.add(r);
           // Steady again before the next fault.
-          Thread.sleep(3_000);
+          Thread.sleep(SETTLE_MILLIS);
           ranges.add(new long[] {from, load.nextSeq()});
         }
       }

@@ -34,6 +34,12 @@ import java.util.stream.Stream;
  *       restarted mesh killed with SIGKILL (no shutdown hook runs: the broker recovers its log, the
  *       services' transactions and group members are left behind) and launched again on the same
  *       folder;
+ *   <li><b>time to resume output</b> (when asked for, with a load rate): from after the cold start
+ *       a steady load ({@link SteadyLoad}: valid orders into the product {@code bench.orders}, 2
+ *       partitions, replication factor 1) runs through the mesh's contract-validator; after each
+ *       restart, the seconds from the launch until every partition of the product's validated topic
+ *       delivered (read_committed) a record sent after the launch. At the end of the round the load
+ *       stops and its records are counted: lost, duplicated, read out of order;
  *   <li><b>baseline</b>: a child JVM that only starts the tests' embedded single-node KRaft broker
  *       (same JDK, same class path) until it prints its address: the part of a start-up that is
  *       Kafka's, not meshbone's.
@@ -55,12 +61,33 @@ public final class ColdStartBench {
 
   /**
    * One round, in seconds: broker baseline, cold start to healthy, clean stop, restart to healthy,
-   * and restart to healthy after a SIGKILL (NaN when not measured).
+   * restart to healthy after a SIGKILL, and each restart's time to resume output (NaN when not
+   * measured); with a load, its records lost, duplicated and read out of order (-1 without).
    */
-  public record Round(double broker, double cold, double stop, double restart, double killed) {}
+  public record Round(
+      double broker,
+      double cold,
+      double stop,
+      double restart,
+      double killed,
+      double restartOutput,
+      double killedOutput,
+      long lost,
+      long dup,
+      long outOfOrder) {
+    Round(double broker, double cold, double stop, double restart, double killed) {
+      this(broker, cold, stop, restart, killed, Double.NaN, Double.NaN, -1, -1, -1);
+    }
+  }
 
   /** What the rounds found and how the mesh was launched. */
   public record Result(List<Round> rounds, String launcher) {}
+
+  /** The load's product partitions, as the services' validator probe ({@link OutputProbe}). */
+  private static final int LOAD_PARTITIONS = 2;
+
+  /** How long a restart's output may take before it counts as not resumed (NaN). */
+  private static final Duration OUTPUT_WAIT = Duration.ofMinutes(3);
 
   private ColdStartBench() {}
 
@@ -89,8 +116,21 @@ public final class ColdStartBench {
   public static Result measure(
       int rounds, boolean restart, boolean kill, java.util.function.Consumer<String> log)
       throws Exception {
+    return measure(rounds, restart, kill, 0, log);
+  }
+
+  /**
+   * As above; with {@code rate} above 0 (and {@code kill}), a steady load of {@code rate} records a
+   * second runs from after the cold start, and each restart is also timed to resumed output.
+   */
+  public static Result measure(
+      int rounds, boolean restart, boolean kill, int rate, java.util.function.Consumer<String> log)
+      throws Exception {
     if (kill && !restart) {
       throw new IllegalArgumentException("a restart after SIGKILL needs the restart before it");
+    }
+    if (rate > 0 && !kill) {
+      throw new IllegalArgumentException("output is timed across the restart after SIGKILL only");
     }
     List<String> launcher = launcher();
     List<Round> result = new ArrayList<>();
@@ -104,56 +144,117 @@ public final class ColdStartBench {
       try {
         Map<String, Integer> ports = freePorts();
         double cold;
-        double stop;
-        double restarted;
         long launched = System.nanoTime();
         Process mesh = launch(launcher, data, ports);
         try {
           cold = awaitHealthy(mesh, ports, launched);
-        } finally {
-          stop = restart ? stop(mesh) : Double.NaN;
-          if (!restart) {
-            mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-          }
+        } catch (Exception | Error e) {
+          mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          throw e;
         }
-        double killed = Double.NaN;
         if (!restart) {
-          result.add(new Round(brokerSeconds, cold, stop, Double.NaN, killed));
+          mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          result.add(new Round(brokerSeconds, cold, Double.NaN, Double.NaN, Double.NaN));
           log.accept(
               String.format(
                   "round %d: broker alone %.1f s, cold start %.1f s", round, brokerSeconds, cold));
           continue;
         }
-        launched = System.nanoTime();
-        mesh = launch(launcher, data, ports);
-        try {
-          restarted = awaitHealthy(mesh, ports, launched);
-          if (kill) {
-            mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            launched = System.nanoTime();
-            mesh = launch(launcher, data, ports);
-            killed = awaitHealthy(mesh, ports, launched);
-          }
-        } finally {
-          // Its data is wiped next: no need to wait for a clean stop.
-          mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        var r = new Round(brokerSeconds, cold, stop, restarted, killed);
+        var r = restarts(launcher, data, ports, mesh, rate, brokerSeconds, cold, kill);
         log.accept(
             String.format(
-                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s",
+                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s%s",
                 round,
                 r.broker(),
                 r.cold(),
                 r.stop(),
                 r.restart(),
-                kill ? String.format(", restart after SIGKILL %.1f s", r.killed()) : ""));
+                kill ? String.format(", restart after SIGKILL %.1f s", r.killed()) : "",
+                rate > 0
+                    ? String.format(
+                        "; to output: restart %.1f s, after SIGKILL %.1f s; lost %d, duplicated"
+                            + " %d, out of order %d",
+                        r.restartOutput(), r.killedOutput(), r.lost(), r.dup(), r.outOfOrder())
+                    : ""));
         result.add(r);
       } finally {
         wipe(data);
       }
     }
     return new Result(result, display(launcher));
+  }
+
+  /**
+   * The rest of a round from a mesh up after its cold start: (with a load: the load started and its
+   * first record validated,) a clean stop and restart, (a SIGKILL and restart,) each restart timed
+   * from its launch to healthy (and to resumed output), the load counted; the mesh killed at the
+   * end.
+   */
+  private static Round restarts(
+      List<String> launcher,
+      Path data,
+      Map<String, Integer> ports,
+      Process mesh,
+      int rate,
+      double broker,
+      double cold,
+      boolean kill)
+      throws Exception {
+    SteadyLoad load = null;
+    try {
+      String bootstrap = "localhost:" + ports.get("kafka-port");
+      if (rate > 0) {
+        SteadyLoad.declare(bootstrap, (short) 1, LOAD_PARTITIONS);
+        load = SteadyLoad.start(bootstrap, rate, LOAD_PARTITIONS);
+        load.mark();
+        if (Double.isNaN(load.awaitResumed(Duration.ofSeconds(120)))) {
+          throw new IllegalStateException("the local mesh validated nothing within 120 s");
+        }
+      }
+      double stop = stop(mesh);
+      // Each restart is timed from its launch, the old process gone.
+      if (load != null) {
+        load.mark();
+      }
+      long launched = System.nanoTime();
+      mesh = launch(launcher, data, ports);
+      double restarted = awaitHealthy(mesh, ports, launched);
+      double restartOutput = load == null ? Double.NaN : load.awaitResumed(OUTPUT_WAIT);
+      double killed = Double.NaN;
+      double killedOutput = Double.NaN;
+      if (kill) {
+        mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        if (load != null) {
+          load.mark();
+        }
+        launched = System.nanoTime();
+        mesh = launch(launcher, data, ports);
+        killed = awaitHealthy(mesh, ports, launched);
+        killedOutput = load == null ? Double.NaN : load.awaitResumed(OUTPUT_WAIT);
+      }
+      if (load == null) {
+        return new Round(broker, cold, stop, restarted, killed);
+      }
+      load.stopAndSettle(Duration.ofSeconds(60));
+      long n = load.nextSeq();
+      return new Round(
+          broker,
+          cold,
+          stop,
+          restarted,
+          killed,
+          restartOutput,
+          killedOutput,
+          load.lost(0, n),
+          load.duplicated(0, n),
+          load.outOfOrder());
+    } finally {
+      if (load != null) {
+        load.close();
+      }
+      // Its data is wiped next: no need to wait for a clean stop.
+      mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   /**

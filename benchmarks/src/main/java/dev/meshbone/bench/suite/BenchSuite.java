@@ -1245,7 +1245,10 @@ public final class BenchSuite {
     // --quick checks the launcher and the health polling with a cold start; the tests restart the
     // local mesh on its data already (LocalMeshIT, LocalMeshCrashFaultIT).
     boolean restart = !quick || kill;
-    var r = ColdStartBench.measure(rounds, restart, kill, BenchSuite::log);
+    // And, in a full run, carries a steady load from after the cold start, for recovery's time to
+    // resume output (not with --quick: its run must not grow).
+    int rate = kill && !quick ? MESH_RATE : 0;
+    var r = ColdStartBench.measure(rounds, restart, kill, rate, BenchSuite::log);
     meshRounds = kill ? r : null;
     var s =
         new Section("local-mesh", "Local mesh cold start and restart")
@@ -1264,6 +1267,13 @@ public final class BenchSuite {
                     kill
                         ? " Each round then also kills the restarted mesh with SIGKILL and"
                             + " restarts it: see `recovery`."
+                            + (rate > 0
+                                ? String.format(
+                                    " From after the cold start a steady %,d records/s runs"
+                                        + " through the mesh's validator, so the clean stop and"
+                                        + " restart happen under that load.",
+                                    rate)
+                                : "")
                         : ""));
     List<Double> cold = r.rounds().stream().map(ColdStartBench.Round::cold).toList();
     List<Double> restarts = r.rounds().stream().map(ColdStartBench.Round::restart).toList();
@@ -1320,10 +1330,17 @@ public final class BenchSuite {
     ColdStartBench.Result mesh = meshRounds;
     boolean shared = mesh != null;
     if (mesh == null) {
-      mesh = ColdStartBench.measure(quick ? 1 : 3, true, BenchSuite::log);
+      mesh =
+          ColdStartBench.measure(
+              quick ? 1 : recoveryRounds("mesh", 2),
+              true,
+              true,
+              quick ? 0 : MESH_RATE,
+              BenchSuite::log);
     }
-    int serviceRounds = quick ? 0 : 2;
-    int clusterRounds = quick ? 0 : 3;
+    boolean meshOutput = !quick;
+    int serviceRounds = quick ? 0 : recoveryRounds("service", 1);
+    int clusterRounds = quick ? 0 : recoveryRounds("cluster", 2);
     var s =
         new Section("recovery", "Recovery: restart after SIGKILL against a clean restart")
             .how(
@@ -1337,12 +1354,25 @@ public final class BenchSuite {
                         + " endpoints of contract-validator, mesh-registry and quality-monitor"
                         + " all answer 200 UP (UP once each one's Kafka Streams application is"
                         + " RUNNING), polled every 20 ms. %d round(s), the median; the clean"
-                        + " restart of the same round is the baseline. No load runs meanwhile:"
-                        + " the time until a stream's output resumes is not measured here"
-                        + " (`LocalMeshCrashFaultIT` prints it).",
+                        + " restart of the same round is the baseline. %s",
                     shared ? "shared with the `local-mesh` section" : "run for this section",
                     mesh.launcher(),
-                    mesh.rounds().size()))
+                    mesh.rounds().size(),
+                    meshOutput
+                        ? String.format(
+                            "Time to resume output: from after the cold start, `SteadyLoad`"
+                                + " sends a steady %,d records/s of valid orders into a product of"
+                                + " 2 partitions (its topics and contract created once the mesh"
+                                + " is up) and waits for the first one validated; after each"
+                                + " restart, the time from the launch until every partition of"
+                                + " the product's validated topic delivered (read_committed) a"
+                                + " record sent after the launch. After the restart after SIGKILL"
+                                + " the load stops, the reader catches up, and the round's records"
+                                + " are counted: lost (acknowledged, never read), duplicated"
+                                + " (read twice), read out of order.",
+                            MESH_RATE)
+                        : "No load runs with `--quick`: the local mesh's time to resume output"
+                            + " is not measured (`LocalMeshCrashFaultIT` prints its stall)."))
             .how(
                 serviceRounds == 0
                     ? "Each service on its own: not with `--quick`."
@@ -1356,8 +1386,8 @@ public final class BenchSuite {
                             + " each round restarts it after SIGTERM, then after SIGKILL, each"
                             + " time until its `/health` answers 200 UP and until its output"
                             + " moved (see the recovery table's note), both from the launch of"
-                            + " the new process. %d rounds, the median; the restart after SIGTERM"
-                            + " is the baseline.",
+                            + " the new process. %d round(s), the median; the restart after"
+                            + " SIGTERM is the baseline.",
                         serviceRounds))
             .how(
                 clusterRounds == 0
@@ -1384,7 +1414,7 @@ public final class BenchSuite {
                             + " too) has its full ISR and the validator's `/health` is UP. Records"
                             + " lost (acknowledged, never read) and duplicated (read twice) are"
                             + " counted per round by a read_committed reader of every sequence"
-                            + " number, after the load stops. %d rounds, the median.",
+                            + " number, after the load stops. %d round(s), the median.",
                         CLUSTER_RATE, clusterRounds));
     List<Double> clean = mesh.rounds().stream().map(ColdStartBench.Round::restart).toList();
     List<Double> killed = mesh.rounds().stream().map(ColdStartBench.Round::killed).toList();
@@ -1399,6 +1429,26 @@ public final class BenchSuite {
                 "restart after a clean stop (SIGTERM), same data, same round",
                 c)
             .target("<= 2x the clean restart", k <= 2 * c));
+    if (meshOutput) {
+      List<Double> co = mesh.rounds().stream().map(ColdStartBench.Round::restartOutput).toList();
+      List<Double> ko = mesh.rounds().stream().map(ColdStartBench.Round::killedOutput).toList();
+      s.figure(
+          Figure.of(
+              "local mesh: restart after SIGKILL to output",
+              Stats.median(ko),
+              "s",
+              ko,
+              "restart after a clean stop (SIGTERM), same data, same round, to output",
+              Stats.median(co)));
+      long wrong = mesh.rounds().stream().mapToLong(r -> r.lost() + r.dup() + r.outOfOrder()).sum();
+      s.figure(
+          Figure.alone(
+                  "local mesh: records lost + duplicated + out of order across the restarts",
+                  wrong,
+                  "records",
+                  List.of())
+              .target("0", wrong == 0));
+    }
     List<ServiceRestartBench.Result> services = List.of();
     if (serviceRounds > 0) {
       services = ServiceRestartBench.measure(bootstrap(), serviceRounds, BenchSuite::log);
@@ -1433,13 +1483,24 @@ public final class BenchSuite {
       clusterFigures(s, cluster);
     }
     recoveryTable(s, mesh, services, cluster);
-    s.detail("| round | local mesh: restart after SIGTERM s | after SIGKILL s | ratio |")
-        .detail("| --- | --- | --- | --- |");
+    s.detail(
+            "| round | local mesh: restart after SIGTERM, to healthy / output s | after SIGKILL,"
+                + " to healthy / output s | ratio, healthy / output | records lost / duplicated /"
+                + " out of order |")
+        .detail("| --- | --- | --- | --- | --- |");
     for (int i = 0; i < mesh.rounds().size(); i++) {
       var x = mesh.rounds().get(i);
       s.detail(
           String.format(
-              "| %d | %.1f | %.1f | %.2f |", i, x.restart(), x.killed(), x.killed() / x.restart()));
+              "| %d | %.1f / %s | %.1f / %s | %.2f / %s | %s |",
+              i,
+              x.restart(),
+              seconds(x.restartOutput()),
+              x.killed(),
+              seconds(x.killedOutput()),
+              x.killed() / x.restart(),
+              ratio(x.killedOutput(), x.restartOutput()),
+              x.lost() < 0 ? "not counted" : x.lost() + " / " + x.dup() + " / " + x.outOfOrder()));
     }
     if (!services.isEmpty()) {
       s.detail("")
@@ -1462,6 +1523,17 @@ public final class BenchSuite {
 
   /** The cluster part's steady load, records a second. */
   private static final int CLUSTER_RATE = 2_000;
+
+  /** The local mesh's steady load in the recovery rounds, records a second. */
+  private static final int MESH_RATE = 2_000;
+
+  /**
+   * A recovery part's rounds in a full run: {@code -Dbench.recovery.<part>-rounds=N} (part mesh,
+   * service or cluster), else {@code full}.
+   */
+  private static int recoveryRounds(String part, int full) {
+    return Integer.getInteger("bench.recovery." + part + "-rounds", full);
+  }
 
   private static List<Double> clusterRuns(
       ClusterRecoveryBench.Result cluster,
@@ -1487,6 +1559,15 @@ public final class BenchSuite {
               "clean restart of the ingest leader, same run",
               base));
     }
+    long wrong =
+        cluster.outOfOrder() + cluster.rounds().stream().mapToLong(r -> r.lost() + r.dup()).sum();
+    s.figure(
+        Figure.alone(
+                "cluster: records lost + duplicated + out of order across the faults",
+                wrong,
+                "records",
+                List.of())
+            .target("0", wrong == 0));
     s.detail(
             String.format(
                 "Three-broker cluster: %,d records sent at %,d/s (%,d sends failed), %,d read out"
@@ -1596,11 +1677,25 @@ public final class BenchSuite {
     }
     double k = Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::killed).toList());
     double c = Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::restart).toList());
+    double ko =
+        Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::killedOutput).toList());
+    double co =
+        Stats.median(mesh.rounds().stream().map(ColdStartBench.Round::restartOutput).toList());
+    boolean counted = mesh.rounds().stream().allMatch(r -> r.lost() >= 0);
     t.add(
         String.format(
-            "| local mesh SIGKILL (whole JVM) | not measured here | %s | – / %s | – / %s | not"
-                + " counted here |",
-            seconds(k), seconds(c), ratio(k, c)));
+            "| local mesh SIGKILL (whole JVM) | %s | %s | %s / %s | %s / %s | %s |",
+            Double.isNaN(ko) ? "not with `--quick`" : seconds(ko),
+            seconds(k),
+            seconds(co),
+            seconds(c),
+            ratio(ko, co),
+            ratio(k, c),
+            counted
+                ? mesh.rounds().stream().mapToLong(ColdStartBench.Round::lost).sum()
+                    + " / "
+                    + mesh.rounds().stream().mapToLong(ColdStartBench.Round::dup).sum()
+                : "not with `--quick`"));
     t.add("");
     t.add(
         "Time to resume output, per row: the cluster faults, from the fault until every partition"
@@ -1608,10 +1703,12 @@ public final class BenchSuite {
             + " same after the new process was launched; mesh-registry, the first 200 answer to a"
             + " contract read (`GET /subjects/bench.orders-value/versions`); quality-monitor, the"
             + " first health update the new process wrote to `mesh.quality.status` under a steady"
-            + " stream of quality results. The services' times count from the launch of the new"
-            + " process (the old one gone). Records lost / duplicated: counted by a read_committed"
-            + " reader of every sequence number; `n/a` where the service's output is not a record"
-            + " stream counted here.");
+            + " stream of quality results; the local mesh, every partition of the validated topic"
+            + " delivered a record sent after the launch of the new process, under a steady load"
+            + " through the mesh's validator. The services' and the local mesh's times count from"
+            + " the launch of the new process (the old one gone). Records lost / duplicated:"
+            + " counted by a read_committed reader of every sequence number; `n/a` where the"
+            + " service's output is not a record stream counted here.");
     t.add("");
     s.detail.addAll(0, t);
   }
