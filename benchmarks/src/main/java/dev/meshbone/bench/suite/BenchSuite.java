@@ -1279,8 +1279,8 @@ public final class BenchSuite {
     s.how(
         String.format(
             "The local mesh as products grow: `ProductGrowthBench`, the packaged local mesh in a"
-                + " child JVM as `bin/local-mesh` runs it (`%s`, default settings: 3 partitions a"
-                + " product topic, 9 a product) on free ports and one fresh data folder, nothing"
+                + " child JVM as `bin/local-mesh` runs it (`%s`, its default settings: one partition"
+                + " a product topic, three a product) on free ports and one fresh data folder, nothing"
                 + " of the suite running beside it. For each count in turn (%s), products of one"
                 + " domain are added through `POST /domains/{domain}/products` (4 clients, batches"
                 + " of 25, declaration and contract schema in each item) until `GET /domains`"
