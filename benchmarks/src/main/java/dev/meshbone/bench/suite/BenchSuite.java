@@ -1122,9 +1122,10 @@ public final class BenchSuite {
 
   private Section products() throws Exception {
     int joins = quick ? 1 : 3;
-    // Without --products: joining at 100 (10 with --quick); growth at 100 and 1,000, about 6
-    // minutes on 2 cores (each count adds its products, then a restart and a restart after
-    // SIGKILL of the whole mesh); 2,000 when asked. --quick measures growth only when the section
+    // Without --products: joining at 100 (10 with --quick); growth at 100 and 1,000 (each count
+    // adds its products, then a restart and a restart after SIGKILL of the whole mesh: minutes a
+    // count on 2 cores, see docs/record-validation.md); 2,000 when asked. --quick measures growth
+    // only when the section
     // is named (--only products), at its tiny count: it would add three start-ups of the whole
     // local mesh to the test run's BenchSuiteIT.
     List<Integer> joinCounts =
