@@ -36,6 +36,20 @@ public final class LocalMesh implements AutoCloseable {
       int port,
       Function<Map<String, Object>, ApplicationContext> start) {}
 
+  /**
+   * Partitions of each topic the local mesh creates for a declared product, unless {@code
+   * MESHBONE_VALIDATOR_PRODUCT_PARTITIONS} says otherwise (a cluster keeps the validator's default,
+   * 3).
+   */
+  static final int PRODUCT_PARTITIONS = 1;
+
+  private static int productPartitions() {
+    String configured = System.getenv("MESHBONE_VALIDATOR_PRODUCT_PARTITIONS");
+    return configured == null || configured.isBlank()
+        ? PRODUCT_PARTITIONS
+        : Integer.parseInt(configured.trim());
+  }
+
   /** The local mesh's services' {@code meshbone.instance-id}. */
   static final String INSTANCE_ID = "local-mesh";
 
@@ -126,6 +140,10 @@ public final class LocalMesh implements AutoCloseable {
       properties.put("micronaut.server.port", service.port());
       properties.put("meshbone.state-dir", dataDir.resolve("streams").toString());
       properties.put("meshbone.replication-factor", 1);
+      // One broker and one stream thread: more partitions a product buy no parallelism here, and
+      // each is a log the broker keeps open and recovers after a crash (2,000 products at 3 would
+      // need about 19,000 open files).
+      properties.put("meshbone.validator.product-partitions", productPartitions());
       // The console and the quality dashboard link to each other on their actual ports.
       properties.put("meshbone.console.quality-url", qualityUrl());
       properties.put("meshbone.dashboard.console-url", consoleUrl());

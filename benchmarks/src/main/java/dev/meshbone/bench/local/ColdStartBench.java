@@ -261,7 +261,7 @@ public final class ColdStartBench {
    * {@code java -Xmx2g -jar meshbone-local.jar}, or {@code java -cp <ours> LocalMesh} when there is
    * no built jar or {@code -Dbench.local-launcher=classpath}.
    */
-  private static List<String> launcher() {
+  static List<String> launcher() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path jar = "classpath".equals(System.getProperty("bench.local-launcher")) ? null : findJar();
     if (jar != null) {
@@ -276,7 +276,7 @@ public final class ColdStartBench {
   }
 
   /** The command as a reader would type it: no JDK path, no class path, a relative jar path. */
-  private static String display(List<String> launcher) {
+  static String display(List<String> launcher) {
     List<String> shown = new ArrayList<>();
     for (int i = 0; i < launcher.size(); i++) {
       String arg = launcher.get(i);
@@ -310,13 +310,15 @@ public final class ColdStartBench {
     return null;
   }
 
-  private static Process launch(List<String> launcher, Path data, Map<String, Integer> ports)
+  static Process launch(List<String> launcher, Path data, Map<String, Integer> ports)
       throws IOException {
     List<String> command = new ArrayList<>(launcher);
     command.addAll(List.of("--data-dir", data.toString()));
     ports.forEach((option, port) -> command.addAll(List.of("--" + option, port.toString())));
     return new ProcessBuilder(command)
-        .redirectOutput(data.resolveSibling(data.getFileName() + ".out").toFile())
+        .redirectOutput(
+            ProcessBuilder.Redirect.appendTo(
+                data.resolveSibling(data.getFileName() + ".out").toFile()))
         .redirectErrorStream(true)
         .start();
   }
@@ -324,16 +326,22 @@ public final class ColdStartBench {
   /** Seconds from launching the process until every service's health answers 200 UP. */
   private static double awaitHealthy(Process mesh, Map<String, Integer> ports, long launched)
       throws Exception {
+    return awaitHealthy(mesh, ports, launched, Duration.ofSeconds(120));
+  }
+
+  /** As above, failing after {@code timeout}. */
+  static double awaitHealthy(
+      Process mesh, Map<String, Integer> ports, long launched, Duration timeout) throws Exception {
     List<Integer> services =
         List.of(ports.get("registry-port"), ports.get("validator-port"), ports.get("quality-port"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     List<Integer> waiting = new ArrayList<>(services);
     while (!waiting.isEmpty()) {
       if (!mesh.isAlive()) {
         throw new IllegalStateException("the local mesh exited with " + mesh.exitValue());
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the local mesh was not healthy after 120 s");
+        throw new IllegalStateException("the local mesh was not healthy after " + timeout);
       }
       waiting.removeIf(ColdStartBench::healthy);
       if (!waiting.isEmpty()) {
@@ -370,7 +378,7 @@ public final class ColdStartBench {
     return seconds(t0);
   }
 
-  private static Map<String, Integer> freePorts() throws IOException {
+  static Map<String, Integer> freePorts() throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       Map<String, Integer> ports = new HashMap<>();

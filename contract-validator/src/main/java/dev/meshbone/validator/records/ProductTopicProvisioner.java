@@ -325,7 +325,7 @@ public class ProductTopicProvisioner implements OutputTopics {
       List<TopicSpec<byte[], byte[]>> missing = new ArrayList<>();
       for (ProductId product : products) {
         String ingest = DomainTopics.ingest(product);
-        int count = partitions.getOrDefault(ingest, DomainTopics.DEFAULT_PRODUCT_PARTITIONS);
+        int count = partitions.getOrDefault(ingest, config.productPartitions());
         Set<String> before = existing;
         DomainTopics.productSpecs(product, count).stream()
             .filter(s -> !before.contains(s.name()))

@@ -1,5 +1,6 @@
 package dev.meshbone.validator.records;
 
+import dev.meshbone.topics.DomainTopics;
 import java.time.Duration;
 
 /**
@@ -21,16 +22,27 @@ import java.time.Duration;
  *     can declare ahead (KafkaTopic resources), while products are declared at run time through
  *     Kafka. False leaves product topics to an operator, and a new product's records wait in its
  *     ingest topic until they exist.
+ * @param productPartitions {@code product-partitions} (3, {@link
+ *     DomainTopics#DEFAULT_PRODUCT_PARTITIONS}): the partitions of each topic the provisioner
+ *     creates for a declared product whose ingest topic does not exist yet (the outputs of an
+ *     ingest topic a domain created follow its count). Each partition is a log the broker keeps
+ *     open (a file handle, two memory-mapped indexes) and recovers after a crash; on a one-broker
+ *     mesh with one stream thread more than one partition a product buys no parallelism.
  */
 public record ProductTopicSettings(
     Duration provisionInterval,
     Duration provisionTimeout,
     Duration pickupInterval,
-    boolean createProductTopics) {
+    boolean createProductTopics,
+    int productPartitions) {
   /** The defaults, the one place they are written. */
   public static final ProductTopicSettings DEFAULTS =
       new ProductTopicSettings(
-          Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(1), true);
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(1),
+          true,
+          DomainTopics.DEFAULT_PRODUCT_PARTITIONS);
 
   public ProductTopicSettings {
     positive("provision-interval", provisionInterval);
@@ -38,6 +50,10 @@ public record ProductTopicSettings(
     if (pickupInterval == null || pickupInterval.isNegative()) {
       throw new IllegalArgumentException(
           "meshbone.validator.pickup-interval must be zero or positive, not " + pickupInterval);
+    }
+    if (productPartitions < 1) {
+      throw new IllegalArgumentException(
+          "meshbone.validator.product-partitions must be at least 1, not " + productPartitions);
     }
   }
 

@@ -20,6 +20,7 @@ public class RecordValidationConfig {
   private Duration provisionTimeout = ProductTopicSettings.DEFAULTS.provisionTimeout();
   private Duration pickupInterval = ProductTopicSettings.DEFAULTS.pickupInterval();
   private boolean createProductTopics = ProductTopicSettings.DEFAULTS.createProductTopics();
+  private int productPartitions = ProductTopicSettings.DEFAULTS.productPartitions();
 
   public void setMaxRecordBytes(int maxRecordBytes) {
     this.maxRecordBytes = maxRecordBytes;
@@ -49,6 +50,10 @@ public class RecordValidationConfig {
     this.createProductTopics = createProductTopics;
   }
 
+  public void setProductPartitions(int productPartitions) {
+    this.productPartitions = productPartitions;
+  }
+
   /** Record validation's settings, checked; topics assumed present and no listener. */
   public RecordValidationSettings toSettings() {
     return RecordValidationSettings.DEFAULTS
@@ -59,7 +64,11 @@ public class RecordValidationConfig {
   /** The product topic provisioner's settings, checked. */
   public ProductTopicSettings toProductTopicSettings() {
     return new ProductTopicSettings(
-        provisionInterval, provisionTimeout, pickupInterval, createProductTopics);
+        provisionInterval,
+        provisionTimeout,
+        pickupInterval,
+        createProductTopics,
+        productPartitions);
   }
 
   @Factory
