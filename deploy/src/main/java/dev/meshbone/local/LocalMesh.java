@@ -45,9 +45,21 @@ public final class LocalMesh implements AutoCloseable {
 
   private static int productPartitions() {
     String configured = System.getenv("MESHBONE_VALIDATOR_PRODUCT_PARTITIONS");
-    return configured == null || configured.isBlank()
-        ? PRODUCT_PARTITIONS
-        : Integer.parseInt(configured.trim());
+    if (configured == null || configured.isBlank()) {
+      return PRODUCT_PARTITIONS;
+    }
+    try {
+      int partitions = Integer.parseInt(configured.trim());
+      if (partitions > 0) {
+        return partitions;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        "MESHBONE_VALIDATOR_PRODUCT_PARTITIONS must be a whole number of partitions above 0, not '"
+            + configured
+            + "'");
   }
 
   /** The local mesh's services' {@code meshbone.instance-id}. */
@@ -69,6 +81,7 @@ public final class LocalMesh implements AutoCloseable {
     LocalMeshOptions options;
     try {
       options = LocalMeshOptions.parse(args);
+      productPartitions();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
