@@ -107,6 +107,20 @@ class RegistryWriteOutcomesIT {
     assertThat(check.path("reasons").get(0).path("code").asText()).isEqualTo("MISSING_OWNER");
   }
 
+  /** Writes the first event on the domain's topic to mesh.products as version 1, ACTIVE. */
+  private void acceptAsTheValidatorWould(TopicRecords<DataProductEvent> events, String id) {
+    DataProductEvent event = await().until(events::values, l -> !l.isEmpty()).get(0);
+    try (var producer = new TestRegistry.Producer(broker)) {
+      producer.send(
+          topics.products,
+          id,
+          DataProductEvent.newBuilder(event)
+              .setStatus(LifecycleStatus.ACTIVE)
+              .setVersion(1)
+              .build());
+    }
+  }
+
   private void refuseEverything() {
     String topic = DomainTopics.productEvents(refused);
     try (var events = new TopicRecords<>(broker, DomainTopics.productEventsSpec(refused), topic);
@@ -154,19 +168,9 @@ class RegistryWriteOutcomesIT {
 
     // The validator accepts it late: the check says so.
     try (var events =
-            new TopicRecords<>(
-                broker,
-                DomainTopics.productEventsSpec(silent),
-                DomainTopics.productEvents(silent));
-        var producer = new TestRegistry.Producer(broker)) {
-      DataProductEvent event = await().until(() -> events.values(), l -> !l.isEmpty()).get(0);
-      producer.send(
-          topics.products,
-          id,
-          DataProductEvent.newBuilder(event)
-              .setStatus(LifecycleStatus.ACTIVE)
-              .setVersion(1)
-              .build());
+        new TopicRecords<>(
+            broker, DomainTopics.productEventsSpec(silent), DomainTopics.productEvents(silent))) {
+      acceptAsTheValidatorWould(events, id);
     }
     await()
         .atMost(Duration.ofSeconds(30))
@@ -202,19 +206,9 @@ class RegistryWriteOutcomesIT {
     // The validator accepts the event that did land; the caller's retry is answered from the
     // catalog as the first write would have been, and nothing is written twice.
     try (var events =
-            new TopicRecords<>(
-                broker,
-                DomainTopics.productEventsSpec(unacked),
-                DomainTopics.productEvents(unacked));
-        var producer = new TestRegistry.Producer(broker)) {
-      DataProductEvent event = await().until(events::values, l -> !l.isEmpty()).get(0);
-      producer.send(
-          topics.products,
-          id,
-          DataProductEvent.newBuilder(event)
-              .setStatus(LifecycleStatus.ACTIVE)
-              .setVersion(1)
-              .build());
+        new TopicRecords<>(
+            broker, DomainTopics.productEventsSpec(unacked), DomainTopics.productEvents(unacked))) {
+      acceptAsTheValidatorWould(events, id);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> registry.get("/products/" + id).status() == 200);
