@@ -1,5 +1,6 @@
 package dev.meshbone.bench.local;
 
+import dev.meshbone.bench.BenchHttp;
 import dev.meshbone.bench.validator.ChildBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,11 +54,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class ColdStartBench {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
+  private static final HttpClient HTTP = BenchHttp.client(Duration.ofSeconds(2));
 
   /**
    * One round, in seconds: broker baseline, cold start to healthy, clean stop, restart to healthy,

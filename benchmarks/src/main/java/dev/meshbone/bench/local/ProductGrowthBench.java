@@ -1,5 +1,6 @@
 package dev.meshbone.bench.local;
 
+import dev.meshbone.bench.BenchHttp;
 import dev.meshbone.bench.Stats;
 import java.io.IOException;
 import java.net.URI;
@@ -384,11 +385,7 @@ public final class ProductGrowthBench {
 
   /** The registry's HTTP API, as a domain team's client uses it. */
   private static final class Api {
-    private final HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http = BenchHttp.client(Duration.ofSeconds(5));
     private final String url;
 
     Api(String url) {

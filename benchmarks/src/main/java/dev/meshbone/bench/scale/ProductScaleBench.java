@@ -1,5 +1,6 @@
 package dev.meshbone.bench.scale;
 
+import dev.meshbone.bench.BenchHttp;
 import dev.meshbone.bench.MeshApps;
 import dev.meshbone.contracts.Subjects;
 import dev.meshbone.topics.DomainTopics;
@@ -490,11 +491,7 @@ public final class ProductScaleBench {
 
   /** The registry's HTTP API as a domain team's client uses it. */
   private static final class Api {
-    private final HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http = BenchHttp.client(Duration.ofSeconds(5));
     private final String url;
     final ConcurrentLinkedQueue<Double> declareMs = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Double> registerMs = new ConcurrentLinkedQueue<>();
