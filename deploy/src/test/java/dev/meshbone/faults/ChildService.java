@@ -1,6 +1,7 @@
 package dev.meshbone.faults;
 
 import dev.meshbone.registry.RegistryApp;
+import dev.meshbone.testkit.ChildJvm;
 import dev.meshbone.testkit.KafkaBroker;
 import java.io.File;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ final class ChildService {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    command.addAll(ChildJvm.options());
     client.forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
     command.add("-Dmicronaut.server.port=" + port);
     command.add("-Dmeshbone.security.enabled=false");

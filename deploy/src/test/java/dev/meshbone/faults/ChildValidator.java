@@ -1,5 +1,6 @@
 package dev.meshbone.faults;
 
+import dev.meshbone.testkit.ChildJvm;
 import dev.meshbone.testkit.KafkaBroker;
 import dev.meshbone.validator.ValidatorApp;
 import java.io.File;
@@ -29,6 +30,7 @@ final class ChildValidator {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    command.addAll(ChildJvm.options());
     client.forEach((k, v) -> command.add("-Dkafka." + k + "=" + v));
     command.add("-Dmicronaut.server.port=-1");
     // Started as from its jar: without a credential source it would refuse to start.

@@ -1,5 +1,6 @@
 package dev.meshbone.local;
 
+import dev.meshbone.testkit.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ public final class ChildLocalMesh implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx1g");
+    command.addAll(ChildJvm.options());
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", JAR.toString(), "--data-dir", dataDir.toString()));
     command.addAll(
