@@ -1,6 +1,7 @@
 package dev.meshbone.bench.local;
 
 import dev.meshbone.bench.BenchHttp;
+import dev.meshbone.bench.BenchJvm;
 import dev.meshbone.bench.validator.ChildBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -259,17 +260,18 @@ public final class ColdStartBench {
    * no built jar or {@code -Dbench.local-launcher=classpath}.
    */
   static List<String> launcher() {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> launcher = new ArrayList<>();
+    launcher.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    launcher.add("-Xmx2g");
+    launcher.addAll(BenchJvm.childOptions());
     Path jar = "classpath".equals(System.getProperty("bench.local-launcher")) ? null : findJar();
     if (jar != null) {
-      return List.of(java, "-Xmx2g", "-jar", jar.toString());
+      launcher.addAll(List.of("-jar", jar.toString()));
+    } else {
+      launcher.addAll(
+          List.of("-cp", System.getProperty("java.class.path"), "dev.meshbone.local.LocalMesh"));
     }
-    return List.of(
-        java,
-        "-Xmx2g",
-        "-cp",
-        System.getProperty("java.class.path"),
-        "dev.meshbone.local.LocalMesh");
+    return List.copyOf(launcher);
   }
 
   /** The command as a reader would type it: no JDK path, no class path, a relative jar path. */

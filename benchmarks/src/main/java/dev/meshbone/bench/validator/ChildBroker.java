@@ -1,10 +1,12 @@
 package dev.meshbone.bench.validator;
 
+import dev.meshbone.bench.BenchJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,16 +22,11 @@ public final class ChildBroker implements AutoCloseable {
 
   public static ChildBroker start() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx2g",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    BrokerProcess.class.getName()))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx2g"));
+    command.addAll(BenchJvm.childOptions());
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName()));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     var reader =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
