@@ -69,15 +69,8 @@ public final class ProductGrowthBench {
    *     them all
    * @param notAccepted bulk items not answered ACCEPTED with their contract REGISTERED (PENDING
    *     ones are decided later and counted when the registry shows them)
-   * @param rssMb the mesh JVM's resident set after the onboarding, MiB
-   * @param peakRssMb its peak resident set since it started, MiB
-   * @param heapUsedMb heap used then, MiB
-   * @param heapLiveMb heap used after a full collection, MiB
-   * @param listP50Ms {@code GET /products?limit=100}, p50
-   * @param listP99Ms the same, p99
-   * @param searchP50Ms {@code GET /products?q=...&limit=100}, p50
-   * @param searchP99Ms the same, p99
-   * @param readErrors reads that did not answer 200
+   * @param memory the mesh JVM's memory after the onboarding
+   * @param reads the registry's list and search latency then
    * @param restartSeconds launch to healthy after a clean stop (SIGTERM), same data
    * @param stopSeconds that clean stop
    * @param killedSeconds launch to healthy after a SIGKILL, same data
@@ -89,20 +82,56 @@ public final class ProductGrowthBench {
       int products,
       double onboardSeconds,
       int notAccepted,
-      double rssMb,
-      double peakRssMb,
-      double heapUsedMb,
-      double heapLiveMb,
-      double listP50Ms,
-      double listP99Ms,
-      double searchP50Ms,
-      double searchP99Ms,
-      int readErrors,
+      Memory memory,
+      Reads reads,
       double restartSeconds,
       double stopSeconds,
       double killedSeconds,
       double countedAfterKillSeconds,
       String failure) {}
+
+  /**
+   * A JVM's memory, MiB; NaN for what could not be read.
+   *
+   * @param rssMb its resident set ({@code VmRSS})
+   * @param peakRssMb its peak resident set since it started ({@code VmHWM})
+   * @param heapUsedMb heap used
+   * @param heapLiveMb heap used after a full collection
+   * @param heapMaxMb its maximum heap
+   */
+  public record Memory(
+      double rssMb, double peakRssMb, double heapUsedMb, double heapLiveMb, double heapMaxMb) {
+    static final Memory UNKNOWN =
+        new Memory(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+    @Override
+    public String toString() {
+      return String.format(
+          "RSS %.0f MiB (peak %.0f), heap used %.0f MiB, live %.0f MiB",
+          rssMb, peakRssMb, heapUsedMb, heapLiveMb);
+    }
+  }
+
+  /**
+   * The registry's reads, ms.
+   *
+   * @param listP50Ms {@code GET /products?limit=100}, p50
+   * @param listP99Ms the same, p99
+   * @param searchP50Ms {@code GET /products?q=...&limit=100}, p50
+   * @param searchP99Ms the same, p99
+   * @param errors reads that did not answer 200
+   */
+  public record Reads(
+      double listP50Ms, double listP99Ms, double searchP50Ms, double searchP99Ms, int errors) {
+    static final Reads UNKNOWN = new Reads(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+
+    @Override
+    public String toString() {
+      return String.format(
+          "list p50/p99 %.1f/%.1f ms, search %.1f/%.1f ms, %d errors",
+          listP50Ms, listP99Ms, searchP50Ms, searchP99Ms, errors);
+    }
+  }
 
   /**
    * What the run found.
@@ -149,9 +178,8 @@ public final class ProductGrowthBench {
       for (int n : counts.stream().sorted().distinct().toList()) {
         double onboard = Double.NaN;
         int notAccepted = 0;
-        double[] memory = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
-        double[] reads = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
-        int readErrors = 0;
+        Memory memory = Memory.UNKNOWN;
+        Reads reads = Reads.UNKNOWN;
         double restart = Double.NaN;
         double stop = Double.NaN;
         double killed = Double.NaN;
@@ -168,24 +196,9 @@ public final class ProductGrowthBench {
                   "growth: %d products in %.1f s (%d not accepted at once)",
                   n, onboard, notAccepted));
           memory = memory(mesh.pid());
-          heapMax = memory[4];
-          var lat = reads(api, "g" + (n - 1), calls);
-          reads = new double[] {lat.listP50, lat.listP99, lat.searchP50, lat.searchP99};
-          readErrors = lat.errors;
-          log.accept(
-              String.format(
-                  "growth: %d products: RSS %.0f MiB (peak %.0f), heap used %.0f MiB, live %.0f"
-                      + " MiB; list p50/p99 %.1f/%.1f ms, search %.1f/%.1f ms, %d errors",
-                  n,
-                  memory[0],
-                  memory[1],
-                  memory[2],
-                  memory[3],
-                  reads[0],
-                  reads[1],
-                  reads[2],
-                  reads[3],
-                  readErrors));
+          heapMax = memory.heapMaxMb();
+          reads = reads(api, "g" + (n - 1), calls);
+          log.accept(String.format("growth: %d products: %s; %s", n, memory, reads));
           stop = ColdStartBench.stop(mesh);
           launched = System.nanoTime();
           mesh = ColdStartBench.launch(launcher, data, ports);
@@ -208,23 +221,7 @@ public final class ProductGrowthBench {
         }
         steps.add(
             new Step(
-                n,
-                onboard,
-                notAccepted,
-                memory[0],
-                memory[1],
-                memory[2],
-                memory[3],
-                reads[0],
-                reads[1],
-                reads[2],
-                reads[3],
-                readErrors,
-                restart,
-                stop,
-                killed,
-                counted,
-                failure));
+                n, onboard, notAccepted, memory, reads, restart, stop, killed, counted, failure));
         if (failure != null) {
           break;
         }
@@ -291,11 +288,8 @@ public final class ProductGrowthBench {
         "the registry counted " + seen + " of " + n + " products after " + timeout);
   }
 
-  /**
-   * RSS, peak RSS, heap used, heap used after a full collection and the maximum heap, MiB; NaN for
-   * what could not be read.
-   */
-  static double[] memory(long pid) {
+  /** The JVM {@code pid}'s memory (a full collection first for the live heap). */
+  static Memory memory(long pid) {
     double rss = Double.NaN;
     double peak = Double.NaN;
     try {
@@ -312,7 +306,7 @@ public final class ProductGrowthBench {
     double[] used = heap(pid);
     jcmd(pid, "GC.run");
     double[] live = heap(pid);
-    return new double[] {rss, peak, used[0], live[0], used[1]};
+    return new Memory(rss, peak, used[0], live[0], used[1]);
   }
 
   private static long kib(String statusLine) {
@@ -350,9 +344,6 @@ public final class ProductGrowthBench {
       return "";
     }
   }
-
-  private record Reads(
-      double listP50, double listP99, double searchP50, double searchP99, int errors) {}
 
   /** {@code calls} lists and searches, interleaved, after a tenth as many of each to warm up. */
   private static Reads reads(Api api, String term, int calls) {
