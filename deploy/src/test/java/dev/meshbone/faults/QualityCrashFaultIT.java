@@ -1,7 +1,6 @@
 package dev.meshbone.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshbone.events.AlertState;
 import dev.meshbone.events.ChangeType;
@@ -54,8 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @WithKafka
 class QualityCrashFaultIT {
-  private static final int PRODUCTS = 4;
-  private static final int EVENTS = 1_500; // per product, 100 ms of event time apart
+  private static final int PRODUCTS = FaultSizes.pick(2, 4);
+  private static final int EVENTS = FaultSizes.pick(600, 1_500); // per product, 100 ms apart
+  // Events between a product's flips from passing to failing and back: 15 s of event time in the
+  // default run (longer than the 10 s window, so each phase fills a window), 30 s in the long run.
+  private static final int PHASE = FaultSizes.pick(150, 300);
 
   private final MeshTopics topics = MeshTopics.defaults();
   private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
@@ -64,8 +66,7 @@ class QualityCrashFaultIT {
   @Test
   void shouldEndWithTheSameHealthAndAlertsAsAMonitorThatNeverCrashed(
       KafkaBroker broker, @TempDir Path work) throws Exception {
-    // Two child JVM starts and a minute of load on two cores: bin/test's budget has no room.
-    assumeTrue(FaultSizes.LONG, "long run only (-Dmeshbone.faults.long=true)");
+    long begin = System.nanoTime();
     Instant base =
         Instant.now()
             .minus(Duration.ofMinutes(10))
@@ -83,10 +84,10 @@ class QualityCrashFaultIT {
               topics.products.valueSerde().serializer().serialize("", product(id))));
     }
     // Interleaved across products; each flips between mostly passing and mostly failing every
-    // 300 events (30 s of event time), so every product raises and clears its alert a few times.
+    // PHASE events, so every product raises and clears its alert at least once.
     for (int i = 0; i < EVENTS; i++) {
       for (int p = 0; p < PRODUCTS; p++) {
-        boolean failing = ((i + 70 * p) / 300) % 2 == 1;
+        boolean failing = ((i + 70 * p) / PHASE) % 2 == 1;
         boolean passed = failing ? i % 3 == 0 : i % 17 != 0;
         QualityEvent e = event(products.get(p), base.plusMillis(100L * i), passed);
         records.add(
@@ -97,17 +98,18 @@ class QualityCrashFaultIT {
       }
     }
 
-    Expected expected = neverCrashed(records, work.resolve("reference"));
-    assertThat(expected.alerts.values().stream().mapToInt(List::size).sum())
-        .as("the reference raised and cleared alerts")
-        .isGreaterThanOrEqualTo(2 * PRODUCTS);
-
     String appId = KafkaBroker.unique("crash-quality");
     Path state = work.resolve("quality");
+    // The child JVM starts while the reference monitor runs here.
     Process monitor = start(broker, appId, state, "quality-1");
     try (var producer =
         new KafkaProducer<String, byte[]>(
             producerConfig(broker), new StringSerializer(), new ByteArraySerializer())) {
+      Expected expected = neverCrashed(records, work.resolve("reference"));
+      assertThat(expected.alerts.values().stream().mapToInt(List::size).sum())
+          .as("the reference raised and cleared alerts")
+          .isGreaterThanOrEqualTo(2 * PRODUCTS);
+
       // The products first: a quality event of a product the monitor does not know yet is
       // refused (mesh.products and mesh.quality are read side by side, not in send order).
       for (int i = 0; i < PRODUCTS; i++) {
@@ -115,28 +117,35 @@ class QualityCrashFaultIT {
       }
       producer.flush();
       long known = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (observe(broker, products).health.size() < PRODUCTS && System.nanoTime() < known) {
+      Observed initial = observe(broker, products);
+      while (initial.health.size() < PRODUCTS && System.nanoTime() < known) {
         TimeUnit.MILLISECONDS.sleep(500);
+        initial = observe(broker, products);
       }
+      assertThat(initial.health).as("health of the new products").hasSize(PRODUCTS);
       int third = records.size() / 3;
+      int atKill = -1;
       for (int i = PRODUCTS; i < records.size(); i++) {
         producer.send(records.get(i));
         if (i == third) {
-          // Once the monitor is working (a health for every product), a burst, and the kill
-          // while it works through it; more comes while it is down.
+          // Once the monitor is working through the quality results (committed output of
+          // them), a burst, and the kill while it works through that; more comes while it is
+          // down.
           producer.flush();
           long up = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-          while (observe(broker, products).health.size() < PRODUCTS && System.nanoTime() < up) {
-            TimeUnit.MILLISECONDS.sleep(500);
+          Observed working = observe(broker, products);
+          while (working.records <= initial.records && System.nanoTime() < up) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            working = observe(broker, products);
           }
-          assertThat(observe(broker, products).health)
-              .as("health before the kill")
-              .hasSize(PRODUCTS);
+          assertThat(working.records)
+              .as("committed outputs before the kill")
+              .isGreaterThan(initial.records);
         }
         if (i == 2 * third) {
           producer.flush();
-          TimeUnit.MILLISECONDS.sleep(300);
           monitor.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          atKill = observe(broker, products).records;
           monitor = start(broker, appId, state, "quality-2");
         }
       }
@@ -145,12 +154,24 @@ class QualityCrashFaultIT {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       Observed seen = observe(broker, products);
       while (!seen.health.equals(expected.health) && System.nanoTime() < deadline) {
-        TimeUnit.SECONDS.sleep(2);
+        TimeUnit.SECONDS.sleep(1);
         seen = observe(broker, products);
       }
       assertThat(seen.health).as("each product's last health").isEqualTo(expected.health);
       assertThat(seen.alerts).as("each product's alerts, in order").isEqualTo(expected.alerts);
       assertThat(seen.alertIdsRepeated).as("alert ids raised or cleared twice").isEmpty();
+      // The kill landed mid-stream: results went in before and after it (by construction), and
+      // the restarted monitor committed output of its own.
+      assertThat(seen.records).as("committed outputs after the restart").isGreaterThan(atKill);
+      System.out.printf(
+          "quality crash: %d products x %d results, SIGKILL after %d of them with %d outputs"
+              + " committed, %d at the end; test %.0f s%n",
+          PRODUCTS,
+          EVENTS,
+          2 * third - PRODUCTS + 1,
+          atKill,
+          seen.records,
+          (System.nanoTime() - begin) / 1e9);
     } finally {
       monitor.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
@@ -158,10 +179,12 @@ class QualityCrashFaultIT {
 
   private record Expected(Map<String, String> health, Map<String, List<String>> alerts) {}
 
+  /** What a read_committed reader finds; {@code records}: this run's status and alert records. */
   private record Observed(
       Map<String, String> health,
       Map<String, List<String>> alerts,
-      List<String> alertIdsRepeated) {}
+      List<String> alertIdsRepeated,
+      int records) {}
 
   /** The monitor's settings, in the child and the reference alike. */
   private static Map<String, String> settings() {
@@ -222,11 +245,13 @@ class QualityCrashFaultIT {
     Map<String, String> health = new TreeMap<>();
     Map<String, List<String>> alerts = new TreeMap<>();
     Map<String, Integer> ids = new TreeMap<>();
+    var records = new java.util.concurrent.atomic.AtomicInteger();
     ChildService.readAll(
         broker,
         topics.qualityStatus.name(),
         (key, bytes) -> {
           if (products.contains(key) && bytes != null) {
+            records.incrementAndGet();
             health.put(
                 key,
                 health(topics.qualityStatus.valueSerde().deserializer().deserialize("", bytes)));
@@ -239,6 +264,7 @@ class QualityCrashFaultIT {
           if (products.contains(key) && bytes != null) {
             QualityAlert a =
                 topics.qualityAlerts.valueSerde().deserializer().deserialize("", bytes);
+            records.incrementAndGet();
             alerts.computeIfAbsent(key, k -> new ArrayList<>()).add(alert(a));
             ids.merge(a.getAlertId() + " " + a.getState(), 1, Integer::sum);
           }
@@ -250,7 +276,7 @@ class QualityCrashFaultIT {
             repeated.add(id + " x" + n);
           }
         });
-    return new Observed(health, alerts, repeated);
+    return new Observed(health, alerts, repeated, records.get());
   }
 
   private static String health(ProductHealth h) {

@@ -1,7 +1,6 @@
 package dev.meshbone.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,20 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
 @WithKafka
 class RegistryCrashFaultIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int PRODUCTS = 3;
-  private static final int CONSUMERS = 40;
+  // Default run: 32 writes, enough for some before the kill and some while the registry is down.
+  private static final int PRODUCTS = FaultSizes.pick(2, 3);
+  private static final int CONSUMERS = FaultSizes.pick(8, 40);
 
   private final MeshTopics topics = MeshTopics.defaults();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
   private final String owner = "own" + run;
+  private final AtomicInteger retried = new AtomicInteger();
 
   @Test
   void shouldLoseNoApprovalAndSendEveryNotificationOnceAcrossASigkill(
       KafkaBroker broker, @TempDir Path work) throws Exception {
-    // Three JVM starts and a minute or more on two cores: bin/test's budget has no room for it.
-    assumeTrue(FaultSizes.LONG, "long run only (-Dmeshbone.faults.long=true)");
+    long begin = System.nanoTime();
     int port;
     try (var socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -64,94 +64,100 @@ class RegistryCrashFaultIT {
     String base = "http://localhost:" + port;
     String appId = KafkaBroker.unique("crash-registry");
     Path registryState = work.resolve("registry");
+    // The registry's child JVM starts while the validator (which decides its product writes)
+    // starts in this one.
+    Process registry =
+        ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-1");
     try (ApplicationContext validator = ValidatorApp.start(validatorSettings(broker, work))) {
       FaultMesh.awaitRunning(validator);
-      Process registry =
-          ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-1");
-      try {
-        awaitUp(base);
-        List<String> products = new ArrayList<>();
-        for (int p = 0; p < PRODUCTS; p++) {
-          String id = owner + ".product-" + p;
-          products.add(id);
-          answer(
-              "POST",
-              base + "/products",
-              owner,
-              "{\"id\":\""
-                  + id
-                  + "\",\"descriptor\":{\"name\":\"Product "
-                  + p
-                  + "\",\"owner\":{\"team\":\"t\"},\"subscriptionPolicy\":\"OWNER_APPROVAL\"}}",
-              201);
-        }
-
-        // Each consumer asks for every product and the owner approves at once; the registry is
-        // killed a third of the way through and started again.
-        int writes = 2 * PRODUCTS * CONSUMERS;
-        var done = new AtomicInteger();
-        CompletableFuture<Void> load =
-            CompletableFuture.runAsync(
-                () -> {
-                  for (int c = 0; c < CONSUMERS; c++) {
-                    for (String product : products) {
-                      String consumer = consumer(c);
-                      answer(
-                          "POST",
-                          base + "/products/" + product + "/subscriptions",
-                          consumer,
-                          "{\"purpose\":\"crash test\"}",
-                          201,
-                          200);
-                      done.incrementAndGet();
-                      answer(
-                          "POST",
-                          base
-                              + "/products/"
-                              + product
-                              + "/subscriptions/"
-                              + consumer
-                              + "/approval",
-                          owner,
-                          null,
-                          200);
-                      done.incrementAndGet();
-                    }
-                  }
-                });
-        while (done.get() < writes / 3 && !load.isDone()) {
-          TimeUnit.MILLISECONDS.sleep(10);
-        }
-        registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        registry =
-            ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-2");
-        load.get(4, TimeUnit.MINUTES);
-        assertThat(done.get()).isEqualTo(writes);
-
-        for (String product : products) {
-          JsonNode subscribers =
-              JSON.readTree(
-                  answer("GET", base + "/products/" + product + "/subscribers", owner, null, 200));
-          Map<String, String> states = new TreeMap<>();
-          for (JsonNode s : subscribers.get("subscribers")) {
-            states.put(s.get("consumerDomain").asText(), s.get("state").asText());
-          }
-          Map<String, String> expected = new TreeMap<>();
-          for (int c = 0; c < CONSUMERS; c++) {
-            expected.put(consumer(c), "APPROVED");
-          }
-          assertThat(states).as("subscribers of %s", product).isEqualTo(expected);
-        }
-        // The last approvals' notifications commit with the registry's next transaction: read
-        // until they are all there (or a minute has passed), then require each exactly once.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!assertEveryNotificationOnce(broker, false) && System.nanoTime() < deadline) {
-          TimeUnit.SECONDS.sleep(1);
-        }
-        assertEveryNotificationOnce(broker, true);
-      } finally {
-        registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      awaitUp(base);
+      List<String> products = new ArrayList<>();
+      for (int p = 0; p < PRODUCTS; p++) {
+        String id = owner + ".product-" + p;
+        products.add(id);
+        answer(
+            "POST",
+            base + "/products",
+            owner,
+            "{\"id\":\""
+                + id
+                + "\",\"descriptor\":{\"name\":\"Product "
+                + p
+                + "\",\"owner\":{\"team\":\"t\"},\"subscriptionPolicy\":\"OWNER_APPROVAL\"}}",
+            201);
       }
+
+      // Each consumer asks for every product and the owner approves at once; the registry is
+      // killed a third of the way through and started again.
+      int writes = 2 * PRODUCTS * CONSUMERS;
+      int retriedBefore = retried.get();
+      var done = new AtomicInteger();
+      CompletableFuture<Void> load =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int c = 0; c < CONSUMERS; c++) {
+                  for (String product : products) {
+                    String consumer = consumer(c);
+                    answer(
+                        "POST",
+                        base + "/products/" + product + "/subscriptions",
+                        consumer,
+                        "{\"purpose\":\"crash test\"}",
+                        201,
+                        200);
+                    done.incrementAndGet();
+                    answer(
+                        "POST",
+                        base + "/products/" + product + "/subscriptions/" + consumer + "/approval",
+                        owner,
+                        null,
+                        200);
+                    done.incrementAndGet();
+                  }
+                }
+              });
+      while (done.get() < writes / 3 && !load.isDone()) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      int doneAtKill = done.get();
+      registry =
+          ChildService.registry(broker.clientConfig(), appId, registryState, port, "registry-2");
+      load.get(4, TimeUnit.MINUTES);
+      assertThat(done.get()).isEqualTo(writes);
+      // The kill landed mid-stream: writes answered before it, writes after it, and at least one
+      // that met the dead registry (refused, 503 or 202) and was retried.
+      assertThat(doneAtKill).as("writes answered before the kill").isBetween(1, writes - 1);
+      int retries = retried.get() - retriedBefore;
+      assertThat(retries).as("writes retried while the registry was down").isPositive();
+
+      for (String product : products) {
+        JsonNode subscribers =
+            JSON.readTree(
+                answer("GET", base + "/products/" + product + "/subscribers", owner, null, 200));
+        Map<String, String> states = new TreeMap<>();
+        for (JsonNode s : subscribers.get("subscribers")) {
+          states.put(s.get("consumerDomain").asText(), s.get("state").asText());
+        }
+        Map<String, String> expected = new TreeMap<>();
+        for (int c = 0; c < CONSUMERS; c++) {
+          expected.put(consumer(c), "APPROVED");
+        }
+        assertThat(states).as("subscribers of %s", product).isEqualTo(expected);
+      }
+      // The last approvals' notifications commit with the registry's next transaction: read
+      // until they are all there (or a minute has passed), then require each exactly once.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!assertEveryNotificationOnce(broker, false) && System.nanoTime() < deadline) {
+        TimeUnit.SECONDS.sleep(1);
+      }
+      assertEveryNotificationOnce(broker, true);
+      System.out.printf(
+          "registry crash: %d writes (%d consumers x %d products), SIGKILL after %d answered,"
+              + " %d retries while down; test %.0f s%n",
+          writes, CONSUMERS, PRODUCTS, doneAtKill, retries, (System.nanoTime() - begin) / 1e9);
+    } finally {
+      registry.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -277,6 +283,7 @@ class RegistryCrashFaultIT {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+      retried.incrementAndGet();
       FaultLoad.pause(200);
     }
     throw new AssertionError(method + " " + url + " never answered: " + last);
