@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * each domain go through the registry's bulk onboarding ({@code POST /domains/{domain}/products},
  * declaration, contract and rule set, at most {@link #BATCH} a request) and every other one (an
  * existing product, whose declaration or contract may change; a product the bulk endpoint could not
- * take) through {@link OdcsApply#apply}, the path of a single file. The end state is the one each
- * file applied alone gives, so applying the same files again changes nothing.
+ * take; a new product whose declaration was accepted after the bulk answer, to register its
+ * contract) through {@link OdcsApply#apply}, the path of a single file. The end state is the one
+ * each file applied alone gives, so applying the same files again changes nothing.
  *
  * <p>Each product's result is its own: a refused or failed product is reported and does not stop
  * the others.
@@ -82,8 +83,9 @@ public final class OdcsBulk {
   }
 
   /**
-   * Maps every file; the problems of all of them together, each naming its file, in one {@link
-   * CliException} (after {@code problem} has been given each one) before anything is written.
+   * Maps every file; the problems of all of them together, each naming its file, before anything is
+   * written: one problem is the {@link CliException}'s message, several are each given to {@code
+   * problem} and the exception counts them.
    */
   public static List<Planned> mapAll(
       List<Path> files,
@@ -127,7 +129,9 @@ public final class OdcsBulk {
       }
     }
     if (!problems.isEmpty()) {
-      problems.forEach(problem);
+      if (problems.size() > 1) {
+        problems.forEach(problem);
+      }
       throw CliException.badInput(
           problems.size()
               + " of "
@@ -254,12 +258,15 @@ public final class OdcsBulk {
       return List.of();
     }
     List<Planned> again = new ArrayList<>();
+    Map<Planned, String> pending = new LinkedHashMap<>();
     for (int j = 0; j < batch.size(); j++) {
       Planned p = batch.get(j);
       JsonNode r = answer.body().path("products").get(j);
       String outcome = r.path("outcome").asText();
       if ("PRODUCT_EXISTS".equals(r.path("code").asText())) {
         again.add(p);
+      } else if ("PENDING".equals(outcome) && r.hasNonNull("check")) {
+        pending.put(p, r.path("check").asText());
       } else if ("ACCEPTED".equals(outcome)) {
         results[index.get(p)] = accepted(p, r);
       } else {
@@ -269,12 +276,95 @@ public final class OdcsBulk {
                 p,
                 "REFUSED".equals(outcome)
                     ? CliException.REFUSED
-                    : Api.exitCode(r.path("status").asInt(503)),
+                    : "PENDING".equals(outcome)
+                        ? CliException.UNREACHABLE
+                        : Api.exitCode(r.path("status").asInt(503)),
                 r.path("code").asText(null),
                 why);
       }
     }
+    if (!pending.isEmpty()) {
+      try (Progress p =
+          progress.apply(
+              "waiting for contract-validator's verdicts on "
+                  + pending.size()
+                  + " declarations of "
+                  + domain)) {
+        again.addAll(awaitPending(pending, api.registry(domain), results, index));
+      }
+    }
     return again;
+  }
+
+  /** How long to wait for the declarations the bulk answer left PENDING, all together. */
+  private static final java.time.Duration PENDING_WAIT = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Asks each declaration's {@code check} URL until its verdict: an accepted one goes on through
+   * the single path (its contract is still to register), a refused one is reported, one still
+   * pending after {@link #PENDING_WAIT} is failed (no verdict in time: apply again later).
+   */
+  private static List<Planned> awaitPending(
+      Map<Planned, String> pending,
+      Api.Http http,
+      ObjectNode[] results,
+      Map<Planned, Integer> index) {
+    List<Planned> accepted = new ArrayList<>();
+    long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
+    Map<Planned, String> waiting = new LinkedHashMap<>(pending);
+    while (!waiting.isEmpty()) {
+      for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        Planned p = e.getKey();
+        JsonNode status;
+        try {
+          MeshHttp.Answer a = http.answer("GET", e.getValue(), null);
+          status = a.ok() ? a.body() : null;
+        } catch (CliException ex) {
+          status = null;
+        }
+        String verdict = status == null ? "PENDING" : status.path("status").asText("PENDING");
+        if (verdict.equals("ACCEPTED")) {
+          accepted.add(p);
+          it.remove();
+        } else if (verdict.equals("REFUSED")) {
+          List<String> reasons = new ArrayList<>();
+          status
+              .path("reasons")
+              .forEach(
+                  r -> reasons.add(r.path("code").asText() + ": " + r.path("message").asText()));
+          results[index.get(p)] =
+              failed(
+                  p,
+                  CliException.REFUSED,
+                  "EVENT_REFUSED",
+                  "contract-validator refused the event: " + String.join("; ", reasons));
+          it.remove();
+        }
+      }
+      if (waiting.isEmpty() || System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    waiting.forEach(
+        (p, check) ->
+            results[index.get(p)] =
+                failed(
+                    p,
+                    CliException.UNREACHABLE,
+                    "PENDING",
+                    "no verdict from contract-validator within "
+                        + PENDING_WAIT.toSeconds()
+                        + " s (ask "
+                        + check
+                        + "); apply again later"));
+    return accepted;
   }
 
   /** How long one bulk request may take: its decisions are awaited together. */

@@ -84,6 +84,24 @@ class OdcsBulkTest {
   }
 
   @Test
+  void shouldSayAOneFileProblemOnceInTheMessage() throws IOException {
+    Path good = Files.writeString(dir.resolve("a.yaml"), contract("orders"));
+    Path old =
+        Files.writeString(dir.resolve("b.yaml"), contract("refunds").replace("v3.1.0", "v2.2.2"));
+    List<String> problems = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                OdcsBulk.mapAll(
+                    List.of(good, old), null, null, null, false, w -> {}, problems::add))
+        .hasMessage(
+            "1 of 2 contracts cannot be applied: "
+                + old
+                + ": apiVersion v2.2.2 is not supported; meshbone reads ODCS v3.x; nothing was written");
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
   void shouldMapEveryFileWithItsDeclarationAndRules() throws IOException {
     Path a = Files.writeString(dir.resolve("a.yaml"), contract("orders"));
     Path b = Files.writeString(dir.resolve("b.yaml"), contract("refunds"));
