@@ -109,6 +109,15 @@ public final class ProductDeclaration {
     return properties;
   }
 
+  /**
+   * This declaration as the registry API's {@code descriptor} JSON: what {@link MeshClient#declare}
+   * sends to {@code POST /products}, and what an item of the bulk onboarding {@code POST
+   * /domains/{domain}/products} carries. A new object on each call.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode descriptorJson() {
+    return dev.meshbone.client.internal.Descriptors.toJson(this);
+  }
+
   @Override
   public String toString() {
     return "ProductDeclaration{" + product + ", name=" + name + ", owner=" + ownerTeam + "}";

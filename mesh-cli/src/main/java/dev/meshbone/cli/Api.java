@@ -112,7 +112,8 @@ public final class Api {
     }
   }
 
-  static int exitCode(int status) {
+  /** The exit code of an HTTP status that is not a success. */
+  public static int exitCode(int status) {
     return switch (status) {
       case 400 -> CliException.BAD_INPUT;
       case 401, 403 -> CliException.DENIED;
@@ -155,17 +156,30 @@ public final class Api {
           default -> throw new IllegalArgumentException(method);
         };
       } catch (MeshHttp.Unreachable e) {
-        throw new CliException(
-            CliException.UNREACHABLE,
-            service
-                + " at "
-                + http.base()
-                + " did not answer ("
-                + e.getMessage()
-                + "): is it running? ("
-                + flag
-                + ", or a context in ~/.meshbone/config)",
-            e);
+        throw unreachable(e);
+      }
+    }
+
+    private CliException unreachable(MeshHttp.Unreachable e) {
+      return new CliException(
+          CliException.UNREACHABLE,
+          service
+              + " at "
+              + http.base()
+              + " did not answer ("
+              + e.getMessage()
+              + "): is it running? ("
+              + flag
+              + ", or a context in ~/.meshbone/config)",
+          e);
+    }
+
+    /** A POST answered whatever its status, waiting up to {@code timeout} for it. */
+    public MeshHttp.Answer answerPost(String path, Object body, Duration timeout) {
+      try {
+        return http.post(path, body, timeout);
+      } catch (MeshHttp.Unreachable e) {
+        throw unreachable(e);
       }
     }
 

@@ -12,10 +12,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /** A {@link ProductDeclaration} as the registry API's descriptor JSON, and comparing the two. */
-final class Descriptors {
+public final class Descriptors {
   private Descriptors() {}
 
-  static ObjectNode toJson(ProductDeclaration d) {
+  public static ObjectNode toJson(ProductDeclaration d) {
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("name", d.name());
     json.put("description", d.description());

@@ -10,6 +10,7 @@ import dev.meshbone.cli.MeshHttp;
 import dev.meshbone.cli.Output;
 import dev.meshbone.cli.Progress;
 import dev.meshbone.cli.odcs.OdcsApply;
+import dev.meshbone.cli.odcs.OdcsBulk;
 import dev.meshbone.cli.odcs.OdcsExport;
 import dev.meshbone.contracts.AvroContracts;
 import dev.meshbone.contracts.InvalidContractException;
@@ -526,14 +527,20 @@ public final class ContractCommands implements Runnable {
       description = {
         "Applies an ODCS data contract (v3.x YAML) to the mesh: declares the product, registers the"
             + " Avro contract with its MESH rules, sets the SLOs. Idempotent: the same file again changes nothing.",
-        "An element with no meshbone meaning is an error naming it (a warning with --lenient); see docs/odcs.md."
+        "An element with no meshbone meaning is an error naming it (a warning with --lenient); see docs/odcs.md.",
+        "Several contracts (-f repeated, or a directory): every file is mapped before anything is written;"
+            + " new products go through the registry's bulk onboarding, one line per product and a summary;"
+            + " the exit code is not 0 when any product was not applied."
       })
   public static final class Apply extends Base {
     @Option(
         names = {"-f", "--file"},
         required = true,
-        paramLabel = "contract.odcs.yaml")
-    Path file;
+        paramLabel = "contract.odcs.yaml",
+        description =
+            "an ODCS contract, or a directory of them (its *.yaml and *.yml files); repeat for more."
+                + " Several contracts: new products go to the registry in bulk, per domain")
+    List<Path> files;
 
     @Option(
         names = "--lenient",
@@ -560,6 +567,10 @@ public final class ContractCommands implements Runnable {
 
     @Override
     int run() {
+      if (files.size() > 1 || Files.isDirectory(files.get(0))) {
+        return runMany();
+      }
+      Path file = files.get(0);
       var mapped =
           OdcsApply.map(
               Inputs.readYaml(file, "the ODCS contract"), file.toString(), domain, product, owner);
@@ -583,6 +594,50 @@ public final class ContractCommands implements Runnable {
       data = OdcsApply.apply(mapped, api(), this::progress);
       output().emit(data, OdcsApply.lines(data));
       return 0;
+    }
+
+    /** Several contracts: all mapped before any is written, then applied product by product. */
+    private int runMany() {
+      var plan =
+          OdcsBulk.mapAll(
+              OdcsBulk.files(files),
+              domain,
+              product,
+              owner,
+              lenient,
+              this::note,
+              problem -> note("mesh: " + problem));
+      if (dryRun) {
+        ArrayNode described = Output.JSON.createArrayNode();
+        List<String> lines = new ArrayList<>();
+        for (var p : plan) {
+          ObjectNode d = p.mapped().describe();
+          d.put("file", p.file().toString());
+          described.add(d);
+          lines.add("would apply " + p.mapped().id() + " (" + p.file() + ")");
+        }
+        lines.add(plan.size() + " contracts (dry run: nothing written)");
+        ObjectNode data = Output.object();
+        data.put("dryRun", true);
+        data.put("contracts", plan.size());
+        data.set("products", described);
+        output().emit(data, lines);
+        return 0;
+      }
+      ObjectNode summary = OdcsBulk.applyAll(plan, api(), this::progress);
+      output().emit(summary, OdcsBulk.lines(summary));
+      int exit = OdcsBulk.exitCode(summary);
+      if (exit != 0) {
+        note(
+            "mesh: not applied: "
+                + String.join(", ", texts(summary.path("notApplied")))
+                + " ("
+                + summary.path("notApplied").size()
+                + " of "
+                + plan.size()
+                + ")");
+      }
+      return exit;
     }
   }
 

@@ -272,6 +272,72 @@ class OdcsIT {
   }
 
   @Test
+  void shouldApplyADirectoryInBulkReportingEachProductAndChangeNothingTheSecondTime()
+      throws IOException {
+    String domain = "odcs-bulk-" + UUID.randomUUID().toString().substring(0, 6);
+    String orders =
+        Files.readString(EXAMPLES.resolve("orders.odcs.yaml")).replace("DOMAIN", domain);
+    Path dir = Files.createDirectories(mesh.write(domain + "/.keep", "").getParent());
+    Files.writeString(dir.resolve("a-orders.odcs.yaml"), orders);
+    Files.writeString(
+        dir.resolve("b-refunds.odcs.yaml"),
+        orders.replace("dataProduct: orders", "dataProduct: refunds"));
+    Files.writeString(
+        dir.resolve("c-returns.yaml"),
+        orders.replace("dataProduct: orders", "dataProduct: returns"));
+    // Lineage of one: contract-validator refuses the declaration.
+    Files.writeString(
+        dir.resolve("d-loop.yaml"),
+        orders
+            .replace("dataProduct: orders", "dataProduct: loop")
+            .replace(
+                "customProperties:\n  - property: meshbone.classification",
+                "customProperties:\n  - property: meshbone.inputs\n    value: ["
+                    + domain
+                    + ".loop]\n  - property: meshbone.classification"));
+    Path unmappable = Files.writeString(dir.resolve("e-bad.yaml"), "apiVersion: [\n");
+
+    Mesh.Run refused = mesh.mesh("contract", "apply", "-f", dir.toString());
+    Files.delete(unmappable);
+    Mesh.Run first = mesh.mesh("contract", "apply", "-f", dir.toString());
+    Mesh.Run again = mesh.mesh("contract", "apply", "-f", dir.toString(), "-o", "json");
+
+    assertThat(refused.exitCode()).as("%s", refused).isEqualTo(2);
+    assertThat(refused.err())
+        .contains(unmappable + " is not valid YAML")
+        .contains("nothing was written");
+    assertThat(refused.out()).isEmpty();
+    assertThat(first.exitCode()).as("%s", first).isEqualTo(1);
+    assertThat(first.out().lines())
+        .as("%s", first)
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("applied " + domain + ".orders: ").endsWith("5 rules"),
+            l -> assertThat(l).startsWith("applied " + domain + ".refunds: "),
+            l -> assertThat(l).startsWith("applied " + domain + ".returns: "),
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "refused " + domain + ".loop (" + dir.resolve("d-loop.yaml") + "): ")
+                    .contains("INVALID_INPUT"),
+            l ->
+                assertThat(l)
+                    .isEqualTo("4 contracts: 3 applied, 0 unchanged, 1 refused, 0 failed"));
+    assertThat(first.err()).contains("not applied: " + domain + ".loop (1 of 4)");
+    JsonNode second = JSON.readTree(again.out());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(second.get("unchanged").asInt()).as("%s", second).isEqualTo(3);
+    assertThat(second.get("notApplied"))
+        .extracting(JsonNode::asText)
+        .containsExactly(domain + ".loop");
+    assertThat(second.get("products").get(0).get("contractVersion").asInt()).isEqualTo(1);
+    assertThat(second.get("products").get(0).get("rules").asInt()).isEqualTo(5);
+    // The same contract as the file applied alone: the rules went with the bulk registration.
+    JsonNode version =
+        JSON.readTree(mesh.mesh("contract", "show", domain + ".orders", "-o", "json").out());
+    assertThat(version.get("ruleSet").get("domainRules")).hasSize(5);
+  }
+
+  @Test
   void shouldRefuseContractsItCannotMapInOneLine() throws IOException {
     String base =
         Files.readString(EXAMPLES.resolve("orders.odcs.yaml")).replace("DOMAIN", "odcs-bad");

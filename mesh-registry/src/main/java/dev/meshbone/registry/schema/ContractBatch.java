@@ -22,8 +22,11 @@ import java.util.Optional;
  */
 @Singleton
 public class ContractBatch {
-  /** One registration: {@code schema} (Avro) under {@code subject}, with its request id. */
-  public record Registration(String subject, String schema, String requestId) {}
+  /**
+   * One registration: {@code schema} (Avro) under {@code subject}, with its rule set (Confluent's
+   * {@code ruleSet} JSON, or null) and its request id.
+   */
+  public record Registration(String subject, String schema, String ruleSetJson, String requestId) {}
 
   /** What became of one: the schema id and version, or the registry error code and message. */
   public record Registered(Integer schemaId, Integer version, Integer errorCode, String message) {
@@ -63,7 +66,8 @@ public class ContractBatch {
         String canonical = Subjects.canonical(item.subject());
         String acting = api.actingDomain(http, canonical);
         var request =
-            new SchemaJson.SchemaRequest(item.schema(), "AVRO", List.of(), null, null, null, null);
+            new SchemaJson.SchemaRequest(
+                item.schema(), "AVRO", List.of(), null, item.ruleSetJson(), null, null);
         var candidate = api.parse(request);
         Optional<ContractVersion> existing =
             api.find(reader.versions(canonical), candidate, request, false);
@@ -82,6 +86,7 @@ public class ContractBatch {
                 .setSchema$(item.schema())
                 .setSchemaType("AVRO")
                 .setReferences(List.of())
+                .setRuleSetJson(item.ruleSetJson())
                 .setNormalize(false)
                 .setReadSets(readers.approved(canonical))
                 .setOverrideBreaks(false)

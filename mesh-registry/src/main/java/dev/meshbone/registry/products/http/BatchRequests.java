@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshbone.events.ProductDescriptor;
 import dev.meshbone.registry.products.view.Dto.DescriptorDto;
+import dev.meshbone.rules.DataRules;
 import dev.meshbone.runtime.http.ApiException;
 import dev.meshbone.topics.ProductId;
 import java.io.IOException;
@@ -15,9 +16,9 @@ import java.util.Set;
 
 /**
  * The body of a bulk onboarding ({@code POST /domains/{domain}/products}): a JSON array of
- * products, each {@code {id, descriptor, schema?, eventId?, reason?, actor?}}. Everything that can
- * be wrong with the request as a whole is a 400 here, before anything is written: not an array,
- * empty, more than {@link #MAX_PRODUCTS} items, an item that is not an object or not a valid
+ * products, each {@code {id, descriptor, schema?, ruleSet?, eventId?, reason?, actor?}}. Everything
+ * that can be wrong with the request as a whole is a 400 here, before anything is written: not an
+ * array, empty, more than {@link #MAX_PRODUCTS} items, an item that is not an object or not a valid
  * declaration (its index in the message), a product of another domain, the same product or event id
  * twice.
  */
@@ -37,6 +38,7 @@ final class BatchRequests {
       String reason,
       String actor,
       String schema,
+      String ruleSet,
       String json) {}
 
   private BatchRequests() {}
@@ -106,6 +108,7 @@ final class BatchRequests {
           throw ApiException.badRequest("INVALID_REQUEST", "schema is empty");
         }
       }
+      String ruleSet = ruleSet(node, schemaText);
       String id = text(node, "id");
       if (id == null) {
         throw ApiException.badRequest("INVALID_REQUEST", "id is required: <domain>.<product>");
@@ -128,10 +131,34 @@ final class BatchRequests {
           text(node, "reason"),
           text(node, "actor"),
           schemaText,
+          ruleSet,
           node.toString());
     } catch (ApiException e) {
       throw ApiException.badRequest(e.code(), where + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The contract's rule set, Confluent's {@code ruleSet} object as {@code POST
+   * /subjects/{s}/versions} takes it, kept as that endpoint keeps it (MESH rules with a failure
+   * action stock clients can run), so the same contract registered either way is the same version.
+   */
+  private static String ruleSet(JsonNode node, String schema) {
+    JsonNode value = node.get("ruleSet");
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST",
+          "ruleSet must be a JSON object ({\"domainRules\": [...]}), not "
+              + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (schema == null) {
+      throw ApiException.badRequest(
+          "INVALID_REQUEST", "ruleSet needs a schema: rules belong to the contract they check");
+    }
+    return DataRules.withClientFailureActions(value.toString());
   }
 
   private static String text(JsonNode node, String field) {

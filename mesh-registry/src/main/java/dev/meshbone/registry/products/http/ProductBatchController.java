@@ -238,7 +238,10 @@ public class ProductBatchController {
       } else {
         registrations.add(
             new ContractBatch.Registration(
-                Subjects.valueSubject(item.id()), item.schema(), item.eventId() + "/value"));
+                Subjects.valueSubject(item.id()),
+                item.schema(),
+                item.ruleSet(),
+                item.eventId() + "/value"));
         registering.add(i);
       }
     }

@@ -88,4 +88,36 @@ class BatchRequestsTest {
         "INVALID_REQUEST",
         "eventId must be a string");
   }
+
+  @Test
+  void shouldTakeARuleSetBesideTheSchemaAsTheSubjectsEndpointKeepsIt() {
+    var items =
+        BatchRequests.parse(
+            bodies,
+            "[{\"id\":\"sales.aa\",\"descriptor\":{\"name\":\"A\"},"
+                + "\"schema\":{\"type\":\"string\"},"
+                + "\"ruleSet\":{\"domainRules\":[{\"name\":\"r\",\"kind\":\"CONDITION\","
+                + "\"mode\":\"WRITE\",\"type\":\"MESH\",\"params\":{\"required\":\"true\"}}]}},"
+                + item("sales.bb")
+                + "]",
+            "sales");
+
+    assertThat(items.get(0).ruleSet())
+        .contains("\"name\":\"r\"")
+        .contains("\"onFailure\":\"NONE\"");
+    assertThat(items.get(1).ruleSet()).isNull();
+  }
+
+  @Test
+  void shouldRefuseARuleSetThatIsNoObjectOrHasNoSchema() {
+    assertRefused(
+        "[{\"id\":\"sales.aa\",\"descriptor\":{\"name\":\"N\"},\"schema\":{\"type\":\"string\"},"
+            + "\"ruleSet\":[]}]",
+        "INVALID_REQUEST",
+        "products[0]: ruleSet must be a JSON object");
+    assertRefused(
+        "[{\"id\":\"sales.aa\",\"descriptor\":{\"name\":\"N\"},\"ruleSet\":{\"domainRules\":[]}}]",
+        "INVALID_REQUEST",
+        "ruleSet needs a schema");
+  }
 }
