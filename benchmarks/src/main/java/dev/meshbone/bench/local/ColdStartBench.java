@@ -1,8 +1,8 @@
 package dev.meshbone.bench.local;
 
 import dev.meshbone.bench.BenchHttp;
-import dev.meshbone.bench.BenchJvm;
 import dev.meshbone.bench.validator.ChildBroker;
+import dev.meshbone.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -263,7 +263,7 @@ public final class ColdStartBench {
     List<String> launcher = new ArrayList<>();
     launcher.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     launcher.add("-Xmx2g");
-    launcher.addAll(BenchJvm.childOptions());
+    launcher.addAll(ChildJvm.options());
     Path jar = "classpath".equals(System.getProperty("bench.local-launcher")) ? null : findJar();
     if (jar != null) {
       launcher.addAll(List.of("-jar", jar.toString()));

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The whole benchmark suite in one command ({@code bin/bench}): runs every benchmark in order
@@ -1265,6 +1266,42 @@ public final class BenchSuite {
     return s;
   }
 
+  /** One figure of the local mesh as products grow, against the first count's. */
+  private record GrowthFigure(
+      String label,
+      String ratioLabel,
+      String unit,
+      ToDoubleFunction<ProductGrowthBench.Step> value) {}
+
+  private static final List<GrowthFigure> GROWTH_FIGURES =
+      List.of(
+          new GrowthFigure("local mesh RSS", "RSS", "MiB", x -> x.memory().rssMb()),
+          new GrowthFigure(
+              "local mesh live heap (after a full GC)",
+              "live heap",
+              "MiB",
+              x -> x.memory().heapLiveMb()),
+          new GrowthFigure(
+              "local mesh restart to healthy",
+              "restart",
+              "s",
+              ProductGrowthBench.Step::restartSeconds),
+          new GrowthFigure(
+              "local mesh restart after SIGKILL to healthy",
+              "SIGKILL restart",
+              "s",
+              ProductGrowthBench.Step::killedSeconds),
+          new GrowthFigure(
+              "registry list, `GET /products?limit=100`, p99",
+              "list p99",
+              "ms",
+              x -> x.reads().listP99Ms()),
+          new GrowthFigure(
+              "registry search, `GET /products?q=...`, p99",
+              "search p99",
+              "ms",
+              x -> x.reads().searchP99Ms()));
+
   /** The local mesh as its products grow: the growth part of {@link #products()}. */
   private void growth(Section s, List<Integer> counts) throws Exception {
     if (counts.isEmpty()) {
@@ -1310,54 +1347,16 @@ public final class BenchSuite {
         continue;
       }
       String at = String.format(", %,d products", x.products());
-      s.figure(
-          Figure.of(
-              "local mesh RSS" + at,
-              x.memory().rssMb(),
-              "MiB",
-              List.of(),
-              baseline,
-              base.memory().rssMb()));
-      s.figure(
-          Figure.of(
-              "local mesh live heap (after a full GC)" + at,
-              x.memory().heapLiveMb(),
-              "MiB",
-              List.of(),
-              baseline,
-              base.memory().heapLiveMb()));
-      s.figure(
-          Figure.of(
-              "local mesh restart to healthy" + at,
-              x.restartSeconds(),
-              "s",
-              List.of(),
-              baseline,
-              base.restartSeconds()));
-      s.figure(
-          Figure.of(
-              "local mesh restart after SIGKILL to healthy" + at,
-              x.killedSeconds(),
-              "s",
-              List.of(),
-              baseline,
-              base.killedSeconds()));
-      s.figure(
-          Figure.of(
-              "registry list, `GET /products?limit=100`, p99" + at,
-              x.reads().listP99Ms(),
-              "ms",
-              List.of(),
-              baseline,
-              base.reads().listP99Ms()));
-      s.figure(
-          Figure.of(
-              "registry search, `GET /products?q=...`, p99" + at,
-              x.reads().searchP99Ms(),
-              "ms",
-              List.of(),
-              baseline,
-              base.reads().searchP99Ms()));
+      for (GrowthFigure g : GROWTH_FIGURES) {
+        s.figure(
+            Figure.of(
+                g.label() + at,
+                g.value().applyAsDouble(x),
+                g.unit(),
+                List.of(),
+                baseline,
+                g.value().applyAsDouble(base)));
+      }
     }
     int highest = counts.get(counts.size() - 1);
     var last = steps.get(steps.size() - 1);
@@ -1385,7 +1384,11 @@ public final class BenchSuite {
             "| products | onboarding s (not accepted at once) | RSS MiB (peak) | heap used MiB |"
                 + " live heap MiB | list p50 / p99 ms | search p50 / p99 ms | read errors | clean"
                 + " stop s | restart s | restart after SIGKILL s (all counted s) | ratio to the"
-                + " first row: RSS, live heap, restart, SIGKILL restart, list p99, search p99 |")
+                + " first row: "
+                + GROWTH_FIGURES.stream()
+                    .map(GrowthFigure::ratioLabel)
+                    .collect(Collectors.joining(", "))
+                + " |")
         .detail("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (var x : steps) {
       s.detail(
@@ -1410,14 +1413,13 @@ public final class BenchSuite {
               seconds(x.countedAfterKillSeconds()),
               x.failure() != null
                   ? "failed: " + x.failure().replace("|", "/")
-                  : String.format(
-                      "%.2f, %.2f, %.2f, %.2f, %.2f, %.2f",
-                      x.memory().rssMb() / base.memory().rssMb(),
-                      x.memory().heapLiveMb() / base.memory().heapLiveMb(),
-                      x.restartSeconds() / base.restartSeconds(),
-                      x.killedSeconds() / base.killedSeconds(),
-                      x.reads().listP99Ms() / base.reads().listP99Ms(),
-                      x.reads().searchP99Ms() / base.reads().searchP99Ms())));
+                  : GROWTH_FIGURES.stream()
+                      .map(
+                          g ->
+                              String.format(
+                                  "%.2f",
+                                  g.value().applyAsDouble(x) / g.value().applyAsDouble(base)))
+                      .collect(Collectors.joining(", "))));
     }
     s.detail(String.format("(maximum heap of the mesh JVM: %.0f MiB)", r.heapMaxMb()));
     s.detail("");

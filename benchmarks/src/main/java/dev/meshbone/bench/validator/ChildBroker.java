@@ -1,6 +1,6 @@
 package dev.meshbone.bench.validator;
 
-import dev.meshbone.bench.BenchJvm;
+import dev.meshbone.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +23,7 @@ public final class ChildBroker implements AutoCloseable {
   public static ChildBroker start() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx2g"));
-    command.addAll(BenchJvm.childOptions());
+    command.addAll(ChildJvm.options());
     command.addAll(
         List.of("-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName()));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

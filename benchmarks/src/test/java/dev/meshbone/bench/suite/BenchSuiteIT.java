@@ -16,8 +16,6 @@ class BenchSuiteIT {
   void shouldRunEveryBenchmarkAndWriteEverySection(@TempDir Path dir) throws Exception {
     // The local launcher from this build's class path, not a meshbone-local.jar of another build.
     System.setProperty("bench.local-launcher", "classpath");
-    // Its child JVMs (broker, local meshes) compile as the test JVM does: it asserts no speed.
-    System.setProperty("bench.child-jvm-options", System.getProperty("meshbone.test.jvm", ""));
     Path out = dir.resolve("BENCHMARKS.md");
 
     int status = BenchSuite.run("--quick", "--out", out.toString());

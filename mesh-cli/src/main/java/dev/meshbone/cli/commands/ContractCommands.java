@@ -574,15 +574,9 @@ public final class ContractCommands implements Runnable {
       var mapped =
           OdcsApply.map(
               Inputs.readYaml(file, "the ODCS contract"), file.toString(), domain, product, owner);
-      if (!mapped.unmapped().isEmpty()) {
-        if (!lenient) {
-          throw CliException.badInput(
-              file
-                  + ": elements with no meshbone meaning: "
-                  + String.join(", ", mapped.unmapped())
-                  + " (remove them, or --lenient to apply the rest with a warning)");
-        }
-        note("warning: not applied, no meshbone meaning: " + String.join(", ", mapped.unmapped()));
+      String unmapped = mapped.checkUnmapped(file.toString(), lenient);
+      if (unmapped != null) {
+        note("warning: " + unmapped);
       }
       ObjectNode data;
       if (dryRun) {

@@ -57,6 +57,24 @@ public final class OdcsApply {
       String ruleSet,
       String status,
       List<String> unmapped) {
+    /**
+     * Refuses the contract of {@code source} if it has elements with no meshbone meaning, naming
+     * them; with {@code lenient}, returns the warning to show instead (null when there are none).
+     */
+    public String checkUnmapped(String source, boolean lenient) {
+      if (unmapped.isEmpty()) {
+        return null;
+      }
+      if (!lenient) {
+        throw CliException.badInput(
+            source
+                + ": elements with no meshbone meaning: "
+                + String.join(", ", unmapped)
+                + " (remove them, or --lenient to apply the rest with a warning)");
+      }
+      return "not applied, no meshbone meaning: " + String.join(", ", unmapped);
+    }
+
     public ObjectNode describe() {
       ObjectNode d = Output.object();
       d.put("product", id.toString());

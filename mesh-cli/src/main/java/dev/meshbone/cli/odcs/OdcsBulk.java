@@ -14,7 +14,9 @@ import dev.meshbone.contracts.Subjects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,12 @@ import java.util.stream.Stream;
 public final class OdcsBulk {
   /** The most products in one bulk request (the registry's limit). */
   public static final int BATCH = 100;
+
+  /** How long one bulk request may take: its decisions are awaited together. */
+  private static final Duration BULK_TIMEOUT = Duration.ofSeconds(60);
+
+  /** How long to wait for the declarations the bulk answer left PENDING, all together. */
+  private static final Duration PENDING_WAIT = Duration.ofSeconds(30);
 
   private OdcsBulk() {}
 
@@ -104,18 +112,9 @@ public final class OdcsBulk {
         var mapped =
             OdcsApply.map(
                 Inputs.readYaml(file, "the ODCS contract"), source, domain, product, owner);
-        if (!mapped.unmapped().isEmpty()) {
-          if (!lenient) {
-            throw CliException.badInput(
-                "elements with no meshbone meaning: "
-                    + String.join(", ", mapped.unmapped())
-                    + " (remove them, or --lenient to apply the rest with a warning)");
-          }
-          warning.accept(
-              "warning: "
-                  + source
-                  + ": not applied, no meshbone meaning: "
-                  + String.join(", ", mapped.unmapped()));
+        String unmapped = mapped.checkUnmapped(source, lenient);
+        if (unmapped != null) {
+          warning.accept("warning: " + source + ": " + unmapped);
         }
         var declared = Declarations.read(mapped.declaration(), source);
         Path other = seen.putIfAbsent(mapped.id().toString(), file);
@@ -207,7 +206,7 @@ public final class OdcsBulk {
         single.add(p);
       }
     }
-    single.sort(java.util.Comparator.comparingInt(index::get));
+    single.sort(Comparator.comparingInt(index::get));
     for (Planned p : single) {
       int i = index.get(p);
       try {
@@ -296,9 +295,6 @@ public final class OdcsBulk {
     return again;
   }
 
-  /** How long to wait for the declarations the bulk answer left PENDING, all together. */
-  private static final java.time.Duration PENDING_WAIT = java.time.Duration.ofSeconds(30);
-
   /**
    * Asks each declaration's {@code check} URL until its verdict: an accepted one goes on through
    * the single path (its contract is still to register), a refused one is reported, one still
@@ -367,9 +363,6 @@ public final class OdcsBulk {
     return accepted;
   }
 
-  /** How long one bulk request may take: its decisions are awaited together. */
-  private static final java.time.Duration BULK_TIMEOUT = java.time.Duration.ofSeconds(60);
-
   private static ObjectNode accepted(Planned p, JsonNode r) {
     JsonNode schema = r.path("schema");
     ObjectNode data = Output.object();
@@ -435,28 +428,24 @@ public final class OdcsBulk {
     for (JsonNode r : summary.path("products")) {
       if (r.has("exitCode")) {
         lines.add(
-            r.path("result").asText()
-                + " "
-                + r.path("product").asText()
-                + " ("
-                + r.path("file").asText()
-                + "): "
-                + r.path("message").asText());
+            String.format(
+                "%s %s (%s): %s",
+                r.path("result").asText(),
+                r.path("product").asText(),
+                r.path("file").asText(),
+                r.path("message").asText()));
       } else {
         lines.addAll(OdcsApply.lines((ObjectNode) r));
       }
     }
     lines.add(
-        summary.path("contracts").asText()
-            + " contracts: "
-            + summary.path("applied").asText()
-            + " applied, "
-            + summary.path("unchanged").asText()
-            + " unchanged, "
-            + summary.path("refused").asText()
-            + " refused, "
-            + summary.path("failed").asText()
-            + " failed");
+        String.format(
+            "%s contracts: %s applied, %s unchanged, %s refused, %s failed",
+            summary.path("contracts").asText(),
+            summary.path("applied").asText(),
+            summary.path("unchanged").asText(),
+            summary.path("refused").asText(),
+            summary.path("failed").asText()));
     return lines;
   }
 

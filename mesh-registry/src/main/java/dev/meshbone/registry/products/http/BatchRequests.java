@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -152,7 +153,7 @@ final class BatchRequests {
       throw ApiException.badRequest(
           "INVALID_REQUEST",
           "ruleSet must be a JSON object ({\"domainRules\": [...]}), not "
-              + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+              + value.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     if (schema == null) {
       throw ApiException.badRequest(
