@@ -71,11 +71,7 @@ public class ProductTopicProvisioner implements OutputTopics {
   // The ingest topics of the last round (null before the first: the stream threads' first
   // assignment already covers what exists at start-up).
   private Set<String> knownIngest;
-  private boolean pickupPending;
-  private long lastPickup = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-  // When the first ingest topic not yet picked up was seen, and the latest one.
-  private long pendingSince;
-  private long lastNewIngest;
+  private final PickupSchedule pickups;
   private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
   private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
   // Topics this provisioner made that the broker's listing does not show yet: the listing is the
@@ -104,6 +100,7 @@ public class ProductTopicProvisioner implements OutputTopics {
     this.mesh = mesh;
     this.topics = topics;
     this.config = config;
+    this.pickups = new PickupSchedule(config.pickupInterval(), System.nanoTime());
   }
 
   @EventListener
@@ -203,7 +200,7 @@ public class ProductTopicProvisioner implements OutputTopics {
           }
           if (declaredNow || System.nanoTime() >= nextRound || !assigned) {
             roundOnce();
-            nextRound = System.nanoTime() + config.provisionInterval().toNanos();
+            nextRound = System.nanoTime() + nextRoundIn().toNanos();
           } else {
             maybePickUp();
           }
@@ -270,42 +267,44 @@ public class ProductTopicProvisioner implements OutputTopics {
         }
       }
     }
-    if (knownIngest != null && !knownIngest.containsAll(ingestTopics)) {
-      long now = System.nanoTime();
-      if (!pickupPending) {
-        pendingSince = now;
+    if (knownIngest != null) {
+      int appeared = 0;
+      for (String name : ingestTopics) {
+        if (!knownIngest.contains(name)) {
+          appeared++;
+        }
       }
-      pickupPending = true;
-      lastNewIngest = now;
+      pickups.seen(appeared, System.nanoTime());
     }
     knownIngest = ingestTopics;
     maybePickUp();
   }
 
   /**
-   * Tells record validation of new ingest topics, at most once a {@code pickup-interval}, and once
-   * no new one has appeared for half an interval: each pickup is a rebalance of the validator's
-   * group (about 0.5 s with 1,000 products on a loaded broker, no commit meanwhile), so while
-   * products are declared in a stream the topics are picked up together, at least every five
-   * intervals, rather than every interval.
+   * When the next round is due: while topics made here are not listed yet, soon (a listing is what
+   * tells the stream threads of a new ingest topic, so a product declared alone waits for the
+   * broker's metadata, not for the next interval); otherwise a {@code provision-interval} on.
    */
+  private Duration nextRoundIn() {
+    Duration interval = config.provisionInterval();
+    return madeNotListed.isEmpty() || FOLLOW_UP.compareTo(interval) >= 0 ? interval : FOLLOW_UP;
+  }
+
+  /** How soon a round lists again while topics made here are not listed yet. */
+  static final Duration FOLLOW_UP = Duration.ofMillis(200);
+
+  /** Tells record validation of new ingest topics when {@link PickupSchedule} says so. */
   private void maybePickUp() {
-    Duration interval = config.pickupInterval();
-    if (!pickupPending || interval.isZero()) {
-      return;
-    }
     long now = System.nanoTime();
-    boolean quiet = now - lastNewIngest >= interval.toNanos() / 2;
-    boolean waitedLong = now - pendingSince >= interval.toNanos() * BURST_PICKUPS_EVERY;
-    if (now - lastPickup >= interval.toNanos() && (quiet || waitedLong)) {
-      pickupPending = false;
-      lastPickup = now;
+    int topics = pickups.due(now);
+    if (topics > 0) {
+      LOG.info(
+          "picking up {} new ingest topic(s), the first listed {} ms ago",
+          topics,
+          pickups.waited(now).toMillis());
       pickup.topicsCreated();
     }
   }
-
-  /** While ingest topics keep appearing, a pickup at least every this many pickup intervals. */
-  static final int BURST_PICKUPS_EVERY = 5;
 
   /** Creates what the products lack, in one batch; the topics that exist afterwards. */
   private Set<String> provision(Collection<ProductId> products, Set<String> existingBefore) {

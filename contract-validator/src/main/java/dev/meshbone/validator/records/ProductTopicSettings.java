@@ -13,9 +13,10 @@ import java.time.Duration;
  *     new product's output topics before retrying later
  * @param pickupInterval {@code pickup-interval} (1 s): the least time between two prompt pickups of
  *     new ingest topics by record validation ({@link NewProductPickup}: each is a rebalance, so
- *     products declared in bulk are picked up together; a pickup also waits until no new ingest
- *     topic appeared for half an interval, at most five intervals); zero turns prompt pickup off,
- *     and new ingest topics are seen at the stream threads' next metadata refresh
+ *     products declared in bulk are picked up together: a new ingest topic after a calm goes at
+ *     once, topics appearing one after the other wait until none appeared for half an interval, at
+ *     most five intervals, see {@link PickupSchedule}); zero turns prompt pickup off, and new
+ *     ingest topics are seen at the stream threads' next metadata refresh
  * @param createProductTopics {@code create-product-topics} (true): whether the validator creates
  *     each declared product's ingest, validated and dead-letter topics, whatever {@code
  *     meshbone.create-topics} says: that setting is about the mesh's own topics, which an operator
