@@ -1,5 +1,6 @@
 package dev.meshbone.validator.contracts;
 
+import dev.meshbone.contracts.ProposalBatch;
 import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
@@ -8,7 +9,9 @@ import dev.meshbone.validator.records.RecordValidation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -105,13 +108,40 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
       LOG.info("skipped {} contract proposals decided before; deciding from here", skipped);
       seed.delete(SKIP_THROUGH);
     }
+    Header batch = record.headers().lastHeader(ProposalBatch.HEADER);
+    if (batch == null) {
+      decide(record.value(), record);
+    } else if (!Arrays.equals(batch.value(), ProposalBatch.VERSION)) {
+      LOG.warn("skipping a contract proposal batch of an unknown format (key {})", record.key());
+    } else {
+      List<byte[]> items;
+      try {
+        items = ProposalBatch.decode(record.value());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("skipping a contract proposal batch that does not decode: {}", e.getMessage());
+        return;
+      }
+      // One record, so one transaction: every decision of the batch, in the batch's order.
+      for (byte[] item : items) {
+        decide(item, record);
+      }
+    }
+    // A registration waits for this decision: commit at the end of this loop of the stream thread
+    // rather than at the next commit interval (up to 20 ms later). Under load a commit takes longer
+    // than the interval and Kafka Streams then commits after every record of the task anyway, so
+    // the registry's bulk path sends its proposals as one batch record (ProposalBatch).
+    context.commit();
+  }
+
+  /** Decides one encoded proposal of {@code record} and forwards what the decision writes. */
+  private void decide(byte[] value, Record<String, byte[]> record) {
     ContractProposal proposal;
     try {
-      proposal = proposals.deserialize(ContractDecisions.PROCESSOR, record.value());
+      proposal = proposals.deserialize(ContractDecisions.PROCESSOR, value);
     } catch (RuntimeException e) {
       LOG.warn(
           "skipping a contract proposal that does not decode ({} bytes, key {}): {}",
-          record.value() == null ? 0 : record.value().length,
+          value == null ? 0 : value.length,
           record.key(),
           e.getMessage());
       return;
@@ -132,10 +162,6 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
     for (Outcome outcome : changes.outcomes) {
       context.forward(new Record<>(outcome.key(), outcome, record.timestamp()));
     }
-    // A registration waits for this decision: commit at the end of this loop of the stream thread
-    // rather than at the next commit interval (up to 20 ms later). Registrations are rare, so the
-    // extra transactions are few.
-    context.commit();
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.meshbone.validator.contracts.ContractsDriver.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshbone.contracts.ContractKeys;
+import dev.meshbone.contracts.ProposalBatch;
 import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractDecision;
@@ -13,6 +14,7 @@ import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.events.SchemaReference;
 import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -357,6 +359,69 @@ class ContractDecisionsTest {
 
     assertAccepted(decision);
     assertThat(decision.getSchemaId()).isEqualTo(1);
+  }
+
+  // ---- batches (the registry's bulk onboarding) ----
+
+  @Test
+  void shouldDecideEachProposalOfABatchInOrderAsIfSentOneByOne() {
+    var first = ContractsDriver.proposal(ProposalType.REGISTER, "sales.orders-value");
+    first.setSchema$(ORDER_V1);
+    var second = ContractsDriver.proposal(ProposalType.REGISTER, "sales.orders-value");
+    second.setSchema$(ORDER_V2);
+    var other = ContractsDriver.proposal(ProposalType.REGISTER, "sales.returns-value");
+    other.setSchema$(ORDER_V1);
+    var foreign = ContractsDriver.proposal(ProposalType.REGISTER, "sales.refunds-value");
+    foreign.setSchema$(ORDER_V3).setActingDomain("billing");
+
+    List<ContractDecision> decisions =
+        contracts.proposeBatch(
+            List.of(first.build(), second.build(), other.build(), foreign.build()));
+
+    assertThat(decisions)
+        .extracting(ContractDecision::getRequestId)
+        .containsExactly(
+            first.getRequestId(),
+            second.getRequestId(),
+            other.getRequestId(),
+            foreign.getRequestId());
+    assertAccepted(decisions.get(0));
+    assertThat(decisions.get(0).getSchemaId()).isEqualTo(1);
+    assertThat(decisions.get(0).getVersion()).isEqualTo(1);
+    assertThat(decisions.get(1).getSchemaId()).isEqualTo(2);
+    assertThat(decisions.get(1).getVersion()).isEqualTo(2);
+    assertThat(decisions.get(2).getSchemaId()).isEqualTo(1);
+    assertThat(decisions.get(3).getOutcome()).isEqualTo(DecisionOutcome.REJECTED);
+    // The batch's effects are the state of the next proposal, sent alone.
+    assertThat(contracts.register("sales.orders-value", ORDER_V3).getVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldAnswerAProposalRepeatedInALaterBatchWithItsFirstDecision() {
+    var proposal = ContractsDriver.proposal(ProposalType.REGISTER, "sales.orders-value");
+    proposal.setSchema$(ORDER_V1);
+    ContractDecision first = contracts.propose(proposal);
+    var next = ContractsDriver.proposal(ProposalType.REGISTER, "sales.returns-value");
+    next.setSchema$(ORDER_V2);
+
+    List<ContractDecision> decisions =
+        contracts.proposeBatch(List.of(proposal.build(), next.build()));
+
+    assertThat(decisions.get(0)).isEqualTo(first);
+    assertThat(decisions.get(1).getSchemaId()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldSkipABatchThatDoesNotDecodeAndDecideTheNextProposal() {
+    var headers = new RecordHeaders();
+    headers.add(ProposalBatch.HEADER, ProposalBatch.VERSION);
+    contracts.pipeRaw(new byte[] {0, 0, 0, 2, 0, 0, 0, 9, 1}, headers);
+    var unknown = new RecordHeaders();
+    unknown.add(ProposalBatch.HEADER, new byte[] {'9'});
+    contracts.pipeRaw(ProposalBatch.encode(List.of(new byte[] {1})), unknown);
+
+    assertThat(contracts.noDecisions()).isTrue();
+    assertThat(contracts.register("sales.orders-value", ORDER_V1).getSchemaId()).isEqualTo(1);
   }
 
   @Test

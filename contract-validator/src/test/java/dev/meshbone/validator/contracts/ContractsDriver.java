@@ -2,6 +2,7 @@ package dev.meshbone.validator.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshbone.contracts.ProposalBatch;
 import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractEntry;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -190,6 +192,30 @@ final class ContractsDriver implements AutoCloseable {
   /** Pipes records into the contract log, as another validator wrote them. */
   void pipeLog(List<TestRecord<String, ContractEntry>> records) {
     records.forEach(logInput::pipeInput);
+  }
+
+  /**
+   * Pipes {@code batch} as one {@link ProposalBatch} record, as the registry's bulk path sends it;
+   * the decisions read back in the order they were written.
+   */
+  List<ContractDecision> proposeBatch(List<ContractProposal> batch) {
+    var serializer = topics.contractProposals.valueSerde().serializer();
+    byte[] value =
+        ProposalBatch.encode(
+            batch.stream()
+                .map(p -> serializer.serialize(topics.contractProposals.name(), p))
+                .toList());
+    var headers = new RecordHeaders();
+    headers.add(ProposalBatch.HEADER, ProposalBatch.VERSION);
+    rawProposals.pipeInput(new TestRecord<>(batch.get(0).getSubject(), value, headers, clock));
+    clock = clock.plus(step);
+    readLog();
+    return decisions.readValuesToList();
+  }
+
+  /** Pipes raw bytes with headers onto the proposals topic. */
+  void pipeRaw(byte[] value, RecordHeaders headers) {
+    rawProposals.pipeInput(new TestRecord<>("sales.orders-value", value, headers, clock));
   }
 
   /** Pipes raw bytes (garbage, a tombstone) onto the proposals topic. */

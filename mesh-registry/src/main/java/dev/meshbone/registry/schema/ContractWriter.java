@@ -1,5 +1,6 @@
 package dev.meshbone.registry.schema;
 
+import dev.meshbone.contracts.ProposalBatch;
 import dev.meshbone.contracts.RegistryErrors;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
@@ -15,6 +16,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +67,8 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
       new ConcurrentHashMap<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Deserializer<ContractDecision> decisions;
-  private KafkaProducer<String, ContractProposal> producer;
+  private final Serializer<ContractProposal> proposalBytes;
+  private KafkaProducer<String, byte[]> producer;
   private AutoCloseable producerMeters;
   private TopicTail tail;
 
@@ -74,6 +79,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     this.topics = topics;
     this.settings = settings;
     this.decisions = topics.contractDecisions.valueSerde().deserializer();
+    this.proposalBytes = topics.contractProposals.valueSerde().serializer();
   }
 
   /**
@@ -99,10 +105,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     producerConfig.putIfAbsent(
         ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.schemaWriteResend().toMillis());
     producer =
-        new KafkaProducer<>(
-            producerConfig,
-            new StringSerializer(),
-            topics.contractProposals.valueSerde().serializer());
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     producerMeters = clients.bindMeters(producer);
     tail =
         clients.tail("contract-decisions", List.of(topics.contractDecisions.name()), this::answer);
@@ -153,8 +156,9 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
   public record Decided(ContractDecision decision, SchemaRegistryException error) {}
 
   /**
-   * {@link #write} for many proposals at once: sends them all (pipelined on the one producer), then
-   * waits for their decisions together, sending those still unanswered again every {@code
+   * {@link #write} for many proposals at once: sends them all as one {@link ProposalBatch} record
+   * (or a few, for big schemas), which the validator decides in one transaction, then waits for
+   * their decisions together, sending those still unanswered again every {@code
    * schema-write-resend}; then waits for the accepted ones to be visible. So N proposals cost about
    * one decision's wait, not N. Each proposal's outcome is its own: one that cannot be sent or is
    * not decided in time fails alone.
@@ -174,14 +178,14 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     try {
       awaitReady(deadline);
       while (true) {
-        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
         List<Integer> sentIndex = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
           if (out[i] == null && !answers.get(i).isDone()) {
-            sent.add(sendAsync(proposals.get(i)));
             sentIndex.add(i);
           }
         }
+        List<java.util.concurrent.Future<?>> sent =
+            sendBatched(sentIndex.stream().map(proposals::get).toList());
         for (int j = 0; j < sent.size(); j++) {
           int i = sentIndex.get(j);
           try {
@@ -252,13 +256,59 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
     return List.of(out);
   }
 
-  private java.util.concurrent.Future<?> sendAsync(ContractProposal proposal) {
-    String key = proposal.getSubject() == null ? "" : proposal.getSubject();
+  /**
+   * Sends {@code batch} in as few records as {@link ProposalBatch#MAX_BYTES} allows, in order: each
+   * record of several proposals is one batch record, which the validator decides in one
+   * transaction. One future per proposal (the same for every proposal of one record).
+   */
+  private List<java.util.concurrent.Future<?>> sendBatched(List<ContractProposal> batch) {
+    List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>(batch.size());
+    List<byte[]> chunk = new java.util.ArrayList<>();
+    String chunkKey = null;
+    int chunkBytes = 4;
+    for (ContractProposal proposal : batch) {
+      byte[] bytes;
+      try {
+        bytes = proposalBytes.serialize(topics.contractProposals.name(), proposal);
+      } catch (RuntimeException e) {
+        futures.add(CompletableFuture.failedFuture(e));
+        continue;
+      }
+      if (!chunk.isEmpty() && chunkBytes + ProposalBatch.cost(bytes) > ProposalBatch.MAX_BYTES) {
+        futures.addAll(Collections.nCopies(chunk.size(), sendChunk(chunkKey, chunk)));
+        chunk = new java.util.ArrayList<>();
+        chunkBytes = 4;
+      }
+      if (chunk.isEmpty()) {
+        chunkKey = key(proposal);
+      }
+      chunk.add(bytes);
+      chunkBytes += ProposalBatch.cost(bytes);
+    }
+    if (!chunk.isEmpty()) {
+      futures.addAll(Collections.nCopies(chunk.size(), sendChunk(chunkKey, chunk)));
+    }
+    return futures;
+  }
+
+  /** One record: a single proposal as it is, several as a {@link ProposalBatch}. */
+  private java.util.concurrent.Future<?> sendChunk(String key, List<byte[]> chunk) {
     try {
-      return producer.send(new ProducerRecord<>(topics.contractProposals.name(), key, proposal));
+      if (chunk.size() == 1) {
+        return producer.send(
+            new ProducerRecord<>(topics.contractProposals.name(), key, chunk.get(0)));
+      }
+      var record =
+          new ProducerRecord<>(topics.contractProposals.name(), key, ProposalBatch.encode(chunk));
+      record.headers().add(ProposalBatch.HEADER, ProposalBatch.VERSION);
+      return producer.send(record);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static String key(ContractProposal proposal) {
+    return proposal.getSubject() == null ? "" : proposal.getSubject();
   }
 
   private SchemaRegistryException sendError(Throwable cause) {
@@ -331,10 +381,10 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
   }
 
   private void send(ContractProposal proposal, long deadline) throws InterruptedException {
-    String key = proposal.getSubject() == null ? "" : proposal.getSubject();
     try {
+      byte[] bytes = proposalBytes.serialize(topics.contractProposals.name(), proposal);
       producer
-          .send(new ProducerRecord<>(topics.contractProposals.name(), key, proposal))
+          .send(new ProducerRecord<>(topics.contractProposals.name(), key(proposal), bytes))
           .get(Math.max(remaining(deadline), 0), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw timeout(proposal.getRequestId());
