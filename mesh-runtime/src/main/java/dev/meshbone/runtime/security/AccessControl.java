@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
   private static final Mono<SecurityRuleResult> ALLOWED = Mono.just(SecurityRuleResult.ALLOWED);
 
   private final SecuritySettings settings;
+  private final Map<RouteKey, AccessRules.Rule> rules = new ConcurrentHashMap<>();
 
   public AccessControl(SecuritySettings settings, BeanContext beans) {
     this.settings = settings;
@@ -75,6 +78,16 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
     if (request == null) {
       return Mono.just(SecurityRuleResult.UNKNOWN);
     }
+    return decide(request, authentication) == SecurityRuleResult.ALLOWED
+        ? ALLOWED
+        : Mono.just(SecurityRuleResult.REJECTED);
+  }
+
+  /**
+   * What {@link #check} answers, without a publisher: ALLOWED or REJECTED (with the refusal in the
+   * request's attributes), never UNKNOWN.
+   */
+  SecurityRuleResult decide(HttpRequest<?> request, @Nullable Authentication authentication) {
     try {
       Actor actor = actor(request, authentication);
       request.setAttribute(Actor.ATTRIBUTE, actor);
@@ -87,10 +100,10 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
             request.getMethodName(),
             printable(request.getPath()));
       }
-      return ALLOWED;
+      return SecurityRuleResult.ALLOWED;
     } catch (ApiException refusal) {
       request.setAttribute(REFUSAL, refusal);
-      return Mono.just(SecurityRuleResult.REJECTED);
+      return SecurityRuleResult.REJECTED;
     }
   }
 
@@ -166,84 +179,73 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
     if (match.isEmpty()) {
       // No route: a static file (the dashboard, the OpenAPI document) is a read; anything else is
       // let through to its 404 or 405, but only for a caller who may read.
-      read(actor, "read " + printable(request.getPath()));
+      read(actor, () -> "read " + printable(request.getPath()));
       return;
     }
     UriRouteMatch<?, ?> route = match.get();
-    // HEAD is GET without the body: Micronaut answers it with the GET route.
-    String method = route.getHttpMethod() == HttpMethod.HEAD ? "GET" : route.getHttpMethod().name();
-    String template = route.getRouteInfo().getUriMatchTemplate().toString();
-    AccessRules.Rule rule =
-        AccessRules.find(method, template)
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        HttpStatus.FORBIDDEN,
-                        "NO_ACCESS_RULE",
-                        method
-                            + " "
-                            + template
-                            + " has no access rule, so nobody may call it (AccessRules)"));
+    AccessRules.Rule rule = rule(route);
     Map<String, Object> vars = route.getVariableValues();
-    String operation = operation(rule.operation(), vars);
+    // What the request does, in words: only a refusal says it.
+    Supplier<String> operation = () -> operation(rule.operation(), vars);
     switch (rule.access()) {
       case OPEN -> {}
       case READ -> read(actor, operation);
       case METRICS -> {
         if (settings.enabled()
             && settings.prometheus() == SecuritySettings.PrometheusAccess.PLATFORM) {
-          platform(actor, operation);
+          platform(actor, operation.get());
         }
       }
       case PLATFORM -> {
         if (settings.enabled() || !actor.anonymous()) {
-          platform(actor, operation);
+          platform(actor, operation.get());
         }
       }
-      case DOMAIN -> domain(actor, operation, false);
+      case DOMAIN -> domain(actor, operation.get(), false);
       case NAMED_DOMAIN -> {
-        String domain = domain(actor, operation, false);
+        String domain = domain(actor, operation.get(), false);
         String named = text(vars.get("domain"));
         if (!domain.equals(named)) {
-          throw AccessRules.forbidden(domain, operation, "only domain " + named + " may");
+          throw AccessRules.forbidden(domain, operation.get(), "only domain " + named + " may");
         }
       }
       case PRODUCT_OWNER -> {
-        String domain = domain(actor, operation, false);
+        String domain = domain(actor, operation.get(), false);
         ownerOfProduct(text(vars.get("id")))
             .filter(owner -> !owner.equals(domain))
             .ifPresent(
                 owner -> {
-                  throw AccessRules.forbidden(domain, operation, "only domain " + owner + " may");
+                  throw AccessRules.forbidden(
+                      domain, operation.get(), "only domain " + owner + " may");
                 });
       }
       case CONSUMER -> {
-        String domain = domain(actor, operation, false);
+        String domain = domain(actor, operation.get(), false);
         String consumer = text(vars.get("consumer"));
         if (!domain.equals(consumer)) {
-          throw AccessRules.forbidden(domain, operation, "only domain " + consumer + " may");
+          throw AccessRules.forbidden(domain, operation.get(), "only domain " + consumer + " may");
         }
       }
       case PRODUCT_OWNER_OR_PLATFORM -> {
         if (!actor.platform()) {
-          String domain = domain(actor, operation, false);
+          String domain = domain(actor, operation.get(), false);
           ownerOfProduct(text(vars.get("id")))
               .filter(owner -> !owner.equals(domain))
               .ifPresent(
                   owner -> {
                     throw AccessRules.forbidden(
-                        domain, operation, "only domain " + owner + " or the platform may");
+                        domain, operation.get(), "only domain " + owner + " or the platform may");
                   });
         }
       }
       case CONSUMER_OR_OWNER -> {
-        String domain = domain(actor, operation, false);
+        String domain = domain(actor, operation.get(), false);
         String consumer = text(vars.get("consumer"));
         Optional<String> owner = ownerOfProduct(text(vars.get("id")));
         if (!domain.equals(consumer) && owner.isPresent() && !owner.get().equals(domain)) {
           throw AccessRules.forbidden(
               domain,
-              operation,
+              operation.get(),
               "only the consumer " + consumer + " or the owner " + owner.get() + " may");
         }
       }
@@ -252,7 +254,7 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
         if (actor.anonymous() && !settings.enabled()) {
           return; // the schema API's anonymous-writes policy decides
         }
-        String domain = domain(actor, operation, true);
+        String domain = domain(actor, operation.get(), true);
         if (owner.isPresent() && !owner.get().equals(domain)) {
           throw new ApiException(
               HttpStatus.FORBIDDEN,
@@ -260,7 +262,7 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
               "domain '"
                   + domain
                   + "' may not "
-                  + operation
+                  + operation.get()
                   + ": it belongs to domain '"
                   + owner.get()
                   + "'");
@@ -269,9 +271,51 @@ public class AccessControl implements SecurityRule<HttpRequest<?>> {
     }
   }
 
-  private void read(Actor actor, String operation) {
+  /**
+   * The rule of a route, looked up once per route (by identity) and method: the table's key is the
+   * method and the URI template as the controller declares it, which the route does not change.
+   */
+  private AccessRules.Rule rule(UriRouteMatch<?, ?> route) {
+    // HEAD is GET without the body: Micronaut answers it with the GET route.
+    HttpMethod method =
+        route.getHttpMethod() == HttpMethod.HEAD ? HttpMethod.GET : route.getHttpMethod();
+    RouteKey key = new RouteKey(route.getRouteInfo(), method);
+    AccessRules.Rule rule = rules.get(key);
+    if (rule != null) {
+      return rule;
+    }
+    String template = route.getRouteInfo().getUriMatchTemplate().toString();
+    rule =
+        AccessRules.find(method.name(), template)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        HttpStatus.FORBIDDEN,
+                        "NO_ACCESS_RULE",
+                        method.name()
+                            + " "
+                            + template
+                            + " has no access rule, so nobody may call it (AccessRules)"));
+    rules.put(key, rule);
+    return rule;
+  }
+
+  /** A route, by identity, and a method. */
+  private record RouteKey(Object route, HttpMethod method) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RouteKey k && k.route == route && k.method == method;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(route) * 31 + method.hashCode();
+    }
+  }
+
+  private void read(Actor actor, Supplier<String> operation) {
     if (actor.anonymous() && settings.enabled() && !settings.anonymousCatalogueReads()) {
-      throw unauthenticated(operation);
+      throw unauthenticated(operation.get());
     }
   }
 
