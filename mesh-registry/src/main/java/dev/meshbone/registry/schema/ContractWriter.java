@@ -16,7 +16,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,48 +261,61 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
    * transaction. One future per proposal (the same for every proposal of one record).
    */
   private List<java.util.concurrent.Future<?>> sendBatched(List<ContractProposal> batch) {
-    List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>(batch.size());
+    java.util.concurrent.Future<?>[] futures = new java.util.concurrent.Future<?>[batch.size()];
+    // The proposals of the record being filled: their places in batch, and their bytes.
+    List<Integer> chunkIndex = new java.util.ArrayList<>();
     List<byte[]> chunk = new java.util.ArrayList<>();
-    String chunkKey = null;
     int chunkBytes = 4;
-    for (ContractProposal proposal : batch) {
+    for (int i = 0; i < batch.size(); i++) {
       byte[] bytes;
       try {
-        bytes = proposalBytes.serialize(topics.contractProposals.name(), proposal);
+        bytes = proposalBytes.serialize(topics.contractProposals.name(), batch.get(i));
       } catch (RuntimeException e) {
-        futures.add(CompletableFuture.failedFuture(e));
+        futures[i] = CompletableFuture.failedFuture(e);
         continue;
       }
       if (!chunk.isEmpty() && chunkBytes + ProposalBatch.cost(bytes) > ProposalBatch.MAX_BYTES) {
-        futures.addAll(Collections.nCopies(chunk.size(), sendChunk(chunkKey, chunk)));
+        sendChunk(batch, chunkIndex, chunk, futures);
+        chunkIndex = new java.util.ArrayList<>();
         chunk = new java.util.ArrayList<>();
         chunkBytes = 4;
       }
-      if (chunk.isEmpty()) {
-        chunkKey = key(proposal);
-      }
+      chunkIndex.add(i);
       chunk.add(bytes);
       chunkBytes += ProposalBatch.cost(bytes);
     }
     if (!chunk.isEmpty()) {
-      futures.addAll(Collections.nCopies(chunk.size(), sendChunk(chunkKey, chunk)));
+      sendChunk(batch, chunkIndex, chunk, futures);
     }
-    return futures;
+    return java.util.Arrays.asList(futures);
   }
 
-  /** One record: a single proposal as it is, several as a {@link ProposalBatch}. */
-  private java.util.concurrent.Future<?> sendChunk(String key, List<byte[]> chunk) {
+  /**
+   * Sends one record: a single proposal as it is, several as a {@link ProposalBatch} keyed by the
+   * first one's subject; its future goes to each of their places in {@code futures}.
+   */
+  private void sendChunk(
+      List<ContractProposal> batch,
+      List<Integer> index,
+      List<byte[]> chunk,
+      java.util.concurrent.Future<?>[] futures) {
+    String key = key(batch.get(index.get(0)));
+    java.util.concurrent.Future<?> sent;
     try {
       if (chunk.size() == 1) {
-        return producer.send(
-            new ProducerRecord<>(topics.contractProposals.name(), key, chunk.get(0)));
+        sent =
+            producer.send(new ProducerRecord<>(topics.contractProposals.name(), key, chunk.get(0)));
+      } else {
+        var record =
+            new ProducerRecord<>(topics.contractProposals.name(), key, ProposalBatch.encode(chunk));
+        record.headers().add(ProposalBatch.HEADER, ProposalBatch.VERSION);
+        sent = producer.send(record);
       }
-      var record =
-          new ProducerRecord<>(topics.contractProposals.name(), key, ProposalBatch.encode(chunk));
-      record.headers().add(ProposalBatch.HEADER, ProposalBatch.VERSION);
-      return producer.send(record);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      sent = CompletableFuture.failedFuture(e);
+    }
+    for (int i : index) {
+      futures[i] = sent;
     }
   }
 
