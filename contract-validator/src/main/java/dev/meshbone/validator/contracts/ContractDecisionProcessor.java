@@ -5,6 +5,7 @@ import dev.meshbone.events.Compatibility;
 import dev.meshbone.events.ContractDecision;
 import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.ContractVersion;
+import dev.meshbone.serde.FramedList;
 import dev.meshbone.validator.records.RecordValidation;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,7 +117,7 @@ final class ContractDecisionProcessor implements Processor<String, byte[], Strin
     } else {
       List<byte[]> items;
       try {
-        items = ProposalBatch.decode(record.value());
+        items = FramedList.decode(record.value());
       } catch (IllegalArgumentException e) {
         LOG.warn("skipping a contract proposal batch that does not decode: {}", e.getMessage());
         return;

@@ -13,6 +13,7 @@ import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
 import dev.meshbone.events.SchemaReference;
+import dev.meshbone.serde.FramedList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -418,7 +419,7 @@ class ContractDecisionsTest {
     contracts.pipeRaw(new byte[] {0, 0, 0, 2, 0, 0, 0, 9, 1}, headers);
     var unknown = new RecordHeaders();
     unknown.add(ProposalBatch.HEADER, new byte[] {'9'});
-    contracts.pipeRaw(ProposalBatch.encode(List.of(new byte[] {1})), unknown);
+    contracts.pipeRaw(FramedList.encode(List.of(new byte[] {1})), unknown);
 
     assertThat(contracts.noDecisions()).isTrue();
     assertThat(contracts.register("sales.orders-value", ORDER_V1).getSchemaId()).isEqualTo(1);

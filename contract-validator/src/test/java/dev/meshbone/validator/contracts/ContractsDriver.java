@@ -9,6 +9,7 @@ import dev.meshbone.events.ContractEntry;
 import dev.meshbone.events.ContractProposal;
 import dev.meshbone.events.DecisionOutcome;
 import dev.meshbone.events.ProposalType;
+import dev.meshbone.serde.FramedList;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.ValidatorTestConfig;
 import dev.meshbone.validator.ValidatorTopology;
@@ -201,7 +202,7 @@ final class ContractsDriver implements AutoCloseable {
   List<ContractDecision> proposeBatch(List<ContractProposal> batch) {
     var serializer = topics.contractProposals.valueSerde().serializer();
     byte[] value =
-        ProposalBatch.encode(
+        FramedList.encode(
             batch.stream()
                 .map(p -> serializer.serialize(topics.contractProposals.name(), p))
                 .toList());

@@ -9,6 +9,7 @@ import dev.meshbone.registry.products.kafka.MeshClients;
 import dev.meshbone.registry.products.kafka.TopicTail;
 import dev.meshbone.runtime.KafkaClientMeters;
 import dev.meshbone.runtime.KafkaSettings;
+import dev.meshbone.serde.FramedList;
 import dev.meshbone.topics.MeshTopics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -274,7 +275,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
         futures[i] = CompletableFuture.failedFuture(e);
         continue;
       }
-      if (!chunk.isEmpty() && chunkBytes + ProposalBatch.cost(bytes) > ProposalBatch.MAX_BYTES) {
+      if (!chunk.isEmpty() && chunkBytes + FramedList.cost(bytes) > ProposalBatch.MAX_BYTES) {
         sendChunk(batch, chunkIndex, chunk, futures);
         chunkIndex = new java.util.ArrayList<>();
         chunk = new java.util.ArrayList<>();
@@ -282,7 +283,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
       }
       chunkIndex.add(i);
       chunk.add(bytes);
-      chunkBytes += ProposalBatch.cost(bytes);
+      chunkBytes += FramedList.cost(bytes);
     }
     if (!chunk.isEmpty()) {
       sendChunk(batch, chunkIndex, chunk, futures);
@@ -307,7 +308,7 @@ public class ContractWriter implements ApplicationEventListener<ServerStartupEve
             producer.send(new ProducerRecord<>(topics.contractProposals.name(), key, chunk.get(0)));
       } else {
         var record =
-            new ProducerRecord<>(topics.contractProposals.name(), key, ProposalBatch.encode(chunk));
+            new ProducerRecord<>(topics.contractProposals.name(), key, FramedList.encode(chunk));
         record.headers().add(ProposalBatch.HEADER, ProposalBatch.VERSION);
         sent = producer.send(record);
       }

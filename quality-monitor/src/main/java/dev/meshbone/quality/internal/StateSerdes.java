@@ -2,8 +2,8 @@ package dev.meshbone.quality.internal;
 
 import dev.meshbone.events.ProductHealth;
 import dev.meshbone.quality.state.MonitorState;
+import dev.meshbone.serde.FramedList;
 import dev.meshbone.serde.MeshEventSerde;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,18 +63,10 @@ public final class StateSerdes {
         return null;
       }
       var parts = new ArrayList<byte[]>(data.size());
-      int size = 4;
       for (ProductHealth h : data) {
-        byte[] b = health.serialize(topic, h);
-        parts.add(b);
-        size += 4 + b.length;
+        parts.add(health.serialize(topic, h));
       }
-      ByteBuffer out = ByteBuffer.allocate(size);
-      out.putInt(parts.size());
-      for (byte[] b : parts) {
-        out.putInt(b.length).put(b);
-      }
-      return out.array();
+      return FramedList.encode(parts);
     }
 
     @Override
@@ -83,12 +75,8 @@ public final class StateSerdes {
         return null;
       }
       try {
-        ByteBuffer in = ByteBuffer.wrap(data);
-        int n = in.getInt();
-        var list = new ArrayList<ProductHealth>(Math.min(n, 10_000));
-        for (int i = 0; i < n; i++) {
-          byte[] b = new byte[in.getInt()];
-          in.get(b);
+        var list = new ArrayList<ProductHealth>();
+        for (byte[] b : FramedList.decode(data)) {
           list.add(health.deserialize(topic, b));
         }
         return list;
