@@ -1,7 +1,10 @@
 package dev.meshbone.testkit;
 
+import java.util.TreeMap;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
@@ -24,8 +27,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
                       .setCombined(true)
                       .setNumBrokerNodes(1)
                       .setNumControllerNodes(1)
-                      // The default is an unstable testing version.
-                      .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
+                      .setBootstrapMetadata(productionFeatures())
                       .build())
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
               .setConfigProp("auto.create.topics.enable", "false")
@@ -42,6 +44,23 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
       throw new IllegalStateException(
           "cannot start the embedded Kafka broker: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The feature levels {@code kafka-storage format} gives a new cluster of this Kafka release, as
+   * the local mesh's broker and a real cluster have them: among them transactions version 2
+   * (KIP-890, no {@code AddPartitionsToTxn} round trips). The test kit would finalize an unstable
+   * testing metadata version and leave every other feature at level 0.
+   */
+  static BootstrapMetadata productionFeatures() {
+    var levels = new TreeMap<String, Short>();
+    for (Feature feature : Feature.PRODUCTION_FEATURES) {
+      if (feature != Feature.KRAFT_VERSION) {
+        levels.put(feature.featureName(), feature.defaultLevel(MetadataVersion.LATEST_PRODUCTION));
+      }
+    }
+    return BootstrapMetadata.fromVersions(
+        MetadataVersion.LATEST_PRODUCTION, levels, "meshbone embedded broker");
   }
 
   @Override
