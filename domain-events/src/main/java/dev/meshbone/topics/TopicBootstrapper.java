@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -84,7 +85,10 @@ public final class TopicBootstrapper {
             .toList();
     List<String> created = new ArrayList<>();
     if (!toCreate.isEmpty()) {
-      var results = admin.createTopics(toCreate).values();
+      Map<String, KafkaFuture<Void>> results = new LinkedHashMap<>();
+      for (List<NewTopic> request : requests(toCreate)) {
+        results.putAll(admin.createTopics(request).values());
+      }
       for (var entry : results.entrySet()) {
         try {
           entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,6 +116,40 @@ public final class TopicBootstrapper {
         byName.keySet().stream().filter(n -> !created.contains(n)).collect(Collectors.toList());
     List<String> warnings = toCheck.isEmpty() ? List.of() : check(byName, toCheck);
     return new Result(List.copyOf(created), warnings);
+  }
+
+  /**
+   * The most metadata records one create request here makes the controller write. Kafka's
+   * controller refuses an operation of more than 10,000 ({@code PolicyViolationException}: "Unable
+   * to perform excessively large batch operation."), as one request creating the three topics of a
+   * thousand new products would be; half that leaves room.
+   */
+  static final int MAX_RECORDS_PER_REQUEST = 5_000;
+
+  /**
+   * {@code topics} in order, split into create requests of at most {@link #MAX_RECORDS_PER_REQUEST}
+   * metadata records: a topic makes one, one per partition and one per config. A topic bigger than
+   * that alone is a request of its own (and Kafka's to refuse).
+   */
+  static List<List<NewTopic>> requests(List<NewTopic> topics) {
+    List<List<NewTopic>> requests = new ArrayList<>();
+    List<NewTopic> request = new ArrayList<>();
+    int records = 0;
+    for (NewTopic topic : topics) {
+      int configs = topic.configs() == null ? 0 : topic.configs().size();
+      int cost = 1 + Math.max(1, topic.numPartitions()) + configs;
+      if (!request.isEmpty() && records + cost > MAX_RECORDS_PER_REQUEST) {
+        requests.add(request);
+        request = new ArrayList<>();
+        records = 0;
+      }
+      request.add(topic);
+      records += cost;
+    }
+    if (!request.isEmpty()) {
+      requests.add(request);
+    }
+    return requests;
   }
 
   /**
