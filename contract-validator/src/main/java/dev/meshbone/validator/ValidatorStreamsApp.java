@@ -43,6 +43,15 @@ public class ValidatorStreamsApp implements StreamsApp {
           // committed, at 10 ms 40. (Contract decisions now ask for their commit at once.)
           StreamsConfig.POLL_MS_CONFIG,
           10,
+          // A task takes whatever it has fetched instead of waiting for the partitions it has not
+          // (Kafka Streams' default, 0, holds a task while any partition has records on the broker
+          // not fetched yet). A record-validation task reads partition p of every product's ingest
+          // topic: with 1,000 products one product's fetch held the rest, and each record cost a
+          // pass over every empty partition (Streams formats a log line for each, logged or not).
+          // Records of different products have no order between them; the control check's best
+          // effort order of a product's events and its quality events is in ControlEvents.
+          StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+          -1L,
           // Pattern subscriptions (every product's ingest topic, every domain's control topics)
           // see a new topic at the main consumer's next metadata refresh, then rebalance: a new
           // product is picked up within about 10 s, without a restart. A declared product's

@@ -35,11 +35,11 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The floor of a request/reply through Kafka, as a baseline for contract registration: a request
  * record is written (acks=all, idempotent, no linger), an exactly-once Kafka Streams app with the
- * validator's settings ({@code commit.interval.ms=20}, {@code poll.ms=10}) copies it to a reply
- * topic and, as the validator's contract decisions do, asks for a commit right after it, and a
- * {@code read_committed} consumer waits for it. One request at a time, as a client registering
- * schemas one after the other. What a registration costs beyond this is the HTTP hop, the
- * validator's decision and the registry's read-your-writes wait.
+ * validator's settings ({@code commit.interval.ms=20}, {@code poll.ms=10}, {@code
+ * max.task.idle.ms=-1}) copies it to a reply topic and, as the validator's contract decisions do,
+ * asks for a commit right after it, and a {@code read_committed} consumer waits for it. One request
+ * at a time, as a client registering schemas one after the other. What a registration costs beyond
+ * this is the HTTP hop, the validator's decision and the registry's read-your-writes wait.
  */
 public final class KafkaEcho {
   private KafkaEcho() {}
@@ -66,6 +66,7 @@ public final class KafkaEcho {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 20);
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("echo").toString());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     var producerConfig = new HashMap<String, Object>();

@@ -200,8 +200,10 @@ public final class ValidatorLatency {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
-    // As the validator service runs: an idle thread polls 10 ms before it commits.
+    // As the validator service runs: an idle thread polls 10 ms before it commits, and a task
+    // takes what it has fetched (max.task.idle.ms=-1).
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("lat").toString());
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

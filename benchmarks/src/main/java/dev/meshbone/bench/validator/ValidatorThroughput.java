@@ -281,8 +281,10 @@ public final class ValidatorThroughput {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
-    // As the validator service runs: an idle thread polls 10 ms before it commits.
+    // As the validator service runs: an idle thread polls 10 ms before it commits, and a task
+    // takes what it has fetched (max.task.idle.ms=-1).
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("bench-streams").toString());

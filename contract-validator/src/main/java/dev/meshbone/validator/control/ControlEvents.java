@@ -75,11 +75,13 @@ import org.slf4j.LoggerFactory;
  * partition count and the same (default) partitioner over the same key, which co-partitions them.
  * Within a task, Kafka Streams takes the record with the lowest timestamp among what it has fetched
  * from the two, so a quality result stamped after its product's CREATED is normally judged after
- * it. That is best effort, not a guarantee (the two streams reach the task through two repartition
- * topics, and {@code max.task.idle.ms} bounds how long a task waits for the other one): a domain
- * that must not have its very first results refused waits until the product shows on {@code
- * mesh.products} (or in the registry) before publishing them. A refused result is never silent: it
- * is on {@code mesh.violations} as UNKNOWN_PRODUCT.
+ * it. That is best effort, not a guarantee: the two streams reach the task through two repartition
+ * topics, fed by two intake sub-topologies that keep no order between them, and the validator runs
+ * with {@code max.task.idle.ms=-1} (a task takes what it has fetched rather than wait for a
+ * partition with records still on the broker; see {@code ValidatorStreamsApp}): a domain that must
+ * not have its very first results refused waits until the product shows on {@code mesh.products}
+ * (or in the registry) before publishing them. A refused result is never silent: it is on {@code
+ * mesh.violations} as UNKNOWN_PRODUCT.
  *
  * <h2>State</h2>
  *
