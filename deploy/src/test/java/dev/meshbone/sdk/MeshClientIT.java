@@ -267,9 +267,16 @@ class MeshClientIT {
                       .extracting(MeshNotification::type)
                       .contains(
                           NotificationType.QUALITY_ALERT_RAISED, NotificationType.PRODUCT_RETIRED));
-      assertThat(reader.recentNotifications(50))
-          .extracting(MeshNotification::type)
-          .contains(NotificationType.QUALITY_ALERT_RAISED, NotificationType.PRODUCT_RETIRED);
+      // The live stream and the stored list each follow mesh.notifications on their own: the
+      // list may take a moment longer than the stream.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(reader.recentNotifications(50))
+                      .extracting(MeshNotification::type)
+                      .contains(
+                          NotificationType.QUALITY_ALERT_RAISED, NotificationType.PRODUCT_RETIRED));
       assertThatThrownBy(() -> supply.declare(product("alerted").build()))
           .isInstanceOfSatisfying(
               MeshRequestException.class, e -> assertThat(e.code()).isEqualTo("PRODUCT_RETIRED"));
