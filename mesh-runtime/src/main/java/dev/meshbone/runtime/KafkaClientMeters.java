@@ -1,7 +1,6 @@
 package dev.meshbone.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -9,8 +8,8 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * Kafka's own client metrics (request latency, record send and fetch rates, consumer lag...) of a
  * service's plain producers and consumers on {@code /prometheus}, beside the Kafka Streams ones
- * {@link MeshStreams} binds. Each binding polls the client's metrics on a thread of its own until
- * closed: close it with the client.
+ * {@link MeshStreams} binds, through {@link KafkaMeters}. Each binding polls the client's metrics
+ * every minute until closed: close it with the client.
  */
 public final class KafkaClientMeters {
   private static final AutoCloseable NONE = () -> {};
@@ -19,15 +18,19 @@ public final class KafkaClientMeters {
 
   /** Binds a producer's metrics; a no-op without a registry. */
   public static AutoCloseable bind(Optional<MeterRegistry> meters, Producer<?, ?> producer) {
-    return meters.<AutoCloseable>map(r -> bound(new KafkaClientMetrics(producer), r)).orElse(NONE);
+    return meters
+        .<AutoCloseable>map(r -> bound(new KafkaMeters(producer::metrics), r))
+        .orElse(NONE);
   }
 
   /** Binds a consumer's metrics; a no-op without a registry. */
   public static AutoCloseable bind(Optional<MeterRegistry> meters, Consumer<?, ?> consumer) {
-    return meters.<AutoCloseable>map(r -> bound(new KafkaClientMetrics(consumer), r)).orElse(NONE);
+    return meters
+        .<AutoCloseable>map(r -> bound(new KafkaMeters(consumer::metrics), r))
+        .orElse(NONE);
   }
 
-  private static AutoCloseable bound(KafkaClientMetrics metrics, MeterRegistry registry) {
+  private static AutoCloseable bound(KafkaMeters metrics, MeterRegistry registry) {
     metrics.bindTo(registry);
     return metrics;
   }

@@ -3,7 +3,6 @@ package dev.meshbone.runtime;
 import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.topics.TopicContradictionException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
@@ -43,6 +42,7 @@ public class MeshStreams {
   private final MeshSettings settings;
   private final KafkaStreams streams;
   private final String applicationId;
+  private final Optional<KafkaMeters> streamsMeters;
   private static final int MAX_REPLACEMENTS = 3;
   private volatile boolean hasBeenRunning;
   private final java.util.ArrayDeque<Long> recentDeaths = new java.util.ArrayDeque<>();
@@ -61,7 +61,7 @@ public class MeshStreams {
             .orElseGet(() -> new KafkaStreams(topology, props));
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
-    meters.ifPresent(registry -> new KafkaStreamsMetrics(streams).bindTo(registry));
+    this.streamsMeters = meters.map(registry -> bound(new KafkaMeters(streams::metrics), registry));
     // 1 while RUNNING, else 0: what the SRE package's StreamsAppNotRunning alert watches.
     meters.ifPresent(
         registry ->
@@ -208,8 +208,14 @@ public class MeshStreams {
     close();
   }
 
+  private static KafkaMeters bound(KafkaMeters binding, MeterRegistry registry) {
+    binding.bindTo(registry);
+    return binding;
+  }
+
   @PreDestroy
   void close() {
+    streamsMeters.ifPresent(KafkaMeters::close);
     if (streams.state() != KafkaStreams.State.NOT_RUNNING) {
       LOG.info("{}: closing Kafka Streams", app.name());
       // Leave the group so a restarted instance gets its tasks at once instead of waiting out the
