@@ -18,21 +18,12 @@ public final class KafkaClientMeters {
 
   /** Binds a producer's metrics; a no-op without a registry. */
   public static AutoCloseable bind(Optional<MeterRegistry> meters, Producer<?, ?> producer) {
-    return meters
-        .<AutoCloseable>map(r -> bound(new KafkaMeters(producer::metrics), r))
-        .orElse(NONE);
+    return meters.<AutoCloseable>map(r -> KafkaMeters.bind(producer::metrics, r)).orElse(NONE);
   }
 
   /** Binds a consumer's metrics; a no-op without a registry. */
   public static AutoCloseable bind(Optional<MeterRegistry> meters, Consumer<?, ?> consumer) {
-    return meters
-        .<AutoCloseable>map(r -> bound(new KafkaMeters(consumer::metrics), r))
-        .orElse(NONE);
-  }
-
-  private static AutoCloseable bound(KafkaMeters metrics, MeterRegistry registry) {
-    metrics.bindTo(registry);
-    return metrics;
+    return meters.<AutoCloseable>map(r -> KafkaMeters.bind(consumer::metrics, r)).orElse(NONE);
   }
 
   /** Closes a binding, ignoring what closing throws (the client is going away anyway). */

@@ -89,6 +89,14 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
     this.refresh = refresh;
   }
 
+  /** A binding of {@code metrics} to {@code registry}, bound already; close it with the client. */
+  public static KafkaMeters bind(
+      Supplier<Map<MetricName, ? extends Metric>> metrics, MeterRegistry registry) {
+    var binding = new KafkaMeters(metrics);
+    binding.bindTo(registry);
+    return binding;
+  }
+
   private static ScheduledThreadPoolExecutor scheduler() {
     var executor =
         new ScheduledThreadPoolExecutor(

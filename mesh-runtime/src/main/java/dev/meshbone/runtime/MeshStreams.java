@@ -61,7 +61,7 @@ public class MeshStreams {
             .orElseGet(() -> new KafkaStreams(topology, props));
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
-    this.streamsMeters = meters.map(registry -> bound(new KafkaMeters(streams::metrics), registry));
+    this.streamsMeters = meters.map(registry -> KafkaMeters.bind(streams::metrics, registry));
     // 1 while RUNNING, else 0: what the SRE package's StreamsAppNotRunning alert watches.
     meters.ifPresent(
         registry ->
@@ -206,11 +206,6 @@ public class MeshStreams {
   @EventListener
   void onShutdown(ShutdownEvent event) {
     close();
-  }
-
-  private static KafkaMeters bound(KafkaMeters binding, MeterRegistry registry) {
-    binding.bindTo(registry);
-    return binding;
   }
 
   @PreDestroy
