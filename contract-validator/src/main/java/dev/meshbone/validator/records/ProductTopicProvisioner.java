@@ -27,13 +27,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +44,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes every product's three topics exist, with their declared configs, outside the stream
  * threads: a background thread reads {@code mesh.products} (every product the control section
- * accepted) and lists the cluster's ingest topics at once when a new product is declared and
- * otherwise every {@code meshbone.validator.provision-interval} (2 s), and creates what is missing,
- * in one batch for all products: for a declared product its ingest, validated and dead-letter
- * topics; for an ingest topic a domain created itself, the validated and dead-letter topics with
- * the ingest topic's partition count, so every record keeps its partition. When an ingest topic
+ * accepted) and creates what is missing, in one batch for all products: for a declared product its
+ * ingest, validated and dead-letter topics; for an ingest topic a domain created itself, the
+ * validated and dead-letter topics with the ingest topic's partition count, so every record keeps
+ * its partition. A new declaration is provisioned at once (or, while declarations keep coming, with
+ * those of the next {@link #CREATION_GAP}); every {@code meshbone.validator.provision-interval} (2
+ * s) it lists the cluster's topics and provisions whatever lacks topics. When an ingest topic
  * appeared, it tells {@link NewProductPickup}, so record validation reads it at once rather than at
  * its next metadata refresh.
  *
@@ -68,9 +72,14 @@ public class ProductTopicProvisioner implements OutputTopics {
   private final MeshTopics topics;
   private final ProductTopicSettings config;
   private final NewProductPickup pickup;
-  // The ingest topics of the last round (null before the first: the stream threads' first
+  // The topics the broker showed: its last listing, and since then the topics made here that a
+  // describe has shown. Owned by the provisioner's thread.
+  private Set<String> known = new HashSet<>();
+  // The ingest topics among them (null before the first listing: the stream threads' first
   // assignment already covers what exists at start-up).
   private Set<String> knownIngest;
+  // When this provisioner last created topics (System.nanoTime()).
+  private volatile long lastCreation = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private final PickupSchedule pickups;
   private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
   private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
@@ -156,7 +165,7 @@ public class ProductTopicProvisioner implements OutputTopics {
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
-        provision(List.of(product), withMade(existingTopics()));
+        provision(List.of(product), withMade(existingTopics()), true);
         if (ready.contains(product)) {
           return;
         }
@@ -185,25 +194,33 @@ public class ProductTopicProvisioner implements OutputTopics {
       this.consumer = consumer;
       consumerMeters = KafkaClientMeters.bind(meters, consumer);
       boolean assigned = false;
+      boolean declaredSince = false;
       long nextRound = 0;
+      long nextFollowUp = 0;
       while (running) {
         try {
           if (!assigned) {
             assigned = assign(consumer);
           }
-          boolean declaredNow = false;
           if (assigned) {
             // The poll is the wait between rounds: a new declaration is provisioned at once.
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-              declaredNow |= readProduct(r);
+              declaredSince |= readProduct(r);
             }
           }
-          if (declaredNow || System.nanoTime() >= nextRound || !assigned) {
-            roundOnce();
-            nextRound = System.nanoTime() + nextRoundIn().toNanos();
-          } else {
-            maybePickUp();
+          long now = System.nanoTime();
+          if (!assigned || now >= nextRound) {
+            roundOnce(true);
+            declaredSince = false;
+            nextRound = now + config.provisionInterval().toNanos();
+          } else if (declaredSince && now - lastCreation >= CREATION_GAP.toNanos()) {
+            roundOnce(false);
+            declaredSince = false;
+          } else if (!madeNotListed.isEmpty() && now >= nextFollowUp) {
+            followUp();
+            nextFollowUp = now + FOLLOW_UP.toNanos();
           }
+          maybePickUp();
         } catch (org.apache.kafka.common.errors.WakeupException e) {
           break;
         } catch (RuntimeException e) {
@@ -232,20 +249,25 @@ public class ProductTopicProvisioner implements OutputTopics {
 
   /**
    * One round: every declared product and every ingest topic gets its missing topics, all in one
-   * batch (one listing, one describe of the ingest topics that lack outputs, one create, one
-   * listing after), so a round costs the same few requests with ten products or thousands. When an
-   * ingest topic appeared since the last round, record validation is told to pick it up now.
+   * batch (one describe of the ingest topics that lack outputs, one create), so a round costs the
+   * same few requests with ten products or thousands. A full round ({@code list}, every {@code
+   * provision-interval}) first lists every topic: that is how ingest topics a domain created itself
+   * are found, and a deleted topic is made again. A round for new declarations goes by what the
+   * provisioner knows: on a cluster of thousands of topics a listing costs the broker and this
+   * client far more than the creation it would precede.
    */
-  void roundOnce() {
-    Set<String> listed = existingTopics();
-    Set<String> existing = withMade(listed);
+  void roundOnce(boolean list) {
+    if (list) {
+      known = new HashSet<>(existingTopics());
+    }
+    Set<String> existing = withMade(known);
     Set<ProductId> products = new LinkedHashSet<>(declared);
-    // Only listed ingest topics count for a pickup: the consumers' metadata comes from the same
-    // broker, and a pickup of a topic it does not show yet would be spent for nothing.
     Set<String> ingestTopics = new HashSet<>();
     for (String name : existing) {
       if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
-        if (listed.contains(name)) {
+        // Only shown ingest topics count for a pickup: the consumers' metadata comes from the
+        // same broker, and a pickup of a topic it does not show yet would be spent for nothing.
+        if (known.contains(name)) {
           ingestTopics.add(name);
         }
         DomainTopics.productOfIngest(name).ifPresent(products::add);
@@ -259,39 +281,68 @@ public class ProductTopicProvisioner implements OutputTopics {
       }
     }
     if (!todo.isEmpty()) {
-      Set<String> after = provision(todo, existing);
-      for (String name : after) {
-        if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()
-            && !madeNotListed.contains(name)) {
-          ingestTopics.add(name);
-        }
-      }
+      provision(todo, existing, list);
     }
-    if (knownIngest != null) {
-      int appeared = 0;
-      for (String name : ingestTopics) {
-        if (!knownIngest.contains(name)) {
-          appeared++;
-        }
-      }
-      pickups.seen(appeared, System.nanoTime());
+    if (list) {
+      shown(ingestTopics, true);
     }
-    knownIngest = ingestTopics;
-    maybePickUp();
   }
 
   /**
-   * When the next round is due: while topics made here are not listed yet, soon (a listing is what
-   * tells the stream threads of a new ingest topic, so a product declared alone waits for the
-   * broker's metadata, not for the next interval); otherwise a {@code provision-interval} on.
+   * Asks the broker about the topics made here that it did not show yet (a describe of those alone,
+   * not a listing of every topic), so the stream threads hear of a new ingest topic as soon as
+   * their consumers can see it.
    */
-  private Duration nextRoundIn() {
-    Duration interval = config.provisionInterval();
-    return madeNotListed.isEmpty() || FOLLOW_UP.compareTo(interval) >= 0 ? interval : FOLLOW_UP;
+  private void followUp() {
+    Set<String> shown = describe(List.copyOf(madeNotListed)).keySet();
+    if (shown.isEmpty()) {
+      return;
+    }
+    known.addAll(shown);
+    madeNotListed.removeAll(shown);
+    Set<String> ingestTopics = new HashSet<>();
+    for (String name : shown) {
+      if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
+        ingestTopics.add(name);
+      }
+    }
+    shown(ingestTopics, false);
   }
 
-  /** How soon a round lists again while topics made here are not listed yet. */
+  /**
+   * Counts the ingest topics among {@code ingestTopics} that are new for a pickup; {@code all} says
+   * they are every ingest topic the broker has (a listing), else some more (a describe).
+   */
+  private void shown(Set<String> ingestTopics, boolean all) {
+    if (knownIngest == null) {
+      knownIngest = all ? ingestTopics : new HashSet<>();
+      return;
+    }
+    int appeared = 0;
+    for (String name : ingestTopics) {
+      if (!knownIngest.contains(name)) {
+        appeared++;
+      }
+    }
+    if (all) {
+      knownIngest = ingestTopics;
+    } else {
+      knownIngest.addAll(ingestTopics);
+    }
+    pickups.seen(appeared, System.nanoTime());
+  }
+
+  /** How soon the provisioner asks again about topics it made that the broker did not show yet. */
   static final Duration FOLLOW_UP = Duration.ofMillis(200);
+
+  /**
+   * The least time between two creations for new declarations: while products are declared one
+   * after another, each creation takes all those declared meanwhile. A broker applies each creation
+   * as a metadata change, and some of its work per change grows with every partition it holds (with
+   * 300 products on the mesh, 110 ms of its CPU a change); a product declared after a calm is
+   * created at once.
+   */
+  static final Duration CREATION_GAP = Duration.ofMillis(500);
 
   /** Tells record validation of new ingest topics when {@link PickupSchedule} says so. */
   private void maybePickUp() {
@@ -306,21 +357,32 @@ public class ProductTopicProvisioner implements OutputTopics {
     }
   }
 
-  /** Creates what the products lack, in one batch; the topics that exist afterwards. */
-  private Set<String> provision(Collection<ProductId> products, Set<String> existingBefore) {
+  /**
+   * Creates what the products lack, in one batch. {@code listed} says {@code existingBefore} comes
+   * from a listing just now; otherwise the products' ingest topics missing from it are described
+   * too, as a domain may have made one since (its partition count decides its outputs').
+   */
+  private void provision(
+      Collection<ProductId> products, Set<String> existingBefore, boolean listed) {
     synchronized (lock) {
-      Set<String> existing = existingBefore;
       // The partition counts of ingest topics that exist but lack an output, in one request.
       List<String> toDescribe =
           products.stream()
               .filter(
                   p ->
                       existingBefore.contains(DomainTopics.ingest(p))
-                          && (!existingBefore.contains(DomainTopics.validated(p))
-                              || !existingBefore.contains(DomainTopics.dlq(p))))
+                          ? !existingBefore.contains(DomainTopics.validated(p))
+                              || !existingBefore.contains(DomainTopics.dlq(p))
+                          : !listed)
               .map(DomainTopics::ingest)
               .toList();
-      Map<String, Integer> partitions = partitionsOf(toDescribe);
+      Map<String, Integer> partitions = new HashMap<>();
+      describe(toDescribe).forEach((name, d) -> partitions.put(name, d.partitions().size()));
+      Set<String> existing = existingBefore;
+      if (!existingBefore.containsAll(partitions.keySet())) {
+        existing = new HashSet<>(existingBefore);
+        existing.addAll(partitions.keySet());
+      }
       List<TopicSpec<byte[], byte[]>> missing = new ArrayList<>();
       for (ProductId product : products) {
         String ingest = DomainTopics.ingest(product);
@@ -333,10 +395,15 @@ public class ProductTopicProvisioner implements OutputTopics {
             .forEach(missing::add);
       }
       if (!missing.isEmpty() && config.createProductTopics()) {
-        new TopicBootstrapper(admin(), mesh.replicationFactor(), ADMIN_TIMEOUT).ensure(missing);
+        new TopicBootstrapper(admin(), mesh.replicationFactor(), ADMIN_TIMEOUT)
+            .ensure(missing, existing);
         LOG.info("created product topics: {}", missing.stream().map(TopicSpec::name).toList());
-        missing.forEach(spec -> madeNotListed.add(spec.name()));
-        existing = withMade(existingTopics());
+        lastCreation = System.nanoTime();
+        existing = new HashSet<>(existing);
+        for (TopicSpec<?, ?> spec : missing) {
+          madeNotListed.add(spec.name());
+          existing.add(spec.name());
+        }
       }
       for (ProductId product : products) {
         if (existing.contains(DomainTopics.validated(product))
@@ -344,7 +411,6 @@ public class ProductTopicProvisioner implements OutputTopics {
           ready.add(product);
         }
       }
-      return existing;
     }
   }
 
@@ -411,25 +477,32 @@ public class ProductTopicProvisioner implements OutputTopics {
     }
   }
 
-  private Map<String, Integer> partitionsOf(List<String> topics) {
+  /** The descriptions of those of {@code topics} that the broker knows, in one request. */
+  private Map<String, TopicDescription> describe(List<String> topics) {
     if (topics.isEmpty()) {
       return Map.of();
     }
-    try {
-      var described =
-          admin()
-              .describeTopics(topics)
-              .allTopicNames()
-              .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      Map<String, Integer> counts = new HashMap<>();
-      described.forEach((name, d) -> counts.put(name, d.partitions().size()));
-      return counts;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TimeoutException("interrupted while describing " + topics);
-    } catch (Exception e) {
-      throw new TimeoutException("cannot describe " + topics + ": " + e.getMessage(), e);
+    Map<String, TopicDescription> known = new HashMap<>();
+    var futures = admin().describeTopics(topics).topicNameValues();
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    for (var entry : futures.entrySet()) {
+      try {
+        known.put(
+            entry.getKey(),
+            entry.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new TimeoutException(
+              "cannot describe " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TimeoutException("interrupted while describing " + topics);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new TimeoutException("cannot describe " + entry.getKey() + " in " + ADMIN_TIMEOUT);
+      }
     }
+    return known;
   }
 
   private Admin admin() {
