@@ -25,16 +25,25 @@ public final class MeshApps implements AutoCloseable {
   private final ApplicationContext registry;
   private final String bootstrap;
 
-  private MeshApps(String bootstrap, Path state) {
+  private MeshApps(String bootstrap, Path state, Map<String, Object> common) {
     this.bootstrap = bootstrap;
     String run = UUID.randomUUID().toString().substring(0, 8);
-    validator = ValidatorApp.start(settings(bootstrap, state, "validator", run));
-    registry = RegistryApp.start(settings(bootstrap, state, "registry", run));
+    validator = ValidatorApp.start(settings(bootstrap, state, "validator", run, common));
+    registry = RegistryApp.start(settings(bootstrap, state, "registry", run, common));
   }
 
   /** Starts both and waits until their streams run. */
   public static MeshApps start(String bootstrap) throws IOException, InterruptedException {
-    var apps = new MeshApps(bootstrap, Files.createTempDirectory("bench-mesh"));
+    return start(bootstrap, Map.of());
+  }
+
+  /**
+   * Starts both with {@code common} settings added to each (a {@code -Dvalidator.} or {@code
+   * -Dregistry.} system property still wins) and waits until their streams run.
+   */
+  public static MeshApps start(String bootstrap, Map<String, Object> common)
+      throws IOException, InterruptedException {
+    var apps = new MeshApps(bootstrap, Files.createTempDirectory("bench-mesh"), common);
     awaitRunning(apps.validator);
     awaitRunning(apps.registry);
     return apps;
@@ -49,8 +58,8 @@ public final class MeshApps implements AutoCloseable {
   }
 
   private static Map<String, Object> settings(
-      String bootstrap, Path state, String service, String run) {
-    var settings = new HashMap<String, Object>();
+      String bootstrap, Path state, String service, String run, Map<String, Object> common) {
+    var settings = new HashMap<String, Object>(common);
     settings.put("kafka.bootstrap.servers", bootstrap);
     settings.put("kafka.streams.application.id", "bench-" + service + "-" + run);
     settings.put("meshbone.state-dir", state.resolve(service).toString());

@@ -41,7 +41,7 @@ public final class LocalMesh implements AutoCloseable {
    * MESHBONE_VALIDATOR_PRODUCT_PARTITIONS} says otherwise (a cluster keeps the validator's default,
    * 3).
    */
-  static final int PRODUCT_PARTITIONS = 1;
+  public static final int PRODUCT_PARTITIONS = 1;
 
   private static int productPartitions() {
     String configured = System.getenv("MESHBONE_VALIDATOR_PRODUCT_PARTITIONS");

@@ -3,6 +3,7 @@ package dev.meshbone.bench.scale;
 import dev.meshbone.bench.BenchHttp;
 import dev.meshbone.bench.MeshApps;
 import dev.meshbone.contracts.Subjects;
+import dev.meshbone.local.LocalMesh;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
@@ -42,8 +43,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * How the mesh behaves as products are added, end to end through the real services
- * (contract-validator and mesh-registry in this JVM, started fresh for the run) over HTTP and
- * Kafka, as a domain team onboarding in bulk would use it.
+ * (contract-validator and mesh-registry in this JVM, started fresh for the run, with the local
+ * mesh's one partition a product topic) over HTTP and Kafka, as a domain team onboarding in bulk
+ * would use it.
  *
  * <ol>
  *   <li><b>baseline</b>: a product whose three topics exist before the validator starts is declared
@@ -120,9 +122,13 @@ public final class ProductScaleBench {
     ProductId base = new ProductId(DOMAIN, run + "base");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
-          .ensure(DomainTopics.productSpecs(base, DomainTopics.DEFAULT_PRODUCT_PARTITIONS));
+          .ensure(DomainTopics.productSpecs(base, LocalMesh.PRODUCT_PARTITIONS));
     }
-    try (var apps = MeshApps.start(bootstrap);
+    // On one broker, as the local mesh: one partition a product topic (docs/record-validation.md,
+    // "How the mesh scales with products", says why).
+    Map<String, Object> oneBroker =
+        Map.of("meshbone.validator.product-partitions", LocalMesh.PRODUCT_PARTITIONS);
+    try (var apps = MeshApps.start(bootstrap, oneBroker);
         var producer = producer(bootstrap)) {
       var api = new Api(apps.registryUrl());
       // Baseline: the pre-existing product, declared and registered now.
