@@ -1147,7 +1147,8 @@ public final class BenchSuite {
             .how(
                 String.format(
                     "`ProductScaleBench`: fresh contract-validator and mesh-registry in this JVM"
-                        + " (the suite's shared ones are stopped first), one broker. Baseline: a"
+                        + " (the suite's shared ones are stopped first), one broker, one partition"
+                        + " a product topic as on the local mesh. Baseline: a"
                         + " product whose topics exist before the validator starts is declared and"
                         + " registered over HTTP; its first 3 records, each timed from the"
                         + " producer's acknowledgement until a read_committed consumer reads it on"

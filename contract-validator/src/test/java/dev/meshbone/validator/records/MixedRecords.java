@@ -110,6 +110,11 @@ final class MixedRecords {
 
   /** Writes the product's contract, another domain's contract, and the product declaration. */
   void declare(KafkaBroker broker) throws Exception {
+    declare(broker, () -> {});
+  }
+
+  /** {@link #declare(KafkaBroker)}, running {@code justBefore} right before the declaration. */
+  void declare(KafkaBroker broker, Runnable justBefore) throws Exception {
     try (var admin = broker.admin()) {
       new TopicBootstrapper(admin, (short) 1, Duration.ofSeconds(30))
           .ensure(MeshTopics.defaults().all());
@@ -141,6 +146,8 @@ final class MixedRecords {
             broker.producerConfig(),
             new StringSerializer(),
             MeshEventSerde.of(DataProductEvent.class))) {
+      producer.partitionsFor("mesh.products");
+      justBefore.run();
       producer
           .send(
               new ProducerRecord<>(

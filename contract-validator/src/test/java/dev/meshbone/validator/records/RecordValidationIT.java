@@ -207,6 +207,28 @@ class RecordValidationIT {
   }
 
   /**
+   * A domain that makes its ingest topic itself and declares the product right after: the outputs
+   * get the ingest topic's partition count (not the validator's default), though the provisioner's
+   * last listing of every topic, up to a provision-interval old, did not show it.
+   */
+  @Test
+  void shouldGiveTheOutputsOfADomainsOwnIngestTopicItsPartitionCount() throws Exception {
+    var records = new MixedRecords();
+    madeTopics.addAll(List.of(records.ingest(), records.validated(), records.dlq()));
+    int partitions = MixedRecords.PARTITIONS + 2;
+    // The declaration right after the topic: before the provisioner's next listing (500 ms here)
+    // or the stream threads' next metadata refresh (1 s) could show the topic.
+    records.declare(broker, () -> broker.createTopics(partitions, records.ingest()));
+
+    awaitTopics(records.validated(), records.dlq());
+    try (var admin = broker.admin()) {
+      var outputs =
+          admin.describeTopics(List.of(records.validated(), records.dlq())).allTopicNames().get();
+      assertThat(outputs.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(partitions));
+    }
+  }
+
+  /**
    * A product declared while another product's records stream in: both products' records are each
    * routed once, in order per partition; the joining product's pickup (a rebalance of the ingest
    * sub-topology) neither loses nor repeats the busy product's records.
