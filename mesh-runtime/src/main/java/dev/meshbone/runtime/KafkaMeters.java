@@ -47,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * Prometheus wants one label set per name (Kafka has, e.g., a client-wide and a per-partition
  * {@code records-lag-max}). Values are read through the latest metrics map, like Micrometer's.
  *
+ * <p>One difference, on purpose: Kafka Streams tags a state store's metrics with a key naming the
+ * store's kind ({@code rocksdb-state-id}, {@code in-memory-state-id}, ...), so one meter name (say
+ * {@code kafka.stream.state.put.rate}) had as many label sets as kinds of store, and Prometheus
+ * refused all but the first kind's meters, with a warning at every start. Here such a tag is {@code
+ * state.id}, with the kind in {@code store.type} ({@code rocksdb}, {@code in-memory}, ...): one
+ * label set, every store's meters.
+ *
  * <p>The metrics are checked at {@link #bindTo} and then every {@value #REFRESH_SECONDS} s on one
  * daemon thread that all bindings share. {@link #close} stops that and removes the meters.
  */
@@ -56,6 +63,8 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
   private static final String APP_INFO = "app-info";
   private static final String METRICS_COUNT = "kafka-metrics-count";
   private static final String VERSION_TAG = "kafka.version";
+  private static final String STATE_GROUP = "stream-state-metrics";
+  private static final String STATE_ID = "-state-id";
 
   private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
@@ -279,8 +288,18 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
 
   /** The metric's tags, {@code kafka.version} and the extra tags, without the common tags. */
   private List<Tag> ownTags(MetricName name) {
-    List<Tag> tags = new ArrayList<>(name.tags().size() + 1 + extraTags.size());
-    name.tags().forEach((key, value) -> tags.add(Tag.of(key.replace('-', '.'), value)));
+    List<Tag> tags = new ArrayList<>(name.tags().size() + 2 + extraTags.size());
+    boolean state = STATE_GROUP.equals(name.group());
+    name.tags()
+        .forEach(
+            (key, value) -> {
+              if (state && key.endsWith(STATE_ID) && key.length() > STATE_ID.length()) {
+                tags.add(Tag.of("state.id", value));
+                tags.add(Tag.of("store.type", key.substring(0, key.length() - STATE_ID.length())));
+              } else {
+                tags.add(Tag.of(key.replace('-', '.'), value));
+              }
+            });
     tags.add(Tag.of(VERSION_TAG, kafkaVersion));
     tags.addAll(extraTags);
     return tags;

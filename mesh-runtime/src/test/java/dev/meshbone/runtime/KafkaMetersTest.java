@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.MicrometerKafkaMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link KafkaMeters} registers what Micrometer's own Kafka binder registers (same names, tags and
- * meter types, same values), for real clients and for per-partition metrics that come and go.
+ * meter types, same values), for real clients and for per-partition metrics that come and go; a
+ * state store's id tag aside, on purpose.
  */
 class KafkaMetersTest {
   private static final String FETCH = "consumer-fetch-manager-metrics";
@@ -251,6 +255,39 @@ class KafkaMetersTest {
                     + " "
                     + id.getType())
         .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /**
+   * Kafka Streams names a state store's id tag after its kind; Micrometer's binder passes that on,
+   * and Prometheus then refuses the meters of every kind but the first. Ours: one label set.
+   */
+  @Test
+  void shouldGiveTheMetersOfStoresOfEveryKindOneSetOfTags() {
+    var prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List<Meter.Id> refused = new ArrayList<>();
+    prometheus.config().onMeterRegistrationFailed((id, reason) -> refused.add(id));
+    for (String kind : List.of("rocksdb", "in-memory", "rocksdb-window")) {
+      var tags = Map.of("thread-id", "t1", "task-id", "0_0", kind + "-state-id", kind + "-store");
+      Sensor puts = metrics.sensor(kind + ".puts");
+      puts.add(metrics.metricName("put-rate", "stream-state-metrics", "", tags), new Rate());
+      puts.add(
+          metrics.metricName("put-total", "stream-state-metrics", "", tags), new CumulativeCount());
+    }
+    try (var mine = new KafkaMeters(metrics::metrics)) {
+      mine.bindTo(prometheus);
+      assertThat(refused).isEmpty();
+      assertThat(prometheus.find("kafka.stream.state.put.rate").meters())
+          .extracting(m -> m.getId().getTag("store.type") + "/" + m.getId().getTag("state.id"))
+          .containsExactlyInAnyOrder(
+              "rocksdb/rocksdb-store",
+              "in-memory/in-memory-store",
+              "rocksdb-window/rocksdb-window-store");
+      assertThat(prometheus.scrape())
+          .contains(
+              "kafka_stream_state_put_total{kafka_version=",
+              "state_id=\"in-memory-store\"",
+              "store_type=\"rocksdb-window\"");
+    }
   }
 
   private void appInfo() {
