@@ -83,11 +83,13 @@ public class ProductTopicProvisioner implements OutputTopics {
   private final PickupSchedule pickups;
   private final Set<ProductId> ready = ConcurrentHashMap.newKeySet();
   private final Set<ProductId> declared = ConcurrentHashMap.newKeySet();
-  // Topics this provisioner made that the broker's listing does not show yet: the listing is the
-  // broker's metadata, which lags the controller by seconds while hundreds of topics are created
-  // at once. Counted as existing until listed, so no round asks for them again (and waits for the
-  // broker to know them); then the listing is the truth again (a deleted topic is made again).
-  private final Set<String> madeNotListed = ConcurrentHashMap.newKeySet();
+  // Topics this provisioner made that the broker does not show yet: its metadata lags the
+  // controller by seconds while hundreds of topics are created at once. Counted as existing until
+  // shown (by a listing or a describe), so no round asks for them again (and waits for the broker
+  // to know them); then the broker is the truth again (a deleted topic is made again). With when
+  // each was made: one the broker still does not show a provision-timeout later was most likely
+  // deleted meanwhile, and is left to the next listing, which makes it again.
+  private final Map<String, Long> madeNotListed = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile Admin admin;
   private volatile boolean running;
@@ -259,6 +261,8 @@ public class ProductTopicProvisioner implements OutputTopics {
   void roundOnce(boolean list) {
     if (list) {
       known = new HashSet<>(existingTopics());
+      long givenUp = System.nanoTime() - config.provisionTimeout().toNanos();
+      madeNotListed.values().removeIf(madeAt -> madeAt - givenUp < 0);
     }
     Set<String> existing = withMade(known);
     Set<ProductId> products = new LinkedHashSet<>(declared);
@@ -294,12 +298,12 @@ public class ProductTopicProvisioner implements OutputTopics {
    * their consumers can see it.
    */
   private void followUp() {
-    Set<String> shown = describe(List.copyOf(madeNotListed)).keySet();
+    Set<String> shown = describe(List.copyOf(madeNotListed.keySet())).keySet();
     if (shown.isEmpty()) {
       return;
     }
     known.addAll(shown);
-    madeNotListed.removeAll(shown);
+    madeNotListed.keySet().removeAll(shown);
     Set<String> ingestTopics = new HashSet<>();
     for (String name : shown) {
       if (RecordValidation.SOURCE_PATTERN.matcher(name).matches()) {
@@ -401,7 +405,7 @@ public class ProductTopicProvisioner implements OutputTopics {
         lastCreation = System.nanoTime();
         existing = new HashSet<>(existing);
         for (TopicSpec<?, ?> spec : missing) {
-          madeNotListed.add(spec.name());
+          madeNotListed.put(spec.name(), lastCreation);
           existing.add(spec.name());
         }
       }
@@ -457,12 +461,12 @@ public class ProductTopicProvisioner implements OutputTopics {
 
   /** The listed topics and those made here that the listing does not show yet. */
   private Set<String> withMade(Set<String> listed) {
-    madeNotListed.removeAll(listed);
+    madeNotListed.keySet().removeAll(listed);
     if (madeNotListed.isEmpty()) {
       return listed;
     }
     Set<String> all = new HashSet<>(listed);
-    all.addAll(madeNotListed);
+    all.addAll(madeNotListed.keySet());
     return all;
   }
 
