@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param provisionInterval {@code provision-interval} (2 s): how often the provisioner looks for
  *     products and ingest topics whose topics are missing
  * @param provisionTimeout {@code provision-timeout} (30 s): how long a stream thread waits for a
- *     new product's output topics before retrying later
+ *     new product's output topics before retrying later; also how long the provisioner counts a
+ *     topic it made as existing before the broker shows it
  * @param pickupInterval {@code pickup-interval} (1 s): the least time between two prompt pickups of
  *     new ingest topics by record validation ({@link NewProductPickup}: each is a rebalance, so
  *     products declared in bulk are picked up together: a new ingest topic after a calm goes at
