@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,10 +68,8 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
   private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
   private final Supplier<Map<MetricName, ? extends Metric>> metricsSupplier;
-  private final List<Tag> extraTags;
   private final AtomicReference<Map<MetricName, ? extends Metric>> metrics =
       new AtomicReference<>(Map.of());
-  private final Duration refresh;
 
   // Guarded by this.
   private MeterRegistry registry;
@@ -85,17 +82,7 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
   private boolean warnedOnce;
 
   public KafkaMeters(Supplier<Map<MetricName, ? extends Metric>> metrics) {
-    this(metrics, List.of(), Duration.ofSeconds(REFRESH_SECONDS));
-  }
-
-  KafkaMeters(
-      Supplier<Map<MetricName, ? extends Metric>> metrics,
-      Iterable<Tag> extraTags,
-      Duration refresh) {
     this.metricsSupplier = metrics;
-    this.extraTags = new ArrayList<>();
-    extraTags.forEach(this.extraTags::add);
-    this.refresh = refresh;
   }
 
   /** A binding of {@code metrics} to {@code registry}, bound already; close it with the client. */
@@ -144,8 +131,9 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
       registered.add(register(metric, meterName(startTime), ownTags(startTime)).getId());
     }
     refresh();
-    long millis = refresh.toMillis();
-    refresher = SCHEDULER.scheduleAtFixedRate(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+    refresher =
+        SCHEDULER.scheduleAtFixedRate(
+            this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
@@ -239,12 +227,12 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
     try {
       registered.add(register(c.metric(), meterName, c.tags()).getId());
     } catch (RuntimeException e) {
-      String message = e.getMessage();
-      if (message != null && message.contains("Prometheus requires") && warnedOnce) {
+      // Once at WARN, then at DEBUG: a meter that cannot register fails again at every change.
+      if (warnedOnce) {
         LOG.debug("Failed to bind meter {} {}", meterName, c.tags(), e);
       } else {
-        warnedOnce |= message != null && message.contains("Prometheus requires");
-        LOG.warn("Failed to bind meter {} {}", meterName, c.tags(), e);
+        warnedOnce = true;
+        LOG.warn("Failed to bind meter {} {} (later failures at DEBUG)", meterName, c.tags(), e);
       }
     }
   }
@@ -286,9 +274,9 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
     return ("kafka." + name.group() + "." + name.name()).replace("-metrics", "").replace('-', '.');
   }
 
-  /** The metric's tags, {@code kafka.version} and the extra tags, without the common tags. */
+  /** The metric's tags and {@code kafka.version}, without the registry's common tags. */
   private List<Tag> ownTags(MetricName name) {
-    List<Tag> tags = new ArrayList<>(name.tags().size() + 2 + extraTags.size());
+    List<Tag> tags = new ArrayList<>(name.tags().size() + 2);
     boolean state = STATE_GROUP.equals(name.group());
     name.tags()
         .forEach(
@@ -301,7 +289,6 @@ public final class KafkaMeters implements MeterBinder, AutoCloseable {
               }
             });
     tags.add(Tag.of(VERSION_TAG, kafkaVersion));
-    tags.addAll(extraTags);
     return tags;
   }
 

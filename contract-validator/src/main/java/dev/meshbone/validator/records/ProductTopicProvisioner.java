@@ -258,7 +258,7 @@ public class ProductTopicProvisioner implements OutputTopics {
    * provisioner knows: on a cluster of thousands of topics a listing costs the broker and this
    * client far more than the creation it would precede.
    */
-  void roundOnce(boolean list) {
+  private void roundOnce(boolean list) {
     if (list) {
       known = new HashSet<>(existingTopics());
       long givenUp = System.nanoTime() - config.provisionTimeout().toNanos();
