@@ -366,7 +366,11 @@ public final class BenchSuite {
                         + " thread). VALIDATOR is the record-validation section of"
                         + " contract-validator; PASS_THROUGH a Kafka Streams app of the same shape"
                         + " without the check; COPY_LOOP a hand-written read_committed consumer +"
-                        + " transactional producer. Rate = the last 90%% of the records over the"
+                        + " transactional producer; VALIDATOR_LOOP the same loop doing the"
+                        + " validator's work per record and per commit (the record check, dead"
+                        + " letters with their reason headers, a count delta per commit in the"
+                        + " transaction): a prototype of the record path outside Kafka Streams,"
+                        + " not the service. Rate = the last 90%% of the records over the"
                         + " time between the group's committed offsets passing 10%% and reaching"
                         + " the end. Variants in rotating order, %d warm-up round(s) dropped, the"
                         + " median of %d rounds.",
@@ -376,11 +380,14 @@ public final class BenchSuite {
             "records", Integer.toString(records),
             "rounds", Integer.toString(rounds),
             "warmup", Integer.toString(warmup),
-            "variants", "PASS_THROUGH,VALIDATOR,COPY_LOOP");
+            "variants", "PASS_THROUGH,VALIDATOR,COPY_LOOP,VALIDATOR_LOOP");
     var r = ValidatorThroughput.measure(bootstrap(), opts, BenchSuite::log);
     double validator = r.medianRate(Variant.VALIDATOR);
     double pass = r.medianRate(Variant.PASS_THROUGH);
     double copy = r.medianRate(Variant.COPY_LOOP);
+    double loop = r.medianRate(Variant.VALIDATOR_LOOP);
+    double worstRound =
+        r.pairedRatios(Variant.PASS_THROUGH).stream().mapToDouble(x -> x).min().orElse(0);
     var vsPass =
         new Figure(
             "validator throughput vs pass-through of the same shape",
@@ -390,8 +397,8 @@ public final class BenchSuite {
             "Kafka Streams pass-through, same shape and settings",
             pass,
             validator / pass,
-            ">= 0.9",
-            validator / pass >= 0.9);
+            ">= 0.95, median and every round",
+            validator / pass >= 0.95 && worstRound >= 0.95);
     var vsCopy =
         new Figure(
             "validator throughput vs transactional copy loop",
@@ -403,7 +410,15 @@ public final class BenchSuite {
             validator / copy,
             ">= 0.7",
             validator / copy >= 0.7);
-    s.figure(vsPass).figure(vsCopy);
+    var loopVsCopy =
+        Figure.of(
+            "validator's work in a transactional loop (prototype) vs copy loop",
+            loop,
+            "records/s",
+            r.rates().get(Variant.VALIDATOR_LOOP),
+            "hand-written transactional copy loop",
+            copy);
+    s.figure(vsPass).figure(vsCopy).figure(loopVsCopy);
     s.detail("| variant | median records/s | CPU µs/record (harness JVM) | runs (records/s) |")
         .detail("| --- | --- | --- | --- |");
     for (Variant v : r.order()) {
@@ -416,11 +431,12 @@ public final class BenchSuite {
         .detail(
             String.format(
                 "Median of per-round ratios: validator / pass-through %.2f %s, validator / copy"
-                    + " loop %.2f %s.",
+                    + " loop %.2f %s, pass-through / copy loop %.2f.",
                 Stats.median(r.pairedRatios(Variant.PASS_THROUGH)),
                 join(r.pairedRatios(Variant.PASS_THROUGH), "%.2f"),
                 Stats.median(r.pairedRatios(Variant.COPY_LOOP)),
-                join(r.pairedRatios(Variant.COPY_LOOP), "%.2f")));
+                join(r.pairedRatios(Variant.COPY_LOOP), "%.2f"),
+                pass / copy));
     return s;
   }
 
@@ -478,7 +494,10 @@ public final class BenchSuite {
   private Section contracts() throws Exception {
     int registrations = quick ? 5 : 100;
     int rounds = quick ? 1 : 3;
-    int warmup = quick ? 3 : 50;
+    // Both registries (and the echo) are measured warm: after 50 registrations meshbone's p50 was
+    // still falling (51 -> 8 ms over its first 1,500, Apicurio's 13 -> 4), each JVM's JIT still
+    // compiling the request path (docs/benchmarks-notes.md, "Warm-up").
+    int warmup = quick ? 3 : 1_500;
     int readSeconds = quick ? 1 : 5;
     var s =
         new Section("contracts", "Contract registration latency")
