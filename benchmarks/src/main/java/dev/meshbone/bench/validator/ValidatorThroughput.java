@@ -83,8 +83,10 @@ public final class ValidatorThroughput {
      * product topic or, with the reason in dead-letter headers, to its dead-letter topic, in its
      * source partition; the product's counts sent as one delta each commit, in the transaction.
      * What the record path outside Kafka Streams would do per record and per commit; not the
-     * service (no rebalance handling, no pickup of new products, no contract updates). Not in the
-     * suite's default variants.
+     * service (no rebalance handling, no pickup of new products, no contract updates). The deltas
+     * go straight to the statistics topic, where the service sends them to its repartition topic:
+     * one record per commit either way. The suite runs it; the harness alone with {@code
+     * --variants}.
      */
     VALIDATOR_LOOP
   }
@@ -359,7 +361,6 @@ public final class ValidatorThroughput {
     return new Result(n / ((System.nanoTime() - from) / 1e9), (cpuNanos() - cpuFrom) / 1e3 / n);
   }
 
-  /** Consume, send to the product topic, commit offsets in the transaction, every commit-ms. */
   /**
    * A read_committed consumer and a transactional producer, committing offsets in the transaction
    * every {@code commitMs}; with {@code check}, the validator's work per record and per commit
