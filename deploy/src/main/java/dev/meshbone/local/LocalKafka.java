@@ -76,10 +76,6 @@ public final class LocalKafka implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
-    // Under transactions v2 a transaction's first write to a partition waits while the previous
-    // transaction's markers are still being written; the broker retries it after this backoff
-    // (default 20 ms, paid by a fifth of back-to-back transactions). docs/cluster.md.
-    props.put("add.partitions.to.txn.retry.backoff.ms", "1");
     // One node: the coordinators' topics need no 50 partitions each, and every log is one more to
     // check when the node starts after a crash. Only a new data folder gets these counts; the
     // coordinators of an older one keep using its topics' partitions.

@@ -240,7 +240,6 @@ class ClusterFaultIT {
             .setConfigProp("transaction.state.log.replication.factor", "3")
             .setConfigProp("transaction.state.log.min.isr", "2")
             .setConfigProp("transaction.state.log.num.partitions", "6")
-            .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "1")
             .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
             .build();
     cluster.format();

@@ -35,10 +35,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker, AutoCloseable {
               .setConfigProp("transaction.state.log.min.isr", "1")
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-              // Under transactions v2 a transaction's first write to a partition waits while the
-              // previous transaction's markers are still being written, and the broker retries it
-              // after this backoff (default 20 ms: a fifth of back-to-back transactions paid it).
-              .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "1")
               .build();
       cluster.format();
       cluster.startup();

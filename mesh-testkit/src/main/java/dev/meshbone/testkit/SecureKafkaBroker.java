@@ -91,8 +91,6 @@ public final class SecureKafkaBroker implements KafkaBroker, AutoCloseable {
               .setConfigProp("auto.create.topics.enable", "false")
               .setConfigProp("transaction.state.log.replication.factor", "1")
               .setConfigProp("transaction.state.log.min.isr", "1")
-              // As EmbeddedKafkaBroker: transactions v2's retry of a write behind the markers.
-              .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "1")
               .setConfigProp("offsets.topic.replication.factor", "1")
               .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
               .build();

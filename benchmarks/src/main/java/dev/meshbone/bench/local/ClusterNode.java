@@ -99,7 +99,6 @@ public final class ClusterNode {
     p.put("transaction.state.log.replication.factor", "3");
     p.put("transaction.state.log.min.isr", "2");
     p.put("transaction.state.log.num.partitions", "6");
-    p.put("add.partitions.to.txn.retry.backoff.ms", "1");
     p.put("share.coordinator.state.topic.replication.factor", "3");
     p.put("share.coordinator.state.topic.min.isr", "2");
     p.put("group.initial.rebalance.delay.ms", "0");
