@@ -378,7 +378,8 @@ public final class ValidatorThroughput {
         RecordCheck.of(
             catalog, BenchCluster.PRODUCT, RecordValidationSettings.defaults().maxRecordBytes());
     var stats = BenchCluster.TOPICS.productStats;
-    var statsSerializer = stats.valueSerde().serializer();
+    var statsKeys = stats.keySerde().serializer();
+    var statsValues = stats.valueSerde().serializer();
     String productId = BenchCluster.PRODUCT.toString();
     long valid = 0;
     long invalid = 0;
@@ -458,8 +459,8 @@ public final class ValidatorThroughput {
             producer.send(
                 new ProducerRecord<>(
                     stats.name(),
-                    productId.getBytes(StandardCharsets.UTF_8),
-                    statsSerializer.serialize(stats.name(), delta)));
+                    statsKeys.serialize(stats.name(), productId),
+                    statsValues.serialize(stats.name(), delta)));
             valid = 0;
             invalid = 0;
             byReason.clear();
