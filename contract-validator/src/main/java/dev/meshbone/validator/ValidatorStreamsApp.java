@@ -1,24 +1,31 @@
 package dev.meshbone.validator;
 
 import dev.meshbone.runtime.StreamsApp;
+import dev.meshbone.runtime.StreamsCompanion;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.TopicSpec;
 import dev.meshbone.validator.control.ControlMetrics;
 import dev.meshbone.validator.control.ControlSettings;
+import dev.meshbone.validator.records.ContractCatalog;
 import dev.meshbone.validator.records.NewProductPickup;
 import dev.meshbone.validator.records.ProductTopicProvisioner;
+import dev.meshbone.validator.records.RecordLoop;
+import dev.meshbone.validator.records.RecordPath;
 import dev.meshbone.validator.records.RecordValidationSettings;
 import dev.meshbone.validator.records.StatsCommits;
 import dev.meshbone.validator.records.ValidationMetrics;
 import jakarta.inject.Singleton;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaClientSupplier;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
@@ -65,6 +72,9 @@ public class ValidatorStreamsApp implements StreamsApp {
   private final NewProductPickup pickup;
   // Each stream thread's producer commits the per-product counts with the records they count.
   private final StatsCommits statsCommits = new StatsCommits();
+  private final RecordPath recordPath;
+  // With the record loop: the catalog the topology's global stores fill for it.
+  private volatile ContractCatalog loopCatalog;
 
   public ValidatorStreamsApp(
       MeshTopics topics,
@@ -73,8 +83,10 @@ public class ValidatorStreamsApp implements StreamsApp {
       ProductTopicProvisioner productTopics,
       NewProductPickup pickup,
       ValidationMetrics metrics,
-      ControlMetrics controlMetrics) {
+      ControlMetrics controlMetrics,
+      RecordPath recordPath) {
     this.topics = topics;
+    this.recordPath = recordPath;
     this.pickup = pickup;
     this.control = control.withListener(controlMetrics);
     this.records =
@@ -96,7 +108,47 @@ public class ValidatorStreamsApp implements StreamsApp {
 
   @Override
   public Topology topology() {
-    return ValidatorTopology.build(topics, records, control);
+    return topology(APPLICATION_ID);
+  }
+
+  @Override
+  public Topology topology(String applicationId) {
+    if (recordPath == RecordPath.STREAMS) {
+      return ValidatorTopology.build(topics, records, control);
+    }
+    var forLoop =
+        ValidatorTopology.buildForLoop(
+            topics, records, control, RecordLoop.countsTopic(applicationId));
+    loopCatalog = forLoop.catalog();
+    return forLoop.topology();
+  }
+
+  @Override
+  public Collection<? extends TopicSpec<?, ?>> ownTopics(String applicationId) {
+    return recordPath == RecordPath.LOOP
+        ? List.of(RecordLoop.countsTopicSpec(applicationId, topics.productStats))
+        : List.of();
+  }
+
+  @Override
+  public Optional<StreamsCompanion> companion(
+      String applicationId, Properties streamsConfig, KafkaStreams streams) {
+    if (recordPath == RecordPath.STREAMS) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        RecordLoop.forStreams(
+            applicationId,
+            streamsConfig,
+            pickup::getConsumer,
+            topics.productStats,
+            loopCatalog,
+            records,
+            () ->
+                switch (streams.state()) {
+                  case ERROR, PENDING_ERROR, NOT_RUNNING -> false;
+                  default -> true;
+                }));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.validator.contracts.ContractDecisions;
 import dev.meshbone.validator.control.ControlEvents;
 import dev.meshbone.validator.control.ControlSettings;
+import dev.meshbone.validator.records.ContractCatalog;
 import dev.meshbone.validator.records.RecordValidation;
 import dev.meshbone.validator.records.RecordValidationSettings;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -41,4 +42,23 @@ public final class ValidatorTopology {
     RecordValidation.addTo(builder, topics, records);
     return builder.build();
   }
+
+  /**
+   * The topology when a {@code RecordLoop} checks the records: the same but for record validation,
+   * of which it keeps the catalog and the sums of the loop's counts from {@code countsTopic}.
+   */
+  public static ForLoop buildForLoop(
+      MeshTopics topics,
+      RecordValidationSettings records,
+      ControlSettings control,
+      String countsTopic) {
+    var builder = new StreamsBuilder();
+    ContractDecisions.addTo(builder, topics);
+    ControlEvents.addTo(builder, topics, control);
+    ContractCatalog catalog = RecordValidation.addForLoop(builder, topics, records, countsTopic);
+    return new ForLoop(builder.build(), catalog);
+  }
+
+  /** A topology for the record loop, and the catalog its global stores fill for the loop. */
+  public record ForLoop(Topology topology, ContractCatalog catalog) {}
 }

@@ -45,6 +45,7 @@ public class MeshStreams {
   private final Optional<KafkaMeters> streamsMeters;
   private static final int MAX_REPLACEMENTS = 3;
   private volatile boolean hasBeenRunning;
+  private final Optional<StreamsCompanion> companion;
   private final java.util.ArrayDeque<Long> recentDeaths = new java.util.ArrayDeque<>();
 
   public MeshStreams(
@@ -54,11 +55,12 @@ public class MeshStreams {
     this.settings = settings;
     Properties props = streamsConfig(app, kafka, settings);
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    var topology = app.topology();
+    var topology = app.topology(applicationId);
     this.streams =
         app.clientSupplier(applicationId)
             .map(clients -> new KafkaStreams(topology, props, clients))
             .orElseGet(() -> new KafkaStreams(topology, props));
+    this.companion = app.companion(applicationId, props, streams);
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
     this.streamsMeters = meters.map(registry -> KafkaMeters.bind(streams::metrics, registry));
@@ -74,8 +76,10 @@ public class MeshStreams {
                 .register(registry));
     this.streams.setStateListener(
         (newState, oldState) -> {
-          if (newState == KafkaStreams.State.RUNNING) {
+          if (newState == KafkaStreams.State.RUNNING && !hasBeenRunning) {
             hasBeenRunning = true;
+            // The global stores are loaded: what runs beside the topology may read them now.
+            companion.ifPresent(StreamsCompanion::start);
           }
         });
   }
@@ -172,6 +176,7 @@ public class MeshStreams {
           } else {
             bootstrapper.check(app.topics());
           }
+          bootstrapper.ensure(app.ownTopics(applicationId));
           return;
         } catch (TopicContradictionException e) {
           throw e;
@@ -211,6 +216,7 @@ public class MeshStreams {
   @PreDestroy
   void close() {
     streamsMeters.ifPresent(KafkaMeters::close);
+    companion.ifPresent(StreamsCompanion::close);
     if (streams.state() != KafkaStreams.State.NOT_RUNNING) {
       LOG.info("{}: closing Kafka Streams", app.name());
       // Leave the group so a restarted instance gets its tasks at once instead of waiting out the
@@ -224,6 +230,11 @@ public class MeshStreams {
   /** The running Streams instance, for interactive queries and metrics. */
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** What runs beside the topology, if anything ({@link StreamsApp#companion}). */
+  public Optional<StreamsCompanion> companion() {
+    return companion;
   }
 
   public StreamsApp app() {

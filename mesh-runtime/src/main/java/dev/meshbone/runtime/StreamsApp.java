@@ -2,9 +2,12 @@ package dev.meshbone.runtime;
 
 import dev.meshbone.topics.TopicSpec;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.streams.KafkaClientSupplier;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -29,8 +32,35 @@ public interface StreamsApp {
   /** The topology, built by the service's one pure topology function. */
   Topology topology();
 
+  /**
+   * The topology for the effective {@code application.id} (for an app whose topology reads a topic
+   * named after it); {@link #topology()} by default.
+   */
+  default Topology topology(String applicationId) {
+    return topology();
+  }
+
   /** The topics that must exist before the topology starts (its sources and sinks). */
   Collection<? extends TopicSpec<?, ?>> topics();
+
+  /**
+   * Topics named after the effective {@code application.id} that the app makes itself, whatever
+   * {@code meshbone.create-topics} says, as Kafka Streams makes its internal topics; none by
+   * default.
+   */
+  default Collection<? extends TopicSpec<?, ?>> ownTopics(String applicationId) {
+    return List.of();
+  }
+
+  /**
+   * Work to run beside the topology (see {@link StreamsCompanion}), given the effective {@code
+   * application.id}, the Streams config and the Streams instance; none by default. Called once,
+   * after {@link #clientSupplier}.
+   */
+  default Optional<StreamsCompanion> companion(
+      String applicationId, Properties streamsConfig, KafkaStreams streams) {
+    return Optional.empty();
+  }
 
   /**
    * Streams settings of the service's own (exactly-once, commit interval...); user settings win.

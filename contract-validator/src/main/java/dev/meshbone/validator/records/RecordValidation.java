@@ -79,8 +79,66 @@ public final class RecordValidation {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static ContractCatalog addTo(
       StreamsBuilder builder, MeshTopics topics, RecordValidationSettings settings) {
-    var catalog = new ContractCatalog();
     settings.statsCommits().attach(topics.productStats, settings.listener());
+    ContractCatalog catalog = addCatalog(builder, topics);
+
+    KStream<Object, Object> checked =
+        builder.stream(
+                SOURCE_PATTERN,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
+            .process(() -> new ValidateRecordProcessor(catalog, settings), Named.as(VALIDATE));
+
+    // validate-record forwards each record to the sink by name and each count delta to the
+    // statistics branch by name: no branch node between them on the per-record path.
+    ((KStream<byte[], Routed>) (KStream) checked)
+        .to(
+            Routed.TOPIC,
+            Produced.with(Serdes.ByteArray(), Routed.SERDE)
+                .withStreamPartitioner(Routed.SOURCE_PARTITION)
+                .withName(RECORDS_SINK));
+    KStream<String, ProductStats> deltas =
+        ((KStream<String, Object>) (KStream) checked)
+            .mapValues(v -> (ProductStats) v, Named.as(STATS_CHILD))
+            .repartition(
+                // A fixed count: by default Streams would size it from the ingest topics the
+                // pattern matches, and refuse to start once a product with more partitions
+                // appears. One partition: a few count deltas a second per product need one task,
+                // and every task costs the stream thread a check per loop, on the path of every
+                // record.
+                Repartitioned.<String, ProductStats>as(STATS_DELTAS)
+                    .withNumberOfPartitions(STATS_PARTITIONS)
+                    .withKeySerde(topics.productStats.keySerde())
+                    .withValueSerde(topics.productStats.valueSerde()));
+    addSums(builder, topics, settings, deltas);
+    return catalog;
+  }
+
+  /**
+   * Adds what the topology keeps of record validation when a {@link RecordLoop} checks the records:
+   * the catalog's global stores, and the sums of the count deltas the loop commits to {@code
+   * countsTopic} into {@code mesh.products.stats}. No ingest source.
+   *
+   * @return the catalog the global stores fill, for the loop
+   */
+  public static ContractCatalog addForLoop(
+      StreamsBuilder builder,
+      MeshTopics topics,
+      RecordValidationSettings settings,
+      String countsTopic) {
+    ContractCatalog catalog = addCatalog(builder, topics);
+    addSums(
+        builder,
+        topics,
+        settings,
+        builder.stream(
+            countsTopic,
+            Consumed.with(topics.productStats.keySerde(), topics.productStats.valueSerde())
+                .withName("record-counts")));
+    return catalog;
+  }
+
+  private static ContractCatalog addCatalog(StreamsBuilder builder, MeshTopics topics) {
+    var catalog = new ContractCatalog();
 
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -101,26 +159,6 @@ public final class RecordValidation {
         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("products-for-records"),
         () -> new CatalogUpdaters.Products(catalog, topics.products.name(), PRODUCTS_STORE));
 
-    KStream<Object, Object> checked =
-        builder.stream(
-                SOURCE_PATTERN,
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-records"))
-            .process(() -> new ValidateRecordProcessor(catalog, settings), Named.as(VALIDATE));
-
-    // validate-record forwards each record to the sink by name and each count delta to the
-    // statistics branch by name: no branch node between them on the per-record path.
-    ((KStream<byte[], Routed>) (KStream) checked)
-        .to(
-            Routed.TOPIC,
-            Produced.with(Serdes.ByteArray(), Routed.SERDE)
-                .withStreamPartitioner(Routed.SOURCE_PARTITION)
-                .withName(RECORDS_SINK));
-    addStats(
-        builder,
-        topics,
-        settings,
-        ((KStream<String, Object>) (KStream) checked)
-            .mapValues(v -> (ProductStats) v, Named.as(STATS_CHILD)));
     return catalog;
   }
 
@@ -132,7 +170,7 @@ public final class RecordValidation {
     return applicationId + "-" + STATS_DELTAS + "-repartition";
   }
 
-  private static void addStats(
+  private static void addSums(
       StreamsBuilder builder,
       MeshTopics topics,
       RecordValidationSettings settings,
@@ -144,15 +182,6 @@ public final class RecordValidation {
                 topics.productStats.valueSerde())
             .withCachingDisabled());
     deltas
-        .repartition(
-            // A fixed count: by default Streams would size it from the ingest topics the pattern
-            // matches, and refuse to start once a product with more partitions appears. One
-            // partition: a few count deltas a second per product need one task, and every task
-            // costs the stream thread a check per loop, on the path of every record.
-            Repartitioned.<String, ProductStats>as(STATS_DELTAS)
-                .withNumberOfPartitions(STATS_PARTITIONS)
-                .withKeySerde(topics.productStats.keySerde())
-                .withValueSerde(topics.productStats.valueSerde()))
         .process(
             () -> new ProductStatsAggregator(STATS_STORE, settings.statsEmitInterval()),
             Named.as("sum-product-stats"),

@@ -21,6 +21,12 @@ public class RecordValidationConfig {
   private Duration pickupInterval = ProductTopicSettings.DEFAULTS.pickupInterval();
   private boolean createProductTopics = ProductTopicSettings.DEFAULTS.createProductTopics();
   private int productPartitions = ProductTopicSettings.DEFAULTS.productPartitions();
+  private RecordPath recordPath = RecordPath.DEFAULT;
+
+  /** {@code loop} or {@code streams} (see {@link RecordPath}). */
+  public void setRecordPath(String recordPath) {
+    this.recordPath = RecordPath.parse(recordPath);
+  }
 
   public void setMaxRecordBytes(int maxRecordBytes) {
     this.maxRecordBytes = maxRecordBytes;
@@ -76,6 +82,11 @@ public class RecordValidationConfig {
     @Singleton
     RecordValidationSettings recordValidationSettings(RecordValidationConfig config) {
       return config.toSettings();
+    }
+
+    @Singleton
+    RecordPath recordPath(RecordValidationConfig config) {
+      return config.recordPath;
     }
 
     @Singleton

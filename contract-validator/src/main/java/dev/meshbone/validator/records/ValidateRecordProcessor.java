@@ -1,15 +1,7 @@
 package dev.meshbone.validator.records;
 
-import dev.meshbone.topics.DlqHeaders;
-import dev.meshbone.topics.DomainTopics;
-import dev.meshbone.topics.InvalidNameException;
-import dev.meshbone.topics.ProductId;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,8 +26,8 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
 
   private final ContractCatalog catalog;
   private final RecordValidationSettings settings;
-  private final Map<String, Route> routes = new HashMap<>();
-  private Route lastRoute;
+  private final Map<String, IngestRoute> routes = new HashMap<>();
+  private IngestRoute lastRoute;
   private ProcessorContext<Object, Object> context;
   private RecordValidator validator;
   private StatsCounts counts;
@@ -43,25 +35,6 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   ValidateRecordProcessor(ContractCatalog catalog, RecordValidationSettings settings) {
     this.catalog = catalog;
     this.settings = settings;
-  }
-
-  /** One ingest topic as this task sees it: where its records go, and its product's counts. */
-  private static final class Route {
-    final String sourceTopic;
-    final ProductId product;
-    final String productTopic;
-    final String dlqTopic;
-    final StatsCounts.Cell counts;
-    long generation = -1;
-    ProductContracts contracts;
-
-    Route(String sourceTopic, ProductId product, StatsCounts.Cell counts) {
-      this.sourceTopic = sourceTopic;
-      this.product = product;
-      this.productTopic = DomainTopics.validated(product);
-      this.dlqTopic = DomainTopics.dlq(product);
-      this.counts = counts;
-    }
   }
 
   @Override
@@ -90,20 +63,16 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     String topic = meta.topic();
-    Route route = lastRoute;
+    IngestRoute route = lastRoute;
     if (route == null || !route.sourceTopic.equals(topic)) {
       route = routes.get(topic);
       if (route == null) {
-        route = open(topic);
+        route = IngestRoute.open(topic, counts, settings.outputTopics());
+        routes.put(topic, route);
       }
       lastRoute = route;
     }
-    long generation = catalog.generation();
-    if (route.generation != generation) {
-      route.contracts = catalog.resolve(route.product);
-      route.generation = generation;
-    }
-    RejectReason reason = validator.check(record.key(), record.value(), route.contracts);
+    RejectReason reason = validator.check(record.key(), record.value(), route.contracts(catalog));
 
     // Counted once forwarded: the record is then in the producer's open transaction, and so is
     // its count until that transaction commits or aborts.
@@ -118,58 +87,24 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
     }
   }
 
-  private Route open(String topic) {
-    // The source pattern only matches topics that name a product.
-    ProductId product =
-        DomainTopics.productOfIngest(topic)
-            .orElseThrow(() -> new InvalidNameException("not an ingest topic: " + topic));
-    settings.outputTopics().ensureOutputs(product);
-    Route route = new Route(topic, product, counts.cell(product));
-    routes.put(topic, route);
-    return route;
-  }
-
   private Record<byte[], Routed> deadLetter(
-      Record<byte[], byte[]> record, RecordMetadata meta, Route route, RejectReason reason) {
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    for (String name : DlqHeaders.ALL) {
-      headers.remove(name);
-    }
-    RecordValidator v = validator;
-    add(headers, DlqHeaders.REASON, reason.name());
-    add(headers, DlqHeaders.MESSAGE, v.message());
-    add(headers, DlqHeaders.PART, v.part());
-    if (v.rule() != null) {
-      add(headers, DlqHeaders.RULE, v.rule());
-      add(headers, DlqHeaders.FIELD, v.field());
-    }
-    if (v.schemaId() >= 0) {
-      add(headers, DlqHeaders.SCHEMA_ID, Integer.toString(v.schemaId()));
-    }
-    add(headers, DlqHeaders.SUBJECT, v.subject());
-    add(headers, DlqHeaders.SOURCE_TOPIC, meta.topic());
-    add(headers, DlqHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
-    add(headers, DlqHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
-
-    byte[] key = record.key();
-    byte[] value = record.value();
-    if (reason == RejectReason.TOO_LARGE) {
-      // Cut to fit the dead-letter topic; the full record stays at the source offset.
-      int limit = settings.maxRecordBytes();
-      add(headers, DlqHeaders.ORIGINAL_SIZE, Integer.toString(value.length));
-      if (key != null && key.length > limit / 2) {
-        key = Arrays.copyOf(key, limit / 2);
-      }
-      value = Arrays.copyOf(value, Math.max(0, limit - (key == null ? 0 : key.length)));
-    }
+      Record<byte[], byte[]> record, RecordMetadata meta, IngestRoute route, RejectReason reason) {
+    DeadLetter letter =
+        DeadLetter.of(
+            record.key(),
+            record.value(),
+            record.headers(),
+            reason,
+            validator,
+            meta.topic(),
+            meta.partition(),
+            meta.offset(),
+            settings.maxRecordBytes());
     return new Record<>(
-        key, new Routed(value, route.dlqTopic, meta.partition()), record.timestamp(), headers);
-  }
-
-  private static void add(Headers headers, String name, String value) {
-    if (value != null) {
-      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
+        letter.key(),
+        new Routed(letter.value(), route.dlqTopic, meta.partition()),
+        record.timestamp(),
+        letter.headers());
   }
 
   /**

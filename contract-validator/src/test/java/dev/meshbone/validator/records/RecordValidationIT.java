@@ -43,7 +43,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Record validation in the running validator service, on a real broker. */
+/**
+ * Record validation in the running validator service, on a real broker, on the record path the
+ * service takes by default; {@link RecordValidationStreamsIT} and {@link RecordLoopIT} run the same
+ * tests on each path by name.
+ */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordValidationIT {
@@ -66,6 +70,7 @@ class RecordValidationIT {
     props.put("meshbone.state-dir", Files.createTempDirectory("rv-it").toString());
     props.put("meshbone.validator.max-record-bytes", MixedRecords.MAX_RECORD_BYTES);
     props.put("meshbone.validator.provision-interval", "500ms");
+    recordPath().ifPresent(path -> props.put("meshbone.validator.record-path", path));
     // As on a managed cluster: the mesh's topics are the operator's (KafkaTopic resources), and the
     // validator still creates every product's topics, or new products would stall.
     try (var admin = broker.admin()) {
@@ -74,6 +79,11 @@ class RecordValidationIT {
     }
     props.put("meshbone.create-topics", false);
     service = ValidatorApp.start(props);
+  }
+
+  /** The record path to run ({@code meshbone.validator.record-path}); empty for the default. */
+  java.util.Optional<String> recordPath() {
+    return java.util.Optional.empty();
   }
 
   /**

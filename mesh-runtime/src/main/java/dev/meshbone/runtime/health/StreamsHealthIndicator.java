@@ -34,6 +34,12 @@ public class StreamsHealthIndicator implements HealthIndicator {
           case REBALANCING -> mesh.hasBeenRunning() ? HealthStatus.UP : HealthStatus.DOWN;
           default -> HealthStatus.DOWN;
         };
+    if (status == HealthStatus.UP
+        && mesh.hasBeenRunning()
+        && mesh.companion().map(c -> !c.healthy()).orElse(false)) {
+      // Started with the first RUNNING, and failing or stopped since.
+      status = HealthStatus.DOWN;
+    }
     var details = new LinkedHashMap<String, Object>();
     details.put("applicationId", mesh.applicationId());
     details.put("state", state.name());
@@ -42,6 +48,7 @@ public class StreamsHealthIndicator implements HealthIndicator {
         mesh.streams().metadataForLocalThreads().stream()
             .map(t -> t.threadName() + ":" + t.threadState())
             .toList());
+    mesh.companion().ifPresent(c -> details.put("beside", c.describe()));
     return Mono.just(HealthResult.builder("kafka-streams", status).details(details).build());
   }
 }
