@@ -17,6 +17,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -63,7 +65,7 @@ public class MeshStreams {
     this.companion = app.companion(applicationId, props, streams);
     this.streams.setUncaughtExceptionHandler(this::onStreamThreadDeath);
     // Kafka Streams' own metrics (process rates, commit latency, lag...) on /prometheus.
-    this.streamsMeters = meters.map(registry -> KafkaMeters.bind(streams::metrics, registry));
+    this.streamsMeters = meters.map(registry -> KafkaMeters.bind(this::metrics, registry));
     // 1 while RUNNING, else 0: what the SRE package's StreamsAppNotRunning alert watches.
     meters.ifPresent(
         registry ->
@@ -82,6 +84,16 @@ public class MeshStreams {
             companion.ifPresent(StreamsCompanion::start);
           }
         });
+  }
+
+  /** Kafka Streams' metrics, and those of the clients of what runs beside it. */
+  private Map<MetricName, ? extends Metric> metrics() {
+    if (companion.isEmpty()) {
+      return streams.metrics();
+    }
+    Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
+    all.putAll(companion.get().metrics());
+    return all;
   }
 
   /**

@@ -8,6 +8,11 @@ import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
 import dev.meshbone.topics.TopicBootstrapper;
+import dev.meshbone.validator.records.ContractCatalog;
+import dev.meshbone.validator.records.OutputTopics;
+import dev.meshbone.validator.records.RecordLoop;
+import dev.meshbone.validator.records.RecordValidation;
+import dev.meshbone.validator.records.RecordValidationSettings;
 import dev.meshbone.validator.records.StatsCommits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
@@ -38,8 +44,9 @@ import org.apache.kafka.streams.Topology;
  * validates (or passes) them to the product topic, and a read_committed consumer of the product
  * topic records now - record timestamp for every record after {@code --warmup-seconds}, for {@code
  * --seconds}. Producer, app and consumer share this JVM's clock; the broker runs in a child JVM.
- * The validator and the pass-through run in turn, each {@code --rounds} times, each run on a fresh
- * product.
+ * The validator on each record path (VALIDATOR: Kafka Streams; VALIDATOR_LOOP: the record loop) and
+ * the pass-through run in turn ({@code --variants}), each {@code --rounds} times, each run on a
+ * fresh product.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.meshbone.bench.validator.ValidatorLatency \
@@ -64,7 +71,7 @@ public final class ValidatorLatency {
   /**
    * One app's run: ingest-to-product latencies of the records measured, in ms.
    *
-   * @param app VALIDATOR or PASS_THROUGH
+   * @param app VALIDATOR, VALIDATOR_LOOP or PASS_THROUGH
    * @param round the round (warm-up rounds first)
    * @param warmUp whether it is a warm-up round, not to be reported
    * @param records how many records were measured
@@ -107,6 +114,8 @@ public final class ValidatorLatency {
     int commitMs = Integer.parseInt(opts.getOrDefault("commit-ms", "20"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "2"));
     double invalid = Double.parseDouble(opts.getOrDefault("invalid", "0.01"));
+    List<String> variants =
+        List.of(opts.getOrDefault("variants", "VALIDATOR,VALIDATOR_LOOP,PASS_THROUGH").split(","));
     log.accept(
         String.format(
             "rate %d records/s, %d s measured after %d s warm-up, commit.interval.ms=%d, %d"
@@ -119,18 +128,14 @@ public final class ValidatorLatency {
       String prefix = "lat" + Long.toString(System.currentTimeMillis() % 100_000, 36);
       int n = 0;
       for (int round = 0; round < warmupRounds + rounds; round++) {
-        for (String variant : List.of("VALIDATOR", "PASS_THROUGH")) {
+        for (String variant : variants) {
           var product = new ProductId(prefix + (n++), "orders");
           prepare(cluster, product, partitions);
           StatsCommits commits = variant.equals("VALIDATOR") ? new StatsCommits() : null;
-          Topology topology =
-              commits != null
-                  ? ValidatorThroughput.validator(commits)
-                  : ValidatorThroughput.passThrough(true);
           long[] latencies =
               run(
                   cluster,
-                  topology,
+                  variant,
                   commits,
                   product,
                   rate,
@@ -185,7 +190,7 @@ public final class ValidatorLatency {
 
   private static long[] run(
       BenchCluster cluster,
-      Topology topology,
+      String variant,
       StatsCommits commits,
       ProductId product,
       int rate,
@@ -209,6 +214,26 @@ public final class ValidatorLatency {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     // Only what is produced from now on: earlier runs' ingest topics match the pattern too.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "latest");
+    RecordLoop loop = null;
+    ContractCatalog catalog = null;
+    RecordValidationSettings settings =
+        RecordValidationSettings.defaults().withOutputTopics(OutputTopics.ASSUME_PRESENT);
+    Topology topology;
+    switch (variant) {
+      case "VALIDATOR" -> topology = ValidatorThroughput.validator(commits);
+      case "PASS_THROUGH" -> topology = ValidatorThroughput.passThrough(true);
+      case "VALIDATOR_LOOP" -> {
+        // The service's record loop beside a Streams app with the catalog and the sums.
+        new TopicBootstrapper(cluster.admin, (short) 1, Duration.ofSeconds(30))
+            .ensure(List.of(RecordLoop.countsTopicSpec(appId, BenchCluster.TOPICS.productStats)));
+        var builder = new StreamsBuilder();
+        catalog =
+            RecordValidation.addForLoop(
+                builder, BenchCluster.TOPICS, settings, RecordLoop.countsTopic(appId));
+        topology = builder.build();
+      }
+      default -> throw new IllegalArgumentException("no latency variant " + variant);
+    }
     var streams =
         commits == null
             ? new KafkaStreams(topology, props)
@@ -222,6 +247,25 @@ public final class ValidatorLatency {
         });
     streams.start();
     running.await();
+    if (catalog != null) {
+      loop =
+          RecordLoop.forStreams(
+              appId,
+              props,
+              config ->
+                  new KafkaConsumer<>(
+                      config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+              BenchCluster.TOPICS.productStats,
+              catalog,
+              settings,
+              () -> true);
+      loop.start();
+      // Its offsets reset to the end: assigned before the load starts, or it would skip some.
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (loop.assignedPartitions() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    }
 
     var consumerConfig = new HashMap<String, Object>();
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
@@ -265,6 +309,9 @@ public final class ValidatorLatency {
     } finally {
       producing.set(false);
       load.join();
+      if (loop != null) {
+        loop.close();
+      }
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
     }

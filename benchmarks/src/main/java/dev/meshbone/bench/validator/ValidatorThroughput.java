@@ -1,19 +1,15 @@
 package dev.meshbone.bench.validator;
 
-import dev.meshbone.events.ProductStats;
-import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.DomainTopics;
+import dev.meshbone.topics.TopicBootstrapper;
 import dev.meshbone.validator.records.ContractCatalog;
 import dev.meshbone.validator.records.OutputTopics;
-import dev.meshbone.validator.records.RecordCheck;
+import dev.meshbone.validator.records.RecordLoop;
 import dev.meshbone.validator.records.RecordValidation;
 import dev.meshbone.validator.records.RecordValidationSettings;
-import dev.meshbone.validator.records.RejectReason;
 import dev.meshbone.validator.records.StatsCommits;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +29,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -79,14 +75,9 @@ public final class ValidatorThroughput {
     VALIDATOR_PUNCTUATED,
     COPY_LOOP,
     /**
-     * The record check inside the copy loop: each record checked ({@link RecordCheck}), sent to its
-     * product topic or, with the reason in dead-letter headers, to its dead-letter topic, in its
-     * source partition; the product's counts sent as one delta each commit, in the transaction.
-     * What the record path outside Kafka Streams would do per record and per commit; not the
-     * service (no rebalance handling, no pickup of new products, no contract updates). The deltas
-     * go straight to the statistics topic, where the service sends them to its repartition topic:
-     * one record per commit either way. The suite runs it; the harness alone with {@code
-     * --variants}.
+     * The validator's record loop ({@code meshbone.validator.record-path=loop}) as the service runs
+     * it: {@code RecordLoop} beside a Kafka Streams app that holds the catalog's global stores and
+     * sums the loop's count deltas. Its check must refuse some and not all of the records.
      */
     VALIDATOR_LOOP
   }
@@ -222,10 +213,6 @@ public final class ValidatorThroughput {
     }
   }
 
-  private static byte[] bytes(String s) {
-    return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
-  }
-
   /** One run: its rate, and the harness JVM's CPU time per record while it ran. */
   record Result(double rate, double cpuMicrosPerRecord) {}
 
@@ -244,8 +231,8 @@ public final class ValidatorThroughput {
         yield runStreams(validator(commits), "bench-validator-", commits);
       }
       case VALIDATOR_PUNCTUATED -> runStreams(validator(StatsCommits.NONE), "bench-punct-");
-      case COPY_LOOP -> runCopyLoop(false);
-      case VALIDATOR_LOOP -> runCopyLoop(true);
+      case COPY_LOOP -> runCopyLoop();
+      case VALIDATOR_LOOP -> runRecordLoop();
     };
   }
 
@@ -331,22 +318,93 @@ public final class ValidatorThroughput {
             : new KafkaStreams(topology, streamsConfig(appId), commits.clientSupplier(appId));
     streams.start();
     try {
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      long from = 0;
-      long cpuFrom = 0;
-      long committed;
-      while ((committed = cluster.committed(appId, ingest)) < records) {
-        if (from == 0 && committed >= records / 10) {
-          from = System.nanoTime();
-          cpuFrom = cpuNanos();
-        }
+      return untilCommitted(appId, ingest);
+    } finally {
+      streams.close(Duration.ofSeconds(30));
+      streams.cleanUp();
+    }
+  }
+
+  /** Waits until {@code group} has committed every record of {@code ingest}; the steady rate. */
+  private Result untilCommitted(String group, String ingest) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long from = 0;
+    long cpuFrom = 0;
+    long committed;
+    while ((committed = cluster.committed(group, ingest)) < records) {
+      if (from == 0 && committed >= records / 10) {
+        from = System.nanoTime();
+        cpuFrom = cpuNanos();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(group + " did not finish in 5 minutes");
+      }
+      Thread.sleep(10);
+    }
+    return steady(from, cpuFrom);
+  }
+
+  /**
+   * The service's record loop ({@link Variant#VALIDATOR_LOOP}): Kafka Streams with the catalog and
+   * the sums, started first; the loop once it is RUNNING, as the service starts them.
+   */
+  private Result runRecordLoop() throws Exception {
+    String appId = "bench-loop-" + UUID.randomUUID().toString().substring(0, 8);
+    String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
+    var stats = BenchCluster.TOPICS.productStats;
+    new TopicBootstrapper(cluster.admin, (short) 1, Duration.ofSeconds(30))
+        .ensure(List.of(RecordLoop.countsTopicSpec(appId, stats)));
+    var valid = new LongAdder();
+    var invalid = new LongAdder();
+    var settings =
+        RecordValidationSettings.defaults()
+            .withOutputTopics(OutputTopics.ASSUME_PRESENT)
+            .withListener(
+                (product, delta) -> {
+                  valid.add(delta.getValid());
+                  invalid.add(delta.getInvalid());
+                });
+    var builder = new StreamsBuilder();
+    ContractCatalog catalog =
+        RecordValidation.addForLoop(
+            builder, BenchCluster.TOPICS, settings, RecordLoop.countsTopic(appId));
+    Properties props = streamsConfig(appId);
+    var streams = new KafkaStreams(builder.build(), props);
+    streams.start();
+    RecordLoop loop = null;
+    try {
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (streams.state() != KafkaStreams.State.RUNNING) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(appId + " did not finish in 5 minutes");
+          throw new IllegalStateException(appId + " not RUNNING after a minute");
         }
         Thread.sleep(10);
       }
-      return steady(from, cpuFrom);
+      loop =
+          RecordLoop.forStreams(
+              appId,
+              props,
+              config ->
+                  new KafkaConsumer<>(
+                      config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+              stats,
+              catalog,
+              settings,
+              () -> true);
+      loop.start();
+      Result result = untilCommitted(appId + "-records", ingest);
+      loop.close();
+      if (invalid.sum() == 0 || valid.sum() == 0) {
+        // The benchmark orders break a rule 1% of the time: a check that refuses none or all of
+        // them is not checking them.
+        throw new IllegalStateException(
+            "the record loop counted " + valid.sum() + " valid, " + invalid.sum() + " invalid");
+      }
+      return result;
     } finally {
+      if (loop != null) {
+        loop.close();
+      }
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
     }
@@ -363,29 +421,12 @@ public final class ValidatorThroughput {
 
   /**
    * A read_committed consumer and a transactional producer, committing offsets in the transaction
-   * every {@code commitMs}; with {@code check}, the validator's work per record and per commit
-   * ({@link Variant#VALIDATOR_LOOP}).
+   * every {@code commitMs}: each record to the product topic, in its source partition.
    */
-  private Result runCopyLoop(boolean check) throws Exception {
-    String group =
-        (check ? "bench-loop-" : "bench-copy-") + UUID.randomUUID().toString().substring(0, 8);
+  private Result runCopyLoop() throws Exception {
+    String group = "bench-copy-" + UUID.randomUUID().toString().substring(0, 8);
     String ingest = DomainTopics.ingest(BenchCluster.PRODUCT);
     String out = DomainTopics.validated(BenchCluster.PRODUCT);
-    String dlq = DomainTopics.dlq(BenchCluster.PRODUCT);
-    var catalog = new ContractCatalog();
-    catalog.putVersion(BenchRecords.versionKey(), BenchRecords.contract().getVersion());
-    RecordCheck recordCheck =
-        RecordCheck.of(
-            catalog, BenchCluster.PRODUCT, RecordValidationSettings.defaults().maxRecordBytes());
-    var stats = BenchCluster.TOPICS.productStats;
-    var statsKeys = stats.keySerde().serializer();
-    var statsValues = stats.valueSerde().serializer();
-    String productId = BenchCluster.PRODUCT.toString();
-    long valid = 0;
-    long invalid = 0;
-    Map<String, Long> byReason = new HashMap<>();
-    long lastRecordAt = -1;
-    long refused = 0;
     var consumerConfig = new HashMap<String, Object>();
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -420,51 +461,14 @@ public final class ValidatorThroughput {
             open = true;
             txnStart = System.nanoTime();
           }
-          RejectReason reason = check ? recordCheck.check(r.key(), r.value()) : null;
-          if (reason == null) {
-            producer.send(
-                new ProducerRecord<>(
-                    out, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
-            valid++;
-          } else {
-            var headers = new RecordHeaders(r.headers().toArray());
-            headers.add(DlqHeaders.REASON, bytes(reason.name()));
-            headers.add(DlqHeaders.MESSAGE, bytes(recordCheck.message()));
-            headers.add(DlqHeaders.SOURCE_TOPIC, bytes(r.topic()));
-            headers.add(DlqHeaders.SOURCE_PARTITION, bytes(Integer.toString(r.partition())));
-            headers.add(DlqHeaders.SOURCE_OFFSET, bytes(Long.toString(r.offset())));
-            producer.send(
-                new ProducerRecord<>(
-                    dlq, r.partition(), r.timestamp(), r.key(), r.value(), headers));
-            invalid++;
-            refused++;
-            byReason.merge(reason.name(), 1L, Long::sum);
-          }
-          lastRecordAt = r.timestamp();
+          producer.send(
+              new ProducerRecord<>(
+                  out, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
           offsets.put(
               new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
           copied++;
         }
         if (open && (System.nanoTime() - txnStart >= commitMs * 1_000_000L || copied >= records)) {
-          if (check && valid + invalid > 0) {
-            var delta =
-                ProductStats.newBuilder()
-                    .setProductId(productId)
-                    .setValid(valid)
-                    .setInvalid(invalid)
-                    .setInvalidByReason(new HashMap<>(byReason))
-                    .setLastRecordAt(Instant.ofEpochMilli(lastRecordAt))
-                    .setUpdatedAt(Instant.now())
-                    .build();
-            producer.send(
-                new ProducerRecord<>(
-                    stats.name(),
-                    statsKeys.serialize(stats.name(), productId),
-                    statsValues.serialize(stats.name(), delta)));
-            valid = 0;
-            invalid = 0;
-            byReason.clear();
-          }
           producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
           producer.commitTransaction();
           open = false;
@@ -473,12 +477,6 @@ public final class ValidatorThroughput {
             cpuFrom = cpuNanos();
           }
         }
-      }
-      if (check && (refused == 0 || refused == copied)) {
-        // The benchmark orders break a rule 1% of the time: a check that refuses none or all of
-        // them is not checking them.
-        throw new IllegalStateException(
-            "the validator loop refused " + refused + " of " + copied + " records");
       }
       return steady(from, cpuFrom);
     }

@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -90,6 +92,7 @@ public final class RecordLoop implements StreamsCompanion {
   private volatile boolean failing;
   private volatile boolean stopped;
   private volatile Consumer<byte[], byte[]> current;
+  private volatile Producer<byte[], byte[]> currentProducer;
   private volatile int assigned;
 
   /**
@@ -209,6 +212,33 @@ public final class RecordLoop implements StreamsCompanion {
     return "record loop " + state + ", " + assigned + " ingest partitions";
   }
 
+  Map<String, Object> consumerConfig() {
+    return consumerConfig;
+  }
+
+  Map<String, Object> producerConfig() {
+    return producerConfig;
+  }
+
+  @Override
+  public Map<MetricName, ? extends Metric> metrics() {
+    Consumer<byte[], byte[]> consumer = current;
+    Producer<byte[], byte[]> producer = currentProducer;
+    Map<MetricName, Metric> all = new HashMap<>();
+    if (consumer != null) {
+      all.putAll(consumer.metrics());
+    }
+    if (producer != null) {
+      all.putAll(producer.metrics());
+    }
+    return all;
+  }
+
+  /** How many ingest partitions the loop's consumer has now. */
+  public int assignedPartitions() {
+    return assigned;
+  }
+
   @Override
   public void close() {
     closing = true;
@@ -287,6 +317,7 @@ public final class RecordLoop implements StreamsCompanion {
               settings.listener(),
               true,
               System::currentTimeMillis);
+      currentProducer = producer;
       try {
         producer.initTransactions();
         consumer = consumers.apply(consumerConfig);
@@ -303,6 +334,7 @@ public final class RecordLoop implements StreamsCompanion {
         abortQuietly();
         throw e;
       } finally {
+        currentProducer = null;
         producer.close(Duration.ofSeconds(10));
       }
     }
