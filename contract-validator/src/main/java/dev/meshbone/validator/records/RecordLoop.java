@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -153,7 +154,12 @@ public final class RecordLoop implements StreamsCompanion {
     Map<String, Object> consumer = config.getMainConsumerConfigs(name, name + "-consumer", 0);
     // Only the consumer's own settings: not the Streams assignor and its internal settings.
     consumer.keySet().retainAll(ConsumerConfig.configNames());
-    consumer.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+    // Sticky and balanced over all the partitions: the default range assignor would give partition
+    // 0 of every one-partition ingest topic to the same instance. Cooperative: a rebalance moves
+    // only the partitions that change hands, the others go on.
+    consumer.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     Map<String, Object> producer = config.getProducerConfigs(name + "-producer");
@@ -437,6 +443,7 @@ public final class RecordLoop implements StreamsCompanion {
       producer.commitTransaction();
       offsets.clear();
       open = false;
+      failing = false;
     }
 
     private void abortQuietly() {
@@ -472,6 +479,7 @@ public final class RecordLoop implements StreamsCompanion {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       assigned = consumer.assignment().size();
+      failing = false;
     }
   }
 }

@@ -14,7 +14,7 @@ public enum RecordPath {
   STREAMS;
 
   /** The path the validator takes unless told otherwise. */
-  public static final RecordPath DEFAULT = STREAMS;
+  public static final RecordPath DEFAULT = LOOP;
 
   /** {@code loop} or {@code streams}, in any case. */
   public static RecordPath parse(String value) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The validator's topology when the record loop checks the records, and the loop's clients as the
- * service configures them. The loop itself runs on a real broker in {@link RecordLoopIT} and the
- * crash suite.
+ * service configures them. The loop itself runs on a real broker in {@link RecordValidationIT} and
+ * the crash suite.
  */
 class RecordLoopTopologyTest {
   private final MeshTopics topics = MeshTopics.defaults();
@@ -108,7 +109,9 @@ class RecordLoopTopologyTest {
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
         .containsEntry(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1234)
         .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "validator-0-0")
-        .doesNotContainKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        .containsEntry(
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            CooperativeStickyAssignor.class.getName());
     assertThat(consumer.keySet()).allSatisfy(k -> assertThat(k).doesNotStartWith("__"));
     // A stable transactional id with a static member: a restarted instance fences its old self.
     assertThat(loop.producerConfig())

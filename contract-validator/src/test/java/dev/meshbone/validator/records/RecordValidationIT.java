@@ -45,8 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Record validation in the running validator service, on a real broker, on the record path the
- * service takes by default; {@link RecordValidationStreamsIT} and {@link RecordLoopIT} run the same
- * tests on each path by name.
+ * service takes by default (the loop, {@link RecordLoop}); {@link RecordValidationStreamsIT} runs
+ * the same tests on the path in Kafka Streams.
  */
 @WithKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
