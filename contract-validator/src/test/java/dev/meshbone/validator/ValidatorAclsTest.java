@@ -8,6 +8,9 @@ import dev.meshbone.runtime.access.ServiceAccounts;
 import dev.meshbone.runtime.access.TopicCreation;
 import dev.meshbone.runtime.access.TopologyAccess;
 import dev.meshbone.topics.MeshTopics;
+import dev.meshbone.validator.control.ControlSettings;
+import dev.meshbone.validator.records.RecordLoop;
+import dev.meshbone.validator.records.RecordValidationSettings;
 import java.util.List;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
@@ -50,6 +53,58 @@ class ValidatorAclsTest {
         assertThat(allows(bindings, topic, AclOperation.CREATE)).as(topic).isTrue();
       }
       assertThat(allows(bindings, topics.products.name(), AclOperation.READ)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldBeAllowedWhatTheRecordLoopAndItsTopologyUse() {
+    String id = account.applicationId();
+    for (TopicCreation creation : TopicCreation.values()) {
+      var bindings = AclTable.serviceBindings(ServiceAccounts.defaults(), topics, creation);
+      var forLoop =
+          ValidatorTopology.buildForLoop(
+              topics,
+              RecordValidationSettings.defaults(),
+              ControlSettings.defaults(),
+              RecordLoop.countsTopic(id));
+
+      assertThat(
+              TopologyAccess.missing(
+                  forLoop.topology(),
+                  account,
+                  bindings,
+                  topics,
+                  List.of(
+                      "clinical-trials.mesh.product-events", "clinical-trials.mesh.quality-events"),
+                  List.of()))
+          .as(creation.toString())
+          .isEmpty();
+      String counts = RecordLoop.countsTopic(id);
+      for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ)) {
+        assertThat(allows(bindings, counts, op)).as(counts + " " + op).isTrue();
+      }
+      assertThat(allows(bindings, "clinical-trials.enrollments.ingest", AclOperation.READ))
+          .isTrue();
+      for (String topic :
+          List.of("clinical-trials.enrollments", "clinical-trials.enrollments.dlq")) {
+        assertThat(allows(bindings, topic, AclOperation.WRITE)).as(topic).isTrue();
+      }
+      assertThat(
+              AclTable.allows(
+                  bindings,
+                  account.principal(),
+                  ResourceType.GROUP,
+                  id + "-records",
+                  AclOperation.READ))
+          .isTrue();
+      assertThat(
+              AclTable.allows(
+                  bindings,
+                  account.principal(),
+                  ResourceType.TRANSACTIONAL_ID,
+                  id + "-records-validator-0-0",
+                  AclOperation.WRITE))
+          .isTrue();
     }
   }
 

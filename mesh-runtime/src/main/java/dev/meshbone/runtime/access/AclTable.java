@@ -433,6 +433,9 @@ public final class AclTable {
 
     List<Rule> rules(MeshTopics topics) {
       String id = account.applicationId();
+      // contract-validator's record loop: its own group, transactional id and counts topic, all
+      // named after the application id.
+      boolean loop = ServiceAccount.VALIDATOR.equals(account.service());
       List<Rule> all = new ArrayList<>(rules);
       List<Rule> common = new ArrayList<>();
       ServiceRules c = new ServiceRules(account, creation);
@@ -468,15 +471,24 @@ public final class AclTable {
           List.of(READ, WRITE, CREATE, DELETE, DESCRIBE, DESCRIBE_CONFIGS),
           ALLOW,
           "Kafka Streams' internal repartition and changelog topics (DELETE: purging repartition"
-              + " topics)");
-      c.add(GROUP, id, PREFIXED, List.of(READ), ALLOW, "its consumer groups (application.id)");
+              + " topics)"
+              + (loop ? "; the record loop's count deltas, <application.id>-record-counts" : ""));
+      c.add(
+          GROUP,
+          id,
+          PREFIXED,
+          List.of(READ),
+          ALLOW,
+          "its consumer groups (application.id"
+              + (loop ? "; the record loop's <application.id>-records)" : ")"));
       c.add(
           TRANSACTIONAL_ID,
           id,
           PREFIXED,
           List.of(WRITE, DESCRIBE),
           ALLOW,
-          "exactly-once: the transactional ids Kafka Streams derives from application.id");
+          "exactly-once: the transactional ids Kafka Streams derives from application.id"
+              + (loop ? ", and the record loop's <application.id>-records-<instance>" : ""));
       c.add(
           CLUSTER,
           CLUSTER_NAME,
