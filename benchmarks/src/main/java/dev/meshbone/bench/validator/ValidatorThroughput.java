@@ -149,7 +149,12 @@ public final class ValidatorThroughput {
 
     /** The validator's rate over {@code v}'s, round by round. */
     public List<Double> pairedRatios(Variant v) {
-      return byRound.stream().map(m -> m.get(Variant.VALIDATOR) / m.get(v)).toList();
+      return pairedRatios(Variant.VALIDATOR, v);
+    }
+
+    /** {@code of}'s rate over {@code over}'s, round by round. */
+    public List<Double> pairedRatios(Variant of, Variant over) {
+      return byRound.stream().map(m -> m.get(of) / m.get(over)).toList();
     }
   }
 

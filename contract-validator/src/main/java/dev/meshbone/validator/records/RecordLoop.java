@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -27,9 +29,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -52,9 +61,11 @@ import org.slf4j.LoggerFactory;
  *       into {@code mesh.products.stats}: the counts commit or abort with the records they count.
  *   <li>A transaction commits every {@code commit.interval.ms} of the Streams config, and before
  *       partitions are taken away in a rebalance; lost partitions abort it.
- *   <li>Any failure aborts what is open and starts again with new clients from the committed
- *       offsets (a second later if the last attempt failed at once): nothing is skipped, nothing is
- *       written twice.
+ *   <li>A commit the broker refuses because the group moved on (a rebalance) aborts, and each
+ *       partition still this member's is read again from the transaction's first record. Any other
+ *       failure aborts what is open and starts again with new clients from the committed offsets (a
+ *       second later if the last attempt failed at once): nothing is skipped, nothing is written
+ *       twice.
  *   <li>Order per partition: one thread, each record to the same partition number of its product
  *       topic or dead-letter topic.
  *   <li>New products: the same pattern subscription and {@link NewProductPickup} as the topology's
@@ -305,6 +316,8 @@ public final class RecordLoop implements StreamsCompanion {
         new RecordValidator(catalog, settings.maxRecordBytes());
     private final Map<String, IngestRoute> routes = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    // The offset of each partition's first record in the open transaction.
+    private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
     private IngestRoute lastRoute;
@@ -331,10 +344,22 @@ public final class RecordLoop implements StreamsCompanion {
         try {
           consumer.subscribe(RecordValidation.SOURCE_PATTERN, this);
           loop();
+        } catch (RuntimeException e) {
+          // Before the consumer's close, whose revocation would otherwise commit what is open.
+          abortQuietly();
+          throw e;
         } finally {
           current = null;
           assigned = 0;
-          consumer.close(Duration.ofSeconds(10));
+          // A clean stop leaves the group even as a static member, so its partitions move at once
+          // (as MeshStreams closes Kafka Streams); after a failure the next session's consumer
+          // takes the same member's place.
+          consumer.close(
+              closing
+                  ? CloseOptions.timeout(Duration.ofSeconds(10))
+                      .withGroupMembershipOperation(
+                          CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                  : CloseOptions.timeout(Duration.ofSeconds(10)));
         }
       } catch (RuntimeException e) {
         abortQuietly();
@@ -366,6 +391,7 @@ public final class RecordLoop implements StreamsCompanion {
             for (ConsumerRecord<byte[], byte[]> record : records) {
               check(record);
             }
+            firstOffsets.putIfAbsent(partition, records.get(0).offset());
             offsets.put(
                 partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
           }
@@ -439,11 +465,53 @@ public final class RecordLoop implements StreamsCompanion {
     }
 
     private void commit() {
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
+      try {
+        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        producer.commitTransaction();
+      } catch (KafkaException e) {
+        if (fatal(e)) {
+          throw e;
+        }
+        // Most often the group moved on while this transaction was open (a rebalance for a new
+        // product: "generation id is not valid"): this member may not commit these offsets.
+        LOG.info(
+            "record loop: commit refused ({}); aborted, reading those records again", e.toString());
+        abortAndRewind();
+        return;
+      }
       offsets.clear();
+      firstOffsets.clear();
       open = false;
       failing = false;
+    }
+
+    /**
+     * Aborts the open transaction and puts each partition it read from, if this member still has
+     * it, back to its first record in the transaction: the next transaction reads them again. A
+     * partition gone to another member is read from its committed offset there.
+     */
+    private void abortAndRewind() {
+      open = false;
+      offsets.clear();
+      producer.abortTransaction();
+      Set<TopicPartition> assignment = consumer.assignment();
+      firstOffsets.forEach(
+          (partition, offset) -> {
+            if (assignment.contains(partition)) {
+              consumer.seek(partition, offset);
+            }
+          });
+      firstOffsets.clear();
+    }
+
+    /** Whether the producer cannot go on after {@code e}: only new clients can. */
+    private static boolean fatal(KafkaException e) {
+      return e instanceof ProducerFencedException
+          || e instanceof InvalidProducerEpochException
+          || e instanceof OutOfOrderSequenceException
+          || e instanceof FencedInstanceIdException
+          || e instanceof AuthorizationException
+          || e instanceof UnsupportedVersionException;
     }
 
     private void abortQuietly() {
@@ -452,6 +520,7 @@ public final class RecordLoop implements StreamsCompanion {
       }
       open = false;
       offsets.clear();
+      firstOffsets.clear();
       try {
         producer.abortTransaction();
       } catch (RuntimeException e) {
@@ -471,7 +540,8 @@ public final class RecordLoop implements StreamsCompanion {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      // Another member may already own them: what is open must not commit.
+      // Another member may already own them: what is open must not commit. (The classic protocol
+      // loses every partition at once: nothing is left to read again here.)
       abortQuietly();
       assigned = 0;
     }

@@ -279,6 +279,47 @@ class RecordValidationIT {
     assertEachRoutedOnceInOrder(late, lateCount);
   }
 
+  /**
+   * Rebalances one after the other while records stream in (as new products' pickups cause them): a
+   * commit the group refuses mid-rebalance is aborted and its records read again, so each is still
+   * routed once, in order, and counted once.
+   */
+  @Test
+  void shouldRouteEachRecordOnceThroughRebalancesWhileRecordsFlow() throws Exception {
+    int n = 3_000;
+    var records = new MixedRecords();
+    madeTopics.addAll(List.of(records.ingest(), records.validated(), records.dlq()));
+    records.declare(broker);
+    awaitTopics(records.ingest(), records.validated(), records.dlq());
+
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread load =
+        new Thread(
+            () -> {
+              try {
+                for (int from = 0; from < n; from += 100) {
+                  records.produce(broker, from, from + 100);
+                  Thread.sleep(20);
+                }
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "rebalanced-product");
+    load.start();
+    var pickup = service.getBean(NewProductPickup.class);
+    while (load.isAlive()) {
+      pickup.topicsCreated();
+      Thread.sleep(150);
+    }
+    assertThat(failure.get()).isNull();
+
+    assertEachRoutedOnceInOrder(records, n);
+    ProductStats stats = awaitStats(records.product, n);
+    assertThat(stats.getValid()).isEqualTo(n / 2);
+    assertThat(stats.getInvalidByReason()).isEqualTo(MixedRecords.expectedReasons(n));
+  }
+
   private void assertEachRoutedOnceInOrder(MixedRecords records, int n) {
     var out = new MixedRecords.Outputs(broker, records);
     try {
