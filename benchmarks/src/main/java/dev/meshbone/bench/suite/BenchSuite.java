@@ -391,7 +391,7 @@ public final class BenchSuite {
     double worstRound = vsPassRounds.stream().mapToDouble(x -> x).min().orElse(0);
     var vsPass =
         new Figure(
-            "validator throughput (record loop) vs pass-through of the same shape",
+            "validator throughput vs pass-through of the same shape",
             validator,
             "records/s",
             r.rates().get(Variant.VALIDATOR_LOOP),
@@ -402,7 +402,7 @@ public final class BenchSuite {
             validator / pass >= 0.95 && worstRound >= 0.95);
     var vsCopy =
         new Figure(
-            "validator throughput (record loop) vs transactional copy loop",
+            "validator throughput vs transactional copy loop",
             validator,
             "records/s",
             r.rates().get(Variant.VALIDATOR_LOOP),

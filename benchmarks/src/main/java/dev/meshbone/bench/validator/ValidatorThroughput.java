@@ -113,16 +113,22 @@ public final class ValidatorThroughput {
             median(summary.cpus().get(v)),
             summary.rates().get(v).stream().map(r -> String.format("%,.0f", r)).toList());
       }
-      if (summary.rates().containsKey(Variant.VALIDATOR)) {
-        double val = summary.medianRate(Variant.VALIDATOR);
+      // Each validator (the record loop, the service's path; the Streams path) over every other
+      // variant, as a ratio of medians and as the median of each round's own ratio: runs of one
+      // round are minutes apart at most, so a change in the machine's background load weighs on
+      // both sides of it.
+      for (Variant validator : List.of(Variant.VALIDATOR_LOOP, Variant.VALIDATOR)) {
+        if (!summary.rates().containsKey(validator)) {
+          continue;
+        }
+        double val = summary.medianRate(validator);
         System.out.println();
         for (Variant v : summary.order()) {
-          if (v != Variant.VALIDATOR) {
-            // Also the median of each round's own ratio: runs of one round are minutes apart at
-            // most, so a change in the machine's background load weighs on both sides of it.
-            List<Double> paired = summary.pairedRatios(v);
+          if (v != validator) {
+            List<Double> paired = summary.pairedRatios(validator, v);
             System.out.printf(
-                "validator / %s = %.2f (ratio of medians), %.2f (median of per-round ratios %s)%n",
+                "%s / %s = %.2f (ratio of medians), %.2f (median of per-round ratios %s)%n",
+                validator,
                 v,
                 val / summary.medianRate(v),
                 median(paired),
