@@ -154,8 +154,9 @@ public class ValidatorStreamsApp implements StreamsApp {
   @Override
   public Optional<KafkaClientSupplier> clientSupplier(String applicationId) {
     KafkaClientSupplier stats = statsCommits.clientSupplier(applicationId);
-    // Producers that commit the counts with the records; main consumers that rebalance as soon
-    // as a new product's ingest topic exists.
+    // On the Streams path: producers that commit the counts with the records, main consumers that
+    // rebalance as soon as a new product's ingest topic exists. With the record loop the producers
+    // have no counts to send (nothing attached them) and the consumers are plain.
     return Optional.of(
         new KafkaClientSupplier() {
           @Override
@@ -170,7 +171,11 @@ public class ValidatorStreamsApp implements StreamsApp {
 
           @Override
           public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-            return pickup.getConsumer(config);
+            // With the record loop the topology reads no ingest topic: a new one is the loop's
+            // consumer's to rebalance for, not the stream threads'.
+            return recordPath == RecordPath.STREAMS
+                ? pickup.getConsumer(config)
+                : pickup.getRestoreConsumer(config);
           }
 
           @Override

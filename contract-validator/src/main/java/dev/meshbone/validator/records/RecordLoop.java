@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -135,14 +136,16 @@ public final class RecordLoop implements StreamsCompanion {
     this.consumers = consumers;
     this.stats = stats;
     this.countsTopic = countsTopic;
-    this.catalog = catalog;
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.settings = settings;
     this.commitInterval = commitInterval;
     this.pollTimeout = pollTimeout;
     this.catalogLive = catalogLive;
     this.thread =
         new Thread(this::run, consumerConfig.get(CommonClientConfigs.CLIENT_ID_CONFIG) + "");
-    this.thread.setDaemon(false);
+    // A daemon: a JVM that exits without closing the loop leaves an open transaction, which the
+    // broker aborts, as after a crash.
+    this.thread.setDaemon(true);
   }
 
   /**
