@@ -248,17 +248,7 @@ public final class ValidatorLatency {
     streams.start();
     running.await();
     if (catalog != null) {
-      loop =
-          RecordLoop.forStreams(
-              appId,
-              props,
-              config ->
-                  new KafkaConsumer<>(
-                      config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-              BenchCluster.TOPICS.productStats,
-              catalog,
-              settings,
-              () -> true);
+      loop = ValidatorThroughput.recordLoop(appId, props, catalog, settings);
       loop.start();
       // Its offsets reset to the end: assigned before the load starts, or it would skip some.
       long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();

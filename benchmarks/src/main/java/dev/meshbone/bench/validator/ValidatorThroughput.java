@@ -391,17 +391,7 @@ public final class ValidatorThroughput {
         }
         Thread.sleep(10);
       }
-      loop =
-          RecordLoop.forStreams(
-              appId,
-              props,
-              config ->
-                  new KafkaConsumer<>(
-                      config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-              stats,
-              catalog,
-              settings,
-              () -> true);
+      loop = recordLoop(appId, props, catalog, settings);
       loop.start();
       Result result = untilCommitted(appId + "-records", ingest);
       loop.close();
@@ -419,6 +409,23 @@ public final class ValidatorThroughput {
       streams.close(Duration.ofSeconds(30));
       streams.cleanUp();
     }
+  }
+
+  /**
+   * The service's record loop for the app {@code appId} running with {@code props}, reading {@code
+   * catalog} (its topology's global stores), not started.
+   */
+  static RecordLoop recordLoop(
+      String appId, Properties props, ContractCatalog catalog, RecordValidationSettings settings) {
+    return RecordLoop.forStreams(
+        appId,
+        props,
+        config ->
+            new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        BenchCluster.TOPICS.productStats,
+        catalog,
+        settings,
+        () -> true);
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.meshbone.validator.records;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.InvalidNameException;
 import dev.meshbone.topics.ProductId;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One ingest topic as a record path sees it: where its records go, its product's counts, and its
@@ -46,5 +48,34 @@ final class IngestRoute {
       generation = now;
     }
     return contracts;
+  }
+
+  /**
+   * The routes of the ingest topics one record path has met, opened on each topic's first record;
+   * the last one used is at hand, as records come in runs of one topic.
+   */
+  static final class Routes {
+    private final Map<String, IngestRoute> byTopic = new HashMap<>();
+    private final StatsCounts counts;
+    private final OutputTopics outputs;
+    private IngestRoute last;
+
+    Routes(StatsCounts counts, OutputTopics outputs) {
+      this.counts = counts;
+      this.outputs = outputs;
+    }
+
+    IngestRoute of(String topic) {
+      IngestRoute route = last;
+      if (route == null || !route.sourceTopic.equals(topic)) {
+        route = byTopic.get(topic);
+        if (route == null) {
+          route = open(topic, counts, outputs);
+          byTopic.put(topic, route);
+        }
+        last = route;
+      }
+      return route;
+    }
   }
 }

@@ -317,13 +317,13 @@ public final class RecordLoop implements StreamsCompanion {
     private final StatsCounts counts = new StatsCounts();
     private final RecordValidator validator =
         new RecordValidator(catalog, settings.maxRecordBytes());
-    private final Map<String, IngestRoute> routes = new HashMap<>();
+    private final IngestRoute.Routes routes =
+        new IngestRoute.Routes(counts, settings.outputTopics());
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     // The offset of each partition's first record in the open transaction.
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     private Consumer<byte[], byte[]> consumer;
     private Producer<byte[], byte[]> producer;
-    private IngestRoute lastRoute;
     private boolean open;
     private long openedAt;
 
@@ -417,15 +417,7 @@ public final class RecordLoop implements StreamsCompanion {
 
     private void check(ConsumerRecord<byte[], byte[]> record) {
       String topic = record.topic();
-      IngestRoute route = lastRoute;
-      if (route == null || !route.sourceTopic.equals(topic)) {
-        route = routes.get(topic);
-        if (route == null) {
-          route = IngestRoute.open(topic, counts, settings.outputTopics());
-          routes.put(topic, route);
-        }
-        lastRoute = route;
-      }
+      IngestRoute route = routes.of(topic);
       RejectReason reason = validator.check(record.key(), record.value(), route.contracts(catalog));
       // Counted once sent: the record is then in the open transaction, and so is its count.
       if (reason == null) {

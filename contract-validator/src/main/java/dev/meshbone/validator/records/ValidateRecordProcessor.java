@@ -1,7 +1,5 @@
 package dev.meshbone.validator.records;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,8 +24,7 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
 
   private final ContractCatalog catalog;
   private final RecordValidationSettings settings;
-  private final Map<String, IngestRoute> routes = new HashMap<>();
-  private IngestRoute lastRoute;
+  private IngestRoute.Routes routes;
   private ProcessorContext<Object, Object> context;
   private RecordValidator validator;
   private StatsCounts counts;
@@ -57,21 +54,14 @@ final class ValidateRecordProcessor implements Processor<byte[], byte[], Object,
       context.schedule(
           settings.statsFlushInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushStats);
     }
+    routes = new IngestRoute.Routes(counts, settings.outputTopics());
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     String topic = meta.topic();
-    IngestRoute route = lastRoute;
-    if (route == null || !route.sourceTopic.equals(topic)) {
-      route = routes.get(topic);
-      if (route == null) {
-        route = IngestRoute.open(topic, counts, settings.outputTopics());
-        routes.put(topic, route);
-      }
-      lastRoute = route;
-    }
+    IngestRoute route = routes.of(topic);
     RejectReason reason = validator.check(record.key(), record.value(), route.contracts(catalog));
 
     // Counted once forwarded: the record is then in the producer's open transaction, and so is
