@@ -14,10 +14,15 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -100,6 +105,7 @@ public final class RecordLoop implements StreamsCompanion {
   private final Duration commitInterval;
   private final Duration pollTimeout;
   private final BooleanSupplier catalogLive;
+  private final Runnable beforeFirstSession;
   private final Thread thread;
   private volatile boolean closing;
   private volatile boolean failing;
@@ -119,6 +125,7 @@ public final class RecordLoop implements StreamsCompanion {
    * @param commitInterval how often a transaction commits while records come
    * @param pollTimeout how long an idle poll waits
    * @param catalogLive false once the catalog stops being kept up to date (Kafka Streams stopped)
+   * @param beforeFirstSession runs on the loop's thread before its first consumer joins
    */
   RecordLoop(
       Map<String, Object> consumerConfig,
@@ -130,7 +137,8 @@ public final class RecordLoop implements StreamsCompanion {
       RecordValidationSettings settings,
       Duration commitInterval,
       Duration pollTimeout,
-      BooleanSupplier catalogLive) {
+      BooleanSupplier catalogLive,
+      Runnable beforeFirstSession) {
     this.consumerConfig = Map.copyOf(consumerConfig);
     this.producerConfig = Map.copyOf(producerConfig);
     this.consumers = consumers;
@@ -141,6 +149,7 @@ public final class RecordLoop implements StreamsCompanion {
     this.commitInterval = commitInterval;
     this.pollTimeout = pollTimeout;
     this.catalogLive = catalogLive;
+    this.beforeFirstSession = beforeFirstSession;
     this.thread =
         new Thread(this::run, consumerConfig.get(CommonClientConfigs.CLIENT_ID_CONFIG) + "");
     // A daemon: a JVM that exits without closing the loop leaves an open transaction, which the
@@ -183,6 +192,8 @@ public final class RecordLoop implements StreamsCompanion {
         ProducerConfig.TRANSACTIONAL_ID_CONFIG,
         name + "-" + (instance != null ? instance : UUID.randomUUID()));
     producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> admin = config.getAdminConfigs(name + "-admin");
+    admin.keySet().retainAll(AdminClientConfig.configNames());
     return new RecordLoop(
         consumer,
         producer,
@@ -193,7 +204,55 @@ public final class RecordLoop implements StreamsCompanion {
         settings,
         Duration.ofMillis(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)),
         Duration.ofMillis(config.getLong(StreamsConfig.POLL_MS_CONFIG)),
-        catalogLive);
+        catalogLive,
+        () -> takeOverStreamsOffsets(admin, applicationId, name));
+  }
+
+  /**
+   * When an application that ran the record path in Kafka Streams ({@code record-path=streams})
+   * first runs the loop, the loop's group starts each ingest partition where the Streams group (the
+   * application id) left it, so moving a deployment to the loop routes no record twice. Only while
+   * the loop's group has no committed offset at all; run every instance on the same path (stop the
+   * old ones first), or both would route the same records.
+   */
+  static void takeOverStreamsOffsets(
+      Map<String, Object> adminConfig, String streamsGroup, String loopGroup) {
+    var stable = new ListConsumerGroupOffsetsOptions().requireStable(true);
+    try (Admin admin = Admin.create(adminConfig)) {
+      if (!admin
+          .listConsumerGroupOffsets(loopGroup, stable)
+          .partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS)
+          .isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, OffsetAndMetadata> left = new HashMap<>();
+      admin
+          .listConsumerGroupOffsets(streamsGroup, stable)
+          .partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS)
+          .forEach(
+              (partition, offset) -> {
+                if (offset != null
+                    && RecordValidation.SOURCE_PATTERN.matcher(partition.topic()).matches()) {
+                  left.put(partition, new OffsetAndMetadata(offset.offset()));
+                }
+              });
+      if (left.isEmpty()) {
+        return;
+      }
+      admin.alterConsumerGroupOffsets(loopGroup, left).all().get(30, TimeUnit.SECONDS);
+      LOG.info(
+          "record loop: took over where the Kafka Streams path left {} ingest partitions (group {})",
+          left.size(),
+          streamsGroup);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      // Most likely another instance's loop joined first (its group is no longer empty): it has
+      // taken them over, or has offsets of its own.
+      LOG.warn("record loop: did not take over the Kafka Streams path's offsets: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The topic the loop of app {@code applicationId} sends its count deltas to. */
@@ -277,6 +336,7 @@ public final class RecordLoop implements StreamsCompanion {
 
   private void run() {
     try {
+      beforeFirstSession.run();
       while (!closing) {
         long started = System.nanoTime();
         try {
