@@ -340,7 +340,16 @@ public final class ColdStartBench {
         throw new IllegalStateException("the local mesh exited with " + mesh.exitValue());
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the local mesh was not healthy after " + timeout);
+        // Which services, so a failed round says where to look (their log goes with the run).
+        List<String> names = new ArrayList<>();
+        ports.forEach(
+            (option, port) -> {
+              if (waiting.contains(port)) {
+                names.add(option);
+              }
+            });
+        throw new IllegalStateException(
+            "the local mesh was not healthy after " + timeout + "; still not UP: " + names);
       }
       waiting.removeIf(ColdStartBench::healthy);
       if (!waiting.isEmpty()) {
