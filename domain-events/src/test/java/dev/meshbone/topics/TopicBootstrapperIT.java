@@ -93,11 +93,9 @@ class TopicBootstrapperIT {
       // The controller has made them when ensure returns; the broker that answers a listing may
       // show them a moment later (KRaft's metadata propagation), so wait a bounded while.
       var names = MeshTopics.defaults().all().stream().map(TopicSpec::name).toList();
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(admin.listTopics().names().get()).containsAll(names);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(admin.listTopics().names().get()).containsAll(names));
     }
   }
 

@@ -534,10 +534,15 @@ public final class RecordLoop implements StreamsCompanion {
         abortAndRewind();
         return;
       }
+      closeTransaction();
+      failing = false;
+    }
+
+    /** Forgets the transaction just committed or aborted: nothing is open. */
+    private void closeTransaction() {
+      open = false;
       offsets.clear();
       firstOffsets.clear();
-      open = false;
-      failing = false;
     }
 
     /**
@@ -546,17 +551,16 @@ public final class RecordLoop implements StreamsCompanion {
      * partition gone to another member is read from its committed offset there.
      */
     private void abortAndRewind() {
-      open = false;
-      offsets.clear();
+      Map<TopicPartition, Long> rewind = Map.copyOf(firstOffsets);
+      closeTransaction();
       producer.abortTransaction();
       Set<TopicPartition> assignment = consumer.assignment();
-      firstOffsets.forEach(
+      rewind.forEach(
           (partition, offset) -> {
             if (assignment.contains(partition)) {
               consumer.seek(partition, offset);
             }
           });
-      firstOffsets.clear();
     }
 
     /** Whether the producer cannot go on after {@code e}: only new clients can. */
@@ -573,9 +577,7 @@ public final class RecordLoop implements StreamsCompanion {
       if (!open) {
         return;
       }
-      open = false;
-      offsets.clear();
-      firstOffsets.clear();
+      closeTransaction();
       try {
         producer.abortTransaction();
       } catch (RuntimeException e) {

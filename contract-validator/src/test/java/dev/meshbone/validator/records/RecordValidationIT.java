@@ -297,6 +297,8 @@ class RecordValidationIT {
         new Thread(
             () -> {
               try {
+                // Paced (not a wait for anything): the records keep coming for the whole time
+                // the rebalances below are forced, so transactions are open when they happen.
                 for (int from = 0; from < n; from += 100) {
                   records.produce(broker, from, from + 100);
                   Thread.sleep(20);
@@ -308,6 +310,7 @@ class RecordValidationIT {
             "rebalanced-product");
     load.start();
     var pickup = service.getBean(NewProductPickup.class);
+    // A rebalance of the ingest consumers every 150 ms while the load runs (pacing, not a wait).
     while (load.isAlive()) {
       pickup.topicsCreated();
       Thread.sleep(150);
