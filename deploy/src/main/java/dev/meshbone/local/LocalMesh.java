@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The one-command local mesh: a single-node KRaft broker and contract-validator, mesh-registry and
@@ -138,6 +141,7 @@ public final class LocalMesh implements AutoCloseable {
       credentials = LocalCredentials.prepare(dataDir, options.usersFile(), credentialNames());
     }
     kafkaSecurity = credentials == null ? null : LocalKafkaSecurity.generate();
+    boolean restart = Files.exists(dataDir.resolve("kafka").resolve("meta.properties"));
     kafka =
         LocalKafka.start(
             dataDir.resolve("kafka"), options.kafkaPort(), options.controllerPort(), kafkaSecurity);
@@ -145,6 +149,9 @@ public final class LocalMesh implements AutoCloseable {
         "Kafka broker up at %s (%d ms)%n", kafka.bootstrapServers(), millisSince(begin));
     if (kafkaSecurity != null) {
       kafkaUsers = kafkaSecurity.prepare(kafka.bootstrapServers(), credentials);
+    }
+    if (restart) {
+      abortHangingTransactions();
     }
 
     for (Service service : services) {
@@ -359,6 +366,32 @@ public final class LocalMesh implements AutoCloseable {
 
   private static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  /**
+   * Before the services start on the data of an earlier run: the transactions a crash left hanging
+   * would stop their {@code read_committed} readers for good ({@link HangingTransactions}).
+   */
+  private void abortHangingTransactions() {
+    Map<String, Object> config =
+        kafkaSecurity == null
+            ? Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())
+            : kafkaSecurity.superClient(kafka.bootstrapServers());
+    long begin = System.nanoTime();
+    try (Admin admin = Admin.create(config)) {
+      List<String> aborted = HangingTransactions.abortAll(admin, Duration.ofSeconds(60));
+      if (!aborted.isEmpty()) {
+        System.out.printf(
+            "aborted %d transaction(s) the last crash left hanging (%d ms):%n",
+            aborted.size(), millisSince(begin));
+        aborted.forEach(line -> System.out.println("  " + line));
+      }
+    } catch (Exception e) {
+      System.out.println(
+          "could not look for hanging transactions ("
+              + e
+              + "); if a reader stops at a partition's end, see kafka-transactions.sh find-hanging");
+    }
   }
 
   /** Stops the demo, then the services in reverse order, then the broker. */

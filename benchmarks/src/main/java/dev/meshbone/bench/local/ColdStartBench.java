@@ -89,9 +89,24 @@ public final class ColdStartBench {
 
   private ColdStartBench() {}
 
+  /**
+   * {@code [--rounds N] [--kill] [--rate R]}: N rounds (3), each with a restart after SIGKILL with
+   * {@code --kill}, under a steady load of R records a second with {@code --rate} (as the suite's
+   * recovery section runs them: {@code --kill --rate 2000}).
+   */
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 1 && args[0].equals("--rounds") ? Integer.parseInt(args[1]) : 3;
-    Result result = measure(rounds, System.out::println);
+    int rounds = 3;
+    boolean kill = false;
+    int rate = 0;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--kill" -> kill = true;
+        case "--rate" -> rate = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Result result = measure(rounds, true, kill, rate, System.out::println);
     System.out.println("launcher: " + result.launcher());
   }
 
@@ -139,6 +154,7 @@ public final class ColdStartBench {
         brokerSeconds = seconds(t0);
       }
       Path data = Files.createTempDirectory("bench-local-mesh");
+      boolean done = false;
       try {
         Map<String, Integer> ports = freePorts();
         double cold;
@@ -156,12 +172,13 @@ public final class ColdStartBench {
           log.accept(
               String.format(
                   "round %d: broker alone %.1f s, cold start %.1f s", round, brokerSeconds, cold));
+          done = true;
           continue;
         }
         var r = restarts(launcher, data, ports, mesh, rate, brokerSeconds, cold, kill);
         log.accept(
             String.format(
-                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s%s",
+                "round %d: broker alone %.1f s, cold start %.1f s, stop %.1f s, restart %.1f s%s%s%s",
                 round,
                 r.broker(),
                 r.cold(),
@@ -173,10 +190,25 @@ public final class ColdStartBench {
                         "; to output: restart %.1f s, after SIGKILL %.1f s; lost %d, duplicated"
                             + " %d, out of order %d",
                         r.restartOutput(), r.killedOutput(), r.lost(), r.dup(), r.outOfOrder())
-                    : ""));
+                    : "",
+                hangingAborted(data)));
         result.add(r);
+        done = r.lost() == 0;
       } finally {
-        wipe(data);
+        if (done) {
+          wipe(data);
+        } else {
+          // A failed round, or one that lost records, keeps what it needs to be understood: the
+          // mesh's log and its data.
+          log.accept(
+              "round "
+                  + round
+                  + " failed or lost records; kept "
+                  + data
+                  + " and its log "
+                  + data
+                  + ".out");
+        }
       }
     }
     return new Result(result, display(launcher));
@@ -235,6 +267,8 @@ public final class ColdStartBench {
       }
       load.stopAndSettle(Duration.ofSeconds(60));
       long n = load.nextSeq();
+      // A lost record is a bug to find: say where it went while the mesh still runs.
+      load.whereLost(0, n).forEach(line -> System.out.println("lost: " + line));
       return new Round(
           broker,
           cold,
@@ -384,6 +418,25 @@ public final class ColdStartBench {
       mesh.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     return seconds(t0);
+  }
+
+  /**
+   * "; aborted N hanging transactions" when the mesh's restarts found any a crash left (the local
+   * mesh says so in its log), else nothing.
+   */
+  private static String hangingAborted(Path data) throws IOException {
+    Path out = data.resolveSibling(data.getFileName() + ".out");
+    if (!Files.exists(out)) {
+      return "";
+    }
+    try (Stream<String> lines = Files.lines(out, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      int n =
+          lines
+              .filter(l -> l.startsWith("aborted ") && l.contains("left hanging"))
+              .mapToInt(l -> Integer.parseInt(l.split(" ")[1]))
+              .sum();
+      return n == 0 ? "" : "; aborted " + n + " hanging transaction(s) on restart";
+    }
   }
 
   static Map<String, Integer> freePorts() throws IOException {

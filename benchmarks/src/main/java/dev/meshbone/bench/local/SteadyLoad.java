@@ -3,6 +3,7 @@ package dev.meshbone.bench.local;
 import dev.meshbone.bench.validator.BenchRecords;
 import dev.meshbone.events.ContractEntry;
 import dev.meshbone.serde.MeshEventSerde;
+import dev.meshbone.topics.DlqHeaders;
 import dev.meshbone.topics.DomainTopics;
 import dev.meshbone.topics.MeshTopics;
 import dev.meshbone.topics.ProductId;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -180,6 +182,64 @@ final class SteadyLoad implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  /**
+   * Where the first few records lost in [from, to) are: for each, its offset in the ingest topic
+   * (read uncommitted: what the broker kept) and its dead letter's reason, if any; "nowhere" where
+   * the broker kept no trace of an acknowledged record. Reads both topics from their start.
+   */
+  List<String> whereLost(long from, long to) {
+    Map<Long, String> where = new java.util.TreeMap<>();
+    for (long s = from; s < to && s < acked.length() && where.size() < 10; s++) {
+      if (acked.get((int) s) > 0 && seen.get((int) s) == 0) {
+        where.put(s, "");
+      }
+    }
+    if (where.isEmpty()) {
+      return List.of();
+    }
+    scan(DomainTopics.ingest(PRODUCT), where, r -> "ingest " + r.partition() + "@" + r.offset());
+    scan(
+        DomainTopics.dlq(PRODUCT),
+        where,
+        r -> {
+          var reason = r.headers().lastHeader(DlqHeaders.REASON);
+          return "dead-lettered ("
+              + (reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8))
+              + ")";
+        });
+    List<String> lines = new ArrayList<>();
+    where.forEach((s, w) -> lines.add("seq " + s + ": " + (w.isEmpty() ? "nowhere" : w.strip())));
+    return lines;
+  }
+
+  private void scan(
+      String topic,
+      Map<Long, String> where,
+      java.util.function.Function<ConsumerRecord<byte[], byte[]>, String> describe) {
+    var config = new HashMap<String, Object>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (var consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> all = new ArrayList<>();
+      consumer.partitionsFor(topic).forEach(i -> all.add(new TopicPartition(topic, i.partition())));
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
+      Map<TopicPartition, Long> end = consumer.endOffsets(all);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline
+          && all.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          var h = r.headers().lastHeader("seq");
+          if (h != null) {
+            where.computeIfPresent(
+                ByteBuffer.wrap(h.value()).getLong(), (s, w) -> w + " " + describe.apply(r));
+          }
+        }
+      }
+    }
   }
 
   /** Records in [from, to) read more than once. */

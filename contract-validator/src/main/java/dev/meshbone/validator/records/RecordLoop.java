@@ -219,8 +219,11 @@ public final class RecordLoop implements StreamsCompanion {
       Map<String, Object> adminConfig, String streamsGroup, String loopGroup) {
     var stable = new ListConsumerGroupOffsetsOptions().requireStable(true);
     try (Admin admin = Admin.create(adminConfig)) {
+      // Whether the loop's group has offsets at all: not "stable" offsets, which the admin client
+      // leaves out (UNSTABLE_OFFSET_COMMIT) while a crashed loop's transaction is still open, and
+      // would make a group with offsets look empty.
       if (!admin
-          .listConsumerGroupOffsets(loopGroup, stable)
+          .listConsumerGroupOffsets(loopGroup, new ListConsumerGroupOffsetsOptions())
           .partitionsToOffsetAndMetadata()
           .get(30, TimeUnit.SECONDS)
           .isEmpty()) {
