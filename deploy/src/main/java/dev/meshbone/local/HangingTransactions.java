@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -20,124 +19,158 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 
 /**
- * Finds and aborts the transactions a crash of the local mesh's one node left open on partitions
- * after their coordinator had finished them: <b>hanging transactions</b>. A hanging transaction
- * pins its partitions' last stable offset, so every {@code read_committed} reader of them (the
- * validator's record loop, Kafka Streams, downstream consumers) stops there for good, and a group
- * whose offsets were in it gets {@code UNSTABLE_OFFSET_COMMIT} until it ends.
+ * Finds the transactions a crash of the local mesh's one node left open on partitions after their
+ * coordinator had finished them, <b>hanging transactions</b>, and ends them as the coordinator
+ * decided. A hanging transaction pins its partitions' last stable offset, so every {@code
+ * read_committed} reader of them (the validator's record loop, Kafka Streams, downstream consumers)
+ * stops there for good, and a group whose offsets were in it gets {@code UNSTABLE_OFFSET_COMMIT}
+ * until it ends.
  *
  * <p>Seen on this one-node broker (Kafka 4.3.1) after a SIGKILL of the whole mesh while a
  * transaction was committing: on the restart the coordinator finished the commit (its log says
  * {@code CompleteCommit}) but no marker reached the transaction's partitions, whose producer state
- * still shows it open. Kafka's own remedy is {@code kafka-transactions.sh find-hanging} and {@code
- * abort}, which this does before the services start, with the rule below instead of the tool's wait
- * of {@code transaction.max.timeout.ms}: nothing but the coordinator can be writing then.
+ * still shows it open. Kafka's own tool ({@code kafka-transactions.sh find-hanging}, {@code abort})
+ * only aborts, after {@code transaction.max.timeout.ms}; this runs before the services start, when
+ * nothing but the coordinator can be writing, and writes the marker the coordinator meant.
  *
- * <p>The rule: a partition's open transaction hangs when its coordinator has none in progress for
- * that producer ({@code Empty}, {@code CompleteCommit}, {@code CompleteAbort}), has one that does
- * not include the partition, or no longer knows the producer at all. One it is still finishing
- * ({@code PrepareCommit}, {@code PrepareAbort}, {@code PrepareEpochFence}) is waited for: its
- * markers are on their way. Aborting writes an abort marker on that partition only, the records the
- * transaction wrote there are skipped by {@code read_committed} readers, and an exactly-once
- * application reads its input again from the offsets it committed before.
+ * <p>The rule, for a partition's open transaction at producer epoch {@code e}: its coordinator says
+ * {@code CompleteCommit} (or {@code CompleteAbort}) of that very transaction, at epoch {@code e +
+ * 1} (transactions v2 bump the epoch as they end) or {@code e} (v0/1): write a COMMIT (or ABORT)
+ * marker there. The coordinator is still finishing it ({@code PrepareCommit}, {@code PrepareAbort},
+ * {@code PrepareEpochFence}: its markers are on their way), has it in progress ({@code Ongoing}: it
+ * ends it or times it out), or says anything else (not loaded yet, no such producer, another epoch,
+ * {@code Empty}, which no longer tells commit from abort): leave it. Those still undecided after a
+ * short wait are reported, never guessed.
  */
 final class HangingTransactions {
   private static final Duration CALL = Duration.ofSeconds(30);
 
   /** One open transaction on one partition, as the partition's producer state shows it. */
-  record Open(TopicPartition partition, long producerId, short epoch, int coordinatorEpoch) {}
+  record Open(
+      TopicPartition partition, Node leader, long producerId, short epoch, int coordinatorEpoch) {
+    String describe(Optional<Coordinator> coordinator) {
+      return partition
+          + ": producer "
+          + producerId
+          + " epoch "
+          + epoch
+          + " (its coordinator: "
+          + (coordinator == null || coordinator.isEmpty()
+              ? "no such producer"
+              : coordinator.get().toString())
+          + ")";
+    }
+  }
 
-  /** What the coordinator says of a producer's transactional id, empty when it has none. */
-  record Coordinator(TransactionState state, Set<TopicPartition> partitions) {}
+  /** What the coordinator says of a producer's transactional id. */
+  record Coordinator(
+      String transactionalId, TransactionState state, int epoch, Set<TopicPartition> partitions) {
+    @Override
+    public String toString() {
+      return transactionalId + " " + state + " at epoch " + epoch;
+    }
+  }
 
   /** What {@link #classify} decides for an open transaction. */
   enum Verdict {
-    /** Live: the coordinator has it in progress and will finish it. */
-    LIVE,
-    /** The coordinator is writing its markers now: look again. */
-    FINISHING,
-    /** Its coordinator is done with it: abort it. */
-    HANGING
+    /** Its coordinator committed it: write the COMMIT marker that never came. */
+    COMMIT,
+    /** Its coordinator aborted it: write the ABORT marker that never came. */
+    ABORT,
+    /** The coordinator runs or finishes it, or has not said yet: look again, then leave it. */
+    WAIT
   }
+
+  /** What {@link #endAll} did: one line a partition. */
+  record Outcome(List<String> committed, List<String> aborted, List<String> undecided) {}
 
   private HangingTransactions() {}
 
   /**
-   * Aborts every hanging transaction on this broker's partitions, looking again while a coordinator
-   * is still loading or finishing one (at most {@code within}); returns what it aborted, one line a
-   * partition.
+   * Ends every hanging transaction on the broker {@code clientConfig} reaches, looking again while
+   * a coordinator is loading or finishing (at most {@code within}).
+   *
+   * @param clientConfig the admin client's config, also for the marker requests
    */
-  static List<String> abortAll(Admin admin, Duration within) throws Exception {
+  static Outcome endAll(Map<String, Object> clientConfig, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
+    List<String> committed = new ArrayList<>();
     List<String> aborted = new ArrayList<>();
-    while (true) {
-      boolean again = false;
-      try {
-        List<Open> open = openTransactions(admin);
-        if (open.isEmpty()) {
-          return aborted;
+    try (Admin admin = Admin.create(clientConfig)) {
+      while (true) {
+        List<String> undecided = new ArrayList<>();
+        List<Open> open;
+        Map<Long, Optional<Coordinator>> coordinators;
+        try {
+          open = openTransactions(admin);
+          coordinators = open.isEmpty() ? Map.of() : coordinators(admin, open);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof CoordinatorLoadInProgressException)) {
+            throw e;
+          }
+          open = List.of();
+          coordinators = Map.of();
+          undecided.add("a transaction coordinator is still loading");
         }
-        Map<Long, Optional<Coordinator>> coordinators = coordinators(admin, open);
+        List<Open> toCommit = new ArrayList<>();
         for (Open o : open) {
-          switch (classify(o, coordinators.get(o.producerId()))) {
-            case HANGING -> {
+          Optional<Coordinator> coordinator = coordinators.get(o.producerId());
+          switch (classify(o, coordinator)) {
+            case COMMIT -> {
+              toCommit.add(o);
+              committed.add(o.describe(coordinator));
+            }
+            case ABORT -> {
               admin
                   .abortTransaction(
                       new AbortTransactionSpec(
                           o.partition(), o.producerId(), o.epoch(), o.coordinatorEpoch()))
                   .all()
                   .get(CALL.toSeconds(), TimeUnit.SECONDS);
-              aborted.add(o.partition() + ": producer " + o.producerId() + " epoch " + o.epoch());
+              aborted.add(o.describe(coordinator));
             }
-            case FINISHING -> again = true;
-            case LIVE -> {}
+            case WAIT -> {
+              // Ongoing is the coordinator's to end (or time out): no need to wait for it here.
+              if (coordinator == null
+                  || coordinator.isEmpty()
+                  || coordinator.get().state() != TransactionState.ONGOING) {
+                undecided.add(o.describe(coordinator));
+              }
+            }
           }
         }
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof CoordinatorLoadInProgressException)) {
-          throw e;
+        if (!toCommit.isEmpty()) {
+          Markers.commit(clientConfig, toCommit);
         }
-        again = true;
+        if (undecided.isEmpty() || System.nanoTime() > deadline) {
+          return new Outcome(committed, aborted, undecided);
+        }
+        Thread.sleep(200);
       }
-      if (!again) {
-        return aborted;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(
-            "transactions still being finished by their coordinator after " + within);
-      }
-      Thread.sleep(200);
     }
   }
 
   /** The rule of the class comment, for one open transaction. */
   static Verdict classify(Open open, Optional<Coordinator> coordinator) {
     if (coordinator == null || coordinator.isEmpty()) {
-      return Verdict.HANGING;
+      return Verdict.WAIT;
     }
-    TransactionState state = coordinator.get().state();
-    if (state == TransactionState.PREPARE_COMMIT
-        || state == TransactionState.PREPARE_ABORT
-        || state == TransactionState.PREPARE_EPOCH_FENCE) {
-      return Verdict.FINISHING;
+    Coordinator c = coordinator.get();
+    // Transactions v2 end a transaction at its epoch + 1; v0/1 at its own.
+    boolean same = c.epoch() == open.epoch() + 1 || c.epoch() == open.epoch();
+    if (same && c.state() == TransactionState.COMPLETE_COMMIT) {
+      return Verdict.COMMIT;
     }
-    if (state == TransactionState.ONGOING) {
-      return coordinator.get().partitions().contains(open.partition())
-          ? Verdict.LIVE
-          : Verdict.HANGING;
+    if (same && c.state() == TransactionState.COMPLETE_ABORT) {
+      return Verdict.ABORT;
     }
-    if (state == TransactionState.EMPTY
-        || state == TransactionState.COMPLETE_COMMIT
-        || state == TransactionState.COMPLETE_ABORT) {
-      return Verdict.HANGING;
-    }
-    // A state this client does not know: leave it to the coordinator.
-    return Verdict.LIVE;
+    return Verdict.WAIT;
   }
 
   /** Every partition's open transactions, internal topics included. */
@@ -147,7 +180,7 @@ final class HangingTransactions {
             .listTopics(new ListTopicsOptions().listInternal(true))
             .names()
             .get(CALL.toSeconds(), TimeUnit.SECONDS);
-    List<TopicPartition> partitions = new ArrayList<>();
+    Map<TopicPartition, Node> leaders = new HashMap<>();
     admin
         .describeTopics(topics)
         .allTopicNames()
@@ -155,12 +188,12 @@ final class HangingTransactions {
         .forEach(
             (name, description) -> {
               for (TopicPartitionInfo p : description.partitions()) {
-                partitions.add(new TopicPartition(name, p.partition()));
+                leaders.put(new TopicPartition(name, p.partition()), p.leader());
               }
             });
     List<Open> open = new ArrayList<>();
     admin
-        .describeProducers(partitions)
+        .describeProducers(leaders.keySet())
         .all()
         .get(CALL.toSeconds(), TimeUnit.SECONDS)
         .forEach(
@@ -170,6 +203,7 @@ final class HangingTransactions {
                   open.add(
                       new Open(
                           partition,
+                          leaders.get(partition),
                           producer.producerId(),
                           (short) producer.producerEpoch(),
                           producer.coordinatorEpoch().orElse(0)));
@@ -200,7 +234,10 @@ final class HangingTransactions {
         admin.describeTransactions(ids.keySet()).all().get(CALL.toSeconds(), TimeUnit.SECONDS);
     described.forEach(
         (id, d) ->
-            result.put(ids.get(id), Optional.of(new Coordinator(d.state(), d.topicPartitions()))));
+            result.put(
+                ids.get(id),
+                Optional.of(
+                    new Coordinator(id, d.state(), d.producerEpoch(), d.topicPartitions()))));
     return result;
   }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The one-command local mesh: a single-node KRaft broker and contract-validator, mesh-registry and
@@ -151,7 +150,7 @@ public final class LocalMesh implements AutoCloseable {
       kafkaUsers = kafkaSecurity.prepare(kafka.bootstrapServers(), credentials);
     }
     if (restart) {
-      abortHangingTransactions();
+      endHangingTransactions();
     }
 
     for (Service service : services) {
@@ -372,25 +371,35 @@ public final class LocalMesh implements AutoCloseable {
    * Before the services start on the data of an earlier run: the transactions a crash left hanging
    * would stop their {@code read_committed} readers for good ({@link HangingTransactions}).
    */
-  private void abortHangingTransactions() {
+  private void endHangingTransactions() {
     Map<String, Object> config =
         kafkaSecurity == null
             ? Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())
             : kafkaSecurity.superClient(kafka.bootstrapServers());
     long begin = System.nanoTime();
-    try (Admin admin = Admin.create(config)) {
-      List<String> aborted = HangingTransactions.abortAll(admin, Duration.ofSeconds(60));
-      if (!aborted.isEmpty()) {
+    try {
+      var outcome = HangingTransactions.endAll(config, Duration.ofSeconds(10));
+      int ended = outcome.committed().size() + outcome.aborted().size();
+      if (ended > 0) {
         System.out.printf(
-            "aborted %d transaction(s) the last crash left hanging (%d ms):%n",
-            aborted.size(), millisSince(begin));
-        aborted.forEach(line -> System.out.println("  " + line));
+            "ended %d transaction(s) the last crash left hanging, as their coordinator decided"
+                + " (%d ms):%n",
+            ended, millisSince(begin));
+        outcome.committed().forEach(line -> System.out.println("  committed " + line));
+        outcome.aborted().forEach(line -> System.out.println("  aborted " + line));
+      }
+      if (!outcome.undecided().isEmpty()) {
+        System.out.println(
+            "open transactions whose coordinator has not decided them (left alone; if a reader"
+                + " stops at one for good, see kafka-transactions.sh find-hanging):");
+        outcome.undecided().forEach(line -> System.out.println("  " + line));
       }
     } catch (Exception e) {
       System.out.println(
           "could not look for hanging transactions ("
               + e
-              + "); if a reader stops at a partition's end, see kafka-transactions.sh find-hanging");
+              + "); if a reader stops at a partition for good, see kafka-transactions.sh"
+              + " find-hanging");
     }
   }
 

@@ -45,7 +45,8 @@ class HangingTransactionsIT {
     kafka = LocalKafka.start(data, freePort(), freePort());
     try (Admin admin = admin()) {
       admin
-          .createTopics(List.of(new NewTopic("orders", 2, (short) 1)))
+          .createTopics(
+              List.of(new NewTopic("orders", 2, (short) 1), new NewTopic("marked", 1, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
     }
@@ -58,7 +59,7 @@ class HangingTransactionsIT {
   }
 
   @Test
-  void shouldAbortNoTransactionThatIsRunningCommittedOrAborted() throws Exception {
+  void shouldEndNoTransactionThatIsRunningCommittedOrAborted() throws Exception {
     try (var committed = producer("committed");
         var aborted = producer("aborted");
         var running = producer("running");
@@ -80,7 +81,10 @@ class HangingTransactionsIT {
           Map.of(new TopicPartition("orders", 0), new OffsetAndMetadata(1)),
           new ConsumerGroupMetadata("loop"));
 
-      assertThat(HangingTransactions.abortAll(admin, Duration.ofSeconds(30))).isEmpty();
+      var outcome = HangingTransactions.endAll(config(), Duration.ofSeconds(10));
+      assertThat(outcome.committed()).isEmpty();
+      assertThat(outcome.aborted()).isEmpty();
+      assertThat(outcome.undecided()).isEmpty();
 
       running.commitTransaction();
       // Its markers are written after the commit returns.
@@ -142,8 +146,59 @@ class HangingTransactionsIT {
     }
   }
 
+  /**
+   * The COMMIT markers the admin client cannot write, written as a coordinator writes them: the
+   * records of a transaction still open become readable to {@code read_committed} readers.
+   */
+  @Test
+  void shouldCommitWhatAMarkerCommits() throws Exception {
+    var partition = new TopicPartition("marked", 0);
+    try (var open = producer("marked");
+        Admin admin = admin()) {
+      open.initTransactions();
+      open.beginTransaction();
+      open.send(new ProducerRecord<>("marked", 0, "k", "marked")).get();
+      var state =
+          admin
+              .describeProducers(Set.of(partition))
+              .partitionResult(partition)
+              .get(30, TimeUnit.SECONDS)
+              .activeProducers()
+              .stream()
+              .filter(p -> p.currentTransactionStartOffset().isPresent())
+              .findFirst()
+              .orElseThrow();
+      var leader =
+          admin
+              .describeTopics(Set.of("marked"))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get("marked")
+              .partitions()
+              .get(0)
+              .leader();
+      assertThat(readCommitted(Set.of(partition))).doesNotContain("marked");
+
+      Markers.commit(
+          config(),
+          List.of(
+              new HangingTransactions.Open(
+                  partition,
+                  leader,
+                  state.producerId(),
+                  (short) state.producerEpoch(),
+                  state.coordinatorEpoch().orElse(0))));
+
+      assertThat(readCommitted(Set.of(partition))).contains("marked");
+    }
+  }
+
+  private static Map<String, Object> config() {
+    return Map.of("bootstrap.servers", kafka.bootstrapServers());
+  }
+
   private static Admin admin() {
-    return Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+    return Admin.create(config());
   }
 
   private static int freePort() throws IOException {

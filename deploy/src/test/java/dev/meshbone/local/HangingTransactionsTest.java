@@ -8,40 +8,46 @@ import dev.meshbone.local.HangingTransactions.Verdict;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** The rule that tells a hanging transaction from one its coordinator is still running. */
+/**
+ * The rule that ends a hanging transaction as its coordinator decided, and leaves every other open
+ * transaction alone.
+ */
 class HangingTransactionsTest {
   private static final TopicPartition OUT = new TopicPartition("trials.enrolments", 0);
-  private static final TopicPartition OTHER = new TopicPartition("trials.enrolments", 1);
-  private static final Open OPEN = new Open(OUT, 3, (short) 244, 2);
+  private static final Open OPEN = new Open(OUT, new Node(1, "localhost", 9092), 3, (short) 244, 2);
 
-  private static Verdict with(TransactionState state, Set<TopicPartition> partitions) {
-    return HangingTransactions.classify(OPEN, Optional.of(new Coordinator(state, partitions)));
+  private static Verdict with(TransactionState state, int epoch) {
+    return HangingTransactions.classify(
+        OPEN, Optional.of(new Coordinator("records-0", state, epoch, Set.of())));
   }
 
   @Test
-  void shouldAbortWhatTheCoordinatorHasFinishedOrForgotten() {
-    // The crash case seen: the coordinator wrote CompleteCommit, no marker reached the partition.
-    assertThat(with(TransactionState.COMPLETE_COMMIT, Set.of())).isEqualTo(Verdict.HANGING);
-    assertThat(with(TransactionState.COMPLETE_ABORT, Set.of())).isEqualTo(Verdict.HANGING);
-    assertThat(with(TransactionState.EMPTY, Set.of())).isEqualTo(Verdict.HANGING);
-    assertThat(HangingTransactions.classify(OPEN, Optional.empty())).isEqualTo(Verdict.HANGING);
-    // In progress, but without this partition: no marker of it will ever come here.
-    assertThat(with(TransactionState.ONGOING, Set.of(OTHER))).isEqualTo(Verdict.HANGING);
+  void shouldEndATransactionItsCoordinatorFinishedAsTheCoordinatorDecided() {
+    // The crash seen: the coordinator wrote CompleteCommit at the bumped epoch (transactions v2),
+    // no marker reached the partition.
+    assertThat(with(TransactionState.COMPLETE_COMMIT, 245)).isEqualTo(Verdict.COMMIT);
+    assertThat(with(TransactionState.COMPLETE_ABORT, 245)).isEqualTo(Verdict.ABORT);
+    // Transactions v0/1 end at the transaction's own epoch.
+    assertThat(with(TransactionState.COMPLETE_COMMIT, 244)).isEqualTo(Verdict.COMMIT);
+    assertThat(with(TransactionState.COMPLETE_ABORT, 244)).isEqualTo(Verdict.ABORT);
   }
 
   @Test
-  void shouldLeaveAliveWhatTheCoordinatorStillRuns() {
-    assertThat(with(TransactionState.ONGOING, Set.of(OUT, OTHER))).isEqualTo(Verdict.LIVE);
-    assertThat(with(TransactionState.UNKNOWN, Set.of())).isEqualTo(Verdict.LIVE);
-  }
-
-  @Test
-  void shouldWaitForTheMarkersOfATransactionBeingFinished() {
-    assertThat(with(TransactionState.PREPARE_COMMIT, Set.of(OUT))).isEqualTo(Verdict.FINISHING);
-    assertThat(with(TransactionState.PREPARE_ABORT, Set.of(OUT))).isEqualTo(Verdict.FINISHING);
-    assertThat(with(TransactionState.PREPARE_EPOCH_FENCE, Set.of())).isEqualTo(Verdict.FINISHING);
+  void shouldLeaveWhatTheCoordinatorRunsFinishesOrDoesNotTell() {
+    assertThat(with(TransactionState.ONGOING, 244)).isEqualTo(Verdict.WAIT);
+    assertThat(with(TransactionState.PREPARE_COMMIT, 245)).isEqualTo(Verdict.WAIT);
+    assertThat(with(TransactionState.PREPARE_ABORT, 245)).isEqualTo(Verdict.WAIT);
+    assertThat(with(TransactionState.PREPARE_EPOCH_FENCE, 245)).isEqualTo(Verdict.WAIT);
+    // Empty no longer says whether the transaction before it committed.
+    assertThat(with(TransactionState.EMPTY, 245)).isEqualTo(Verdict.WAIT);
+    // Another transaction of the producer: nothing is known of this one.
+    assertThat(with(TransactionState.COMPLETE_COMMIT, 250)).isEqualTo(Verdict.WAIT);
+    assertThat(with(TransactionState.COMPLETE_COMMIT, 243)).isEqualTo(Verdict.WAIT);
+    // Not loaded yet, or the producer is gone.
+    assertThat(HangingTransactions.classify(OPEN, Optional.empty())).isEqualTo(Verdict.WAIT);
   }
 }

@@ -191,7 +191,7 @@ public final class ColdStartBench {
                             + " %d, out of order %d",
                         r.restartOutput(), r.killedOutput(), r.lost(), r.dup(), r.outOfOrder())
                     : "",
-                hangingAborted(data)));
+                hangingTransactions(data)));
         result.add(r);
         done = r.lost() == 0;
       } finally {
@@ -421,21 +421,20 @@ public final class ColdStartBench {
   }
 
   /**
-   * "; aborted N hanging transactions" when the mesh's restarts found any a crash left (the local
-   * mesh says so in its log), else nothing.
+   * "; hanging transactions on restart:" and the local mesh's lines about each (committed, aborted,
+   * or left undecided) when its restarts found any a crash left, else nothing.
    */
-  private static String hangingAborted(Path data) throws IOException {
+  private static String hangingTransactions(Path data) throws IOException {
     Path out = data.resolveSibling(data.getFileName() + ".out");
     if (!Files.exists(out)) {
       return "";
     }
     try (Stream<String> lines = Files.lines(out, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-      int n =
-          lines
-              .filter(l -> l.startsWith("aborted ") && l.contains("left hanging"))
-              .mapToInt(l -> Integer.parseInt(l.split(" ")[1]))
-              .sum();
-      return n == 0 ? "" : "; aborted " + n + " hanging transaction(s) on restart";
+      List<String> found =
+          lines.filter(l -> l.startsWith("  ") && l.contains(": producer ")).toList();
+      return found.isEmpty()
+          ? ""
+          : "; hanging transactions on restart:\n" + String.join("\n", found);
     }
   }
 
