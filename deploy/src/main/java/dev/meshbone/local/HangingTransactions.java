@@ -41,10 +41,10 @@ import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
  *
  * <p>The rule, for a partition's open transaction at producer epoch {@code e}: its coordinator says
  * {@code CompleteCommit} (or {@code CompleteAbort}) of that very transaction, at epoch {@code e +
- * 1} (transactions v2 bump the epoch as they end) or {@code e} (v0/1): write a COMMIT (or ABORT)
- * marker there. The coordinator is still finishing it ({@code PrepareCommit}, {@code PrepareAbort},
- * {@code PrepareEpochFence}: its markers are on their way), has it in progress ({@code Ongoing}: it
- * ends it or times it out), or says anything else (not loaded yet, no such producer, another epoch,
+ * 1} (transactions v2 bump the epoch as a transaction ends): write a COMMIT (or ABORT) marker
+ * there. The coordinator is still finishing it ({@code PrepareCommit}, {@code PrepareAbort}, {@code
+ * PrepareEpochFence}: its markers are on their way), has it in progress ({@code Ongoing}: it ends
+ * it or times it out), or says anything else (not loaded yet, no such producer, another epoch,
  * {@code Empty}, which no longer tells commit from abort): leave it. Those still undecided after a
  * short wait are reported, never guessed.
  */
@@ -162,8 +162,10 @@ final class HangingTransactions {
       return Verdict.WAIT;
     }
     Coordinator c = coordinator.get();
-    // Transactions v2 end a transaction at its epoch + 1; v0/1 at its own.
-    boolean same = c.epoch() == open.epoch() + 1 || c.epoch() == open.epoch();
+    // Transactions v2 (every local mesh's node runs them) end a transaction at its epoch + 1, and
+    // the next one runs at that epoch: so this state is this transaction's end. (Under v0/1 every
+    // transaction of a producer ends at the same epoch, and the state may be a later one's.)
+    boolean same = c.epoch() == open.epoch() + 1;
     if (same && c.state() == TransactionState.COMPLETE_COMMIT) {
       return Verdict.COMMIT;
     }
