@@ -61,16 +61,13 @@ final class HangingTransactions {
           + " epoch "
           + epoch
           + " (its coordinator: "
-          + (coordinator == null || coordinator.isEmpty()
-              ? "no such producer"
-              : coordinator.get().toString())
+          + (coordinator.isEmpty() ? "no such producer" : coordinator.get().toString())
           + ")";
     }
   }
 
   /** What the coordinator says of a producer's transactional id. */
-  record Coordinator(
-      String transactionalId, TransactionState state, int epoch, Set<TopicPartition> partitions) {
+  record Coordinator(String transactionalId, TransactionState state, int epoch) {
     @Override
     public String toString() {
       return transactionalId + " " + state + " at epoch " + epoch;
@@ -137,9 +134,7 @@ final class HangingTransactions {
             }
             case WAIT -> {
               // Ongoing is the coordinator's to end (or time out): no need to wait for it here.
-              if (coordinator == null
-                  || coordinator.isEmpty()
-                  || coordinator.get().state() != TransactionState.ONGOING) {
+              if (coordinator.isEmpty() || coordinator.get().state() != TransactionState.ONGOING) {
                 undecided.add(o.describe(coordinator));
               }
             }
@@ -158,7 +153,7 @@ final class HangingTransactions {
 
   /** The rule of the class comment, for one open transaction. */
   static Verdict classify(Open open, Optional<Coordinator> coordinator) {
-    if (coordinator == null || coordinator.isEmpty()) {
+    if (coordinator.isEmpty()) {
       return Verdict.WAIT;
     }
     Coordinator c = coordinator.get();
@@ -237,9 +232,7 @@ final class HangingTransactions {
     described.forEach(
         (id, d) ->
             result.put(
-                ids.get(id),
-                Optional.of(
-                    new Coordinator(id, d.state(), d.producerEpoch(), d.topicPartitions()))));
+                ids.get(id), Optional.of(new Coordinator(id, d.state(), d.producerEpoch()))));
     return result;
   }
 }

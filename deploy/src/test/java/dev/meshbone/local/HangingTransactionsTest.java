@@ -6,7 +6,6 @@ import dev.meshbone.local.HangingTransactions.Coordinator;
 import dev.meshbone.local.HangingTransactions.Open;
 import dev.meshbone.local.HangingTransactions.Verdict;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -22,7 +21,7 @@ class HangingTransactionsTest {
 
   private static Verdict with(TransactionState state, int epoch) {
     return HangingTransactions.classify(
-        OPEN, Optional.of(new Coordinator("records-0", state, epoch, Set.of())));
+        OPEN, Optional.of(new Coordinator("records-0", state, epoch)));
   }
 
   @Test
